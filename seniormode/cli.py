@@ -1,0 +1,271 @@
+"""`seniormode`: check, simulate, explain, scenarios, coverage, demo. No traceback ever reaches the user."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+from .core.coverage import branch_coverage
+from .core.effects import Effect, Handoff, ShowStep
+from .core.events import EventError, parse_event
+from .core.flow import Flow
+from .core.inputs import coerce_inputs, parse_pairs
+from .core.loader import load_flow
+from .core.problems import Location, Problem, Severity, format_problems
+from .core.scenario import check_scenario, load_scenarios, scenario_files
+from .core.session import Session
+from .core.source import Mapping, Sequence as YSequence, load_file
+from .core.problems import Problems
+from .simulator import interactive, print_effects, render
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO_FLOW = REPO / "flows_yaml" / "hk_macau_renewal.yaml"
+DEMO_SCRIPT = REPO / "flows_yaml" / "scripts" / "hk_macau_renewal.demo.yaml"
+
+
+class UsageProblem(Exception):
+    """Bad command-line input: printed as one line, exit code 2."""
+
+
+def _print_problems(problems: Sequence[Problem], fmt: str = "text") -> None:
+    if problems:
+        print(format_problems(list(problems), fmt), file=sys.stderr if fmt == "text" else sys.stdout)
+
+
+def _load(path: str) -> Flow | None:
+    flow, problems = load_flow(path)
+    _print_problems(problems.sorted())
+    return flow
+
+
+def _inputs(flow: Flow, pairs: list[str] | None, base: dict[str, Any] | None = None) -> dict[str, Any]:
+    raw: dict[str, Any] = dict(base or {})
+    try:
+        raw.update(parse_pairs(pairs or []))
+    except ValueError as exc:
+        raise UsageProblem(str(exc)) from None
+    values, problems = coerce_inputs(flow, raw, Location("--input"))
+    if problems:
+        raise UsageProblem("; ".join(p.message + (f" ({p.hint})" if p.hint else "") for p in problems))
+    return values
+
+
+def _clock(hour: int | None) -> Any:
+    if hour is None:
+        return None
+    return lambda: datetime.datetime.now().replace(hour=hour, minute=0)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    paths: list[Path] = []
+    for name in args.flows:
+        p = Path(name)
+        paths.extend(sorted(p.glob("*.yaml")) if p.is_dir() else [p])
+    if not paths:
+        raise UsageProblem("no flow files given")
+    everything: list[Problem] = []
+    for path in paths:
+        _, problems = load_flow(path)
+        everything.extend(problems.sorted())
+    _print_problems(everything, args.format)
+    errors = sum(p.severity is Severity.ERROR for p in everything)
+    warnings = len(everything) - errors
+    if args.format == "text":
+        print(f"{len(paths)} file(s) checked: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    return 1 if errors or (args.strict and warnings) else 0
+
+
+def _read_script(path: str, flow: Flow) -> tuple[dict[str, Any], list[Any]]:
+    problems = Problems()
+    root = load_file(path, problems)
+    if root is None:
+        _print_problems(problems.sorted())
+        raise SystemExit(1)
+    if isinstance(root, YSequence):
+        events_node, inputs = root, {}
+    elif isinstance(root, Mapping) and isinstance(root.get("events"), YSequence):
+        events_node = root.get("events")  # type: ignore[assignment]
+        inputs_node = root.get("inputs")
+        inputs = inputs_node.plain() if isinstance(inputs_node, Mapping) else {}
+    else:
+        _print_problems([Problem("SM401", "a script is a list of events, or 'events:' with a list",
+                                 root.location)])
+        raise SystemExit(1)
+    events = []
+    for node in events_node.items:
+        try:
+            events.append(parse_event(node.plain(), node.location))
+        except EventError as exc:
+            problems.add(exc.problem)
+    if problems.items:
+        _print_problems(problems.sorted())
+        raise SystemExit(1)
+    return inputs, events
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    flow = _load(args.flow)
+    if flow is None:
+        return 1
+    script_inputs: dict[str, Any] = {}
+    events: list[Any] = []
+    if args.script:
+        script_inputs, events = _read_script(args.script, flow)
+    session = Session(flow, _inputs(flow, args.input, script_inputs), clock=_clock(args.hour))
+    print(f"== {flow.title.value}  ({flow.file})")
+    if not args.script:
+        return interactive(session)
+    effects: list[Effect] = session.start()
+    print_effects(effects, sys.stdout)
+    for event in events:
+        print(f"\n>>> {event}")
+        effects = session.handle(event)
+        print_effects(effects, sys.stdout)
+    print(f"\n== status: {session.status}; path: {' > '.join(session.history)}")
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    flow = _load(args.flow)
+    if flow is None:
+        return 1
+    inputs = _inputs(flow, args.input)
+    session = Session(flow, inputs, clock=_clock(args.hour))
+    session.start()
+    values = session.values()
+    if args.step:
+        if not flow.has_step(args.step):
+            raise UsageProblem(f"no step '{args.step}' in {flow.id}")
+        values["step"] = args.step
+    adaptation = flow.rules.adapt(values)
+    shown = {k: v for k, v in values.items() if v is not None and not flow.has_step(k)}
+    print(f"flow {flow.id} ({flow.file})")
+    print("values: " + ", ".join(f"{k}={v}" for k, v in sorted(shown.items())))
+    for line in adaptation.explain():
+        print(line)
+    for line in flow.rules.explain_routes(values):
+        print(line)
+    return 0
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    paths: list[Path] = []
+    for name in args.paths:
+        p = Path(name)
+        paths.extend(scenario_files(p) if p.is_dir() else [p])
+    failed = passed = 0
+    for path in paths:
+        sf = load_scenarios(path)
+        if sf.problems.items:
+            _print_problems(sf.problems.sorted())
+            failed += max(1, len(sf.scenarios))
+            continue
+        assert sf.flow is not None
+        for sc in sf.scenarios:
+            _, failures = check_scenario(sf.flow, sc)
+            if failures:
+                failed += 1
+                print(f"FAIL {path}: {sc.name}")
+                _print_problems(failures)
+            else:
+                passed += 1
+                print(f"ok   {path}: {sc.name}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    flow = _load(args.flow)
+    if flow is None:
+        return 1
+    paths: list[Path] = []
+    for name in args.scenarios:
+        p = Path(name)
+        paths.extend(scenario_files(p) if p.is_dir() else [p])
+    branches, ran = branch_coverage(flow, paths)
+    missing = [b for b in branches if not b.covered]
+    print(f"{flow.id}: {len(branches) - len(missing)} of {len(branches)} branches covered by {ran} scenario(s)")
+    for b in missing:
+        print(f"{b.location}: not covered: {b.description}")
+    return 1 if (missing and args.strict) else 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    if args.interactive:
+        ns = argparse.Namespace(flow=str(DEMO_FLOW), script=None, input=args.input, hour=None)
+        return cmd_simulate(ns)
+    ns = argparse.Namespace(flow=str(DEMO_FLOW), script=str(DEMO_SCRIPT), input=args.input, hour=10)
+    return cmd_simulate(ns)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="seniormode", description="Accessible kiosk flows for senior applicants.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    for name in ("check", "lint"):
+        p = sub.add_parser(name, help="check flow files and print problems as file:line:col")
+        p.add_argument("flows", nargs="+", help="flow files or folders")
+        p.add_argument("--format", choices=("text", "json", "github"), default="text")
+        p.add_argument("--strict", action="store_true", help="fail on warnings too")
+        p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("simulate", help="walk a flow in the terminal, or run a scripted applicant")
+    p.add_argument("flow")
+    p.add_argument("--script", help="YAML list of events (a scripted applicant)")
+    p.add_argument("--input", action="append", metavar="NAME=VALUE", help="applicant value, e.g. age=76")
+    p.add_argument("--hour", type=int, help="pretend it is this hour of the day")
+    p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("explain", help="show which rules match and which setting each one wins")
+    p.add_argument("flow")
+    p.add_argument("--input", action="append", metavar="NAME=VALUE")
+    p.add_argument("--step", help="explain as if on this step")
+    p.add_argument("--hour", type=int)
+    p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("scenarios", help="run YAML scenario files and report pass/fail")
+    p.add_argument("paths", nargs="+")
+    p.set_defaults(func=cmd_scenarios)
+
+    p = sub.add_parser("coverage", help="list branches of a flow that no scenario takes")
+    p.add_argument("flow")
+    p.add_argument("scenarios", nargs="*", default=["tests/scenarios"])
+    p.add_argument("--strict", action="store_true", help="exit 1 if any branch is not covered")
+    p.set_defaults(func=cmd_coverage)
+
+    p = sub.add_parser("demo", help="the demo kiosk: the HK/Macau renewal with a scripted 76-year-old")
+    p.add_argument("--interactive", action="store_true", help="play it yourself in the terminal")
+    p.add_argument("--input", action="append", metavar="NAME=VALUE")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except UsageProblem as exc:
+        print(f"seniormode: {exc}", file=sys.stderr)
+        return 2
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the promise: no traceback for staff
+        if os.environ.get("SENIORMODE_DEBUG"):
+            raise
+        print(f"seniormode: internal error: {type(exc).__name__}: {exc}. "
+              "Please report it; set SENIORMODE_DEBUG=1 to see the details.", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+__all__ = ["main", "render", "ShowStep", "Handoff"]

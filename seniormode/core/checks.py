@@ -1,0 +1,90 @@
+"""Whole-flow checks that need every step read first: targets, reachability, ways out, senior rules."""
+
+from __future__ import annotations
+
+from .flow import IRREVERSIBLE_KINDS, Flow
+from .graph import edges, reachable
+from .problems import Location, Problems, did_you_mean
+
+# Screen text is read by people who read little: warn when one screen's words run long.
+MAX_SCREEN_TEXT = 40
+MAX_SPOKEN_TEXT = 200
+
+
+def check_flow(flow: Flow, problems: Problems, call_staff_location: Location) -> None:
+    ids = [s.id for s in flow.steps]
+    seen: dict[str, Location] = {}
+    for step in flow.steps:
+        if step.id in seen:
+            problems.error("SM105", f"step id '{step.id}' is used twice", step.location,
+                           f"first at line {seen[step.id].line}")
+        else:
+            seen[step.id] = step.location
+
+    def target(name: str, location: Location, what: str) -> None:
+        if not flow.has_step(name):
+            problems.error("SM104", f"unknown step '{name}' in {what}", location,
+                           did_you_mean(name, ids) or f"steps are: {', '.join(ids[:10])}")
+
+    for step in flow.steps:
+        for b in step.next:
+            target(b.target, b.location, f"'next' of step '{step.id}'")
+        for c in step.choices:
+            if c.next:
+                target(c.next, c.next_location or c.location, f"choice '{c.id}'")
+        if step.no_next:
+            target(step.no_next, step.no_next_location or step.location, f"'no_next' of step '{step.id}'")
+        for name, loc in zip(step.show, step.show_locations):
+            target(name, loc, f"'show' of summary '{step.id}'")
+    for rule in flow.rules.rules:
+        if rule.go:
+            target(rule.go, rule.go_location or rule.location, f"rule '{rule.id}'")
+        for name, loc in zip(rule.after, rule.after_locations):
+            target(name, loc, f"'after' of rule '{rule.id}'")
+
+    if not flow.has_step(flow.call_staff):
+        target(flow.call_staff, call_staff_location, "'call_staff'")
+    elif flow.step(flow.call_staff).kind != "handoff":
+        problems.error("SM110", f"call_staff names '{flow.call_staff}', a '{flow.step(flow.call_staff).kind}' step",
+                       call_staff_location, "it must name a 'handoff' step with a window and a ticket")
+
+    if problems.has_errors:
+        return  # graph checks on a broken graph only repeat the errors above
+    all_edges = edges(flow)
+    reach = reachable(flow, all_edges)
+    for step in flow.steps:
+        if step.id not in reach:
+            problems.error("SM106", f"step '{step.id}' can never be reached", step.location,
+                           "point a 'next' or a choice at it, or remove it")
+    for step in flow.steps:
+        if step.is_terminal:
+            continue
+        if step.kind == "choice" and step.choices and all(c.next for c in step.choices):
+            continue
+        if step.next and all(b.condition is not None for b in step.next) and flow.following(step.id) is None:
+            problems.error("SM107", f"step '{step.id}' has no way out when no 'if' matches", step.location,
+                           "add a last line '- go: STEP' without 'if'")
+        elif not step.next and flow.following(step.id) is None:
+            problems.error("SM107", f"step '{step.id}' has no way out", step.location,
+                           "add 'next: STEP', or make the last step an 'end' or 'handoff'")
+    _check_senior_rules(flow, problems)
+
+
+def _check_senior_rules(flow: Flow, problems: Problems) -> None:
+    for i, step in enumerate(flow.steps):
+        if step.kind in IRREVERSIBLE_KINDS and step.kind == "payment":
+            before = [e.source for e in edges(flow) if e.target == step.id]
+            if not any(flow.step(b).kind == "confirm" for b in before if flow.has_step(b)):
+                problems.warning("SM112", f"payment step '{step.id}' has no confirm step before it", step.location,
+                                 "add a 'confirm' step that says what will be paid")
+        if step.error is not None and step.field_name is not None and step.field_name.value not in step.error.value:
+            problems.warning("SM113", f"error message of '{step.id}' does not name the field "
+                                      f"'{step.field_name.value}'", step.error.location,
+                             "say which field is wrong and how to fix it")
+        if len(step.text.value) > MAX_SCREEN_TEXT:
+            problems.warning("SM115", f"screen text of '{step.id}' has {len(step.text.value)} characters "
+                                      f"(keep it under {MAX_SCREEN_TEXT})", step.text.location,
+                             "one short sentence per screen; put the rest in 'say'")
+        if step.say is not None and len(step.say.value) > MAX_SPOKEN_TEXT:
+            problems.warning("SM115", f"spoken prompt of '{step.id}' has {len(step.say.value)} characters",
+                             step.say.location, "split the step in two")

@@ -1,0 +1,146 @@
+"""What a session asks the screen and the voice to do, as plain data: the UI only renders it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Strip:
+    """The step strip: 'step 3 of 7'. Position counts from 1."""
+
+    position: int
+    total: int
+    steps: tuple[str, ...] = ()
+
+    def label(self) -> str:
+        return f"第 {self.position} 步，共 {self.total} 步"
+
+
+@dataclass(frozen=True)
+class Tile:
+    id: str
+    text: str
+    icon: str
+    text_key: str
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    step: str
+    label: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class Effect:
+    @property
+    def kind(self) -> str:
+        return _KIND_NAMES[type(self)]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["kind"] = self.kind
+        return data
+
+
+@dataclass(frozen=True)
+class ShowStep(Effect):
+    step: str
+    step_kind: str
+    text: str
+    text_key: str
+    icon: str
+    strip: Strip
+    settings: dict[str, Any]
+    timeout: float
+    tiles: tuple[Tile, ...] = ()
+    summary: tuple[SummaryRow, ...] = ()
+    error: str = ""
+    value: str = ""
+    can_back: bool = True
+    button: str = ""
+    amount: float | None = None
+    changing: bool = False
+
+
+@dataclass(frozen=True)
+class Speak(Effect):
+    text: str
+    text_key: str
+    rate: int
+    language: str
+    reason: str  # prompt | repeat | error | help | warning | handoff
+
+
+@dataclass(frozen=True)
+class ShowHelp(Effect):
+    text: str
+    offers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WarnTimeout(Effect):
+    seconds_left: float
+    extensions_left: int
+
+
+@dataclass(frozen=True)
+class TimeoutCleared(Effect):
+    extensions_left: int
+
+
+@dataclass(frozen=True)
+class Ticket:
+    number: str
+    window: str
+    reason: str
+    step: str
+    answers: tuple[tuple[str, str], ...] = ()
+    steps_done: tuple[str, ...] = ()
+
+    def lines(self) -> list[str]:
+        out = [f"号码 {self.number}  {self.window}", f"原因: {self.reason}"]
+        out += [f"  {label}: {answer}" for label, answer in self.answers]
+        return out
+
+
+@dataclass(frozen=True)
+class Handoff(Effect):
+    ticket: Ticket
+
+
+@dataclass(frozen=True)
+class Finished(Effect):
+    step: str
+
+
+@dataclass(frozen=True)
+class Reset(Effect):
+    reason: str  # timeout | card_removed | reset
+
+
+@dataclass(frozen=True)
+class Rejected(Effect):
+    """An event that means nothing here (a choice on an info screen): the UI ignores it."""
+
+    event: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Transition(Effect):
+    """A move between steps, and why; kept for coverage and the explain trace, not shown."""
+
+    source: str
+    target: str
+    via: str
+    silent: tuple[str, ...] = field(default_factory=tuple)
+
+
+_KIND_NAMES: dict[type, str] = {
+    ShowStep: "show", Speak: "speak", ShowHelp: "help", WarnTimeout: "warn_timeout",
+    TimeoutCleared: "timeout_cleared", Handoff: "handoff", Finished: "finished", Reset: "reset",
+    Rejected: "rejected", Transition: "transition",
+}

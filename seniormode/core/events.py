@@ -1,0 +1,84 @@
+"""What an applicant (or a device, or the clock) does to a session, as plain data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .problems import Location, Problem
+
+# kind -> does it take a value, and what the value means
+EVENT_KINDS: dict[str, str] = {
+    "ok": "",                # press the big button of an info/summary/end step
+    "choose": "choice id",   # tap a choice tile
+    "enter": "typed value",  # finish typing on the keypad
+    "yes": "",               # confirm
+    "no": "",                # decline a confirm
+    "back": "",
+    "repeat": "",            # say the prompt again
+    "help": "",
+    "staff": "",             # call staff: hand off from any step
+    "tick": "seconds",       # time passes with no touch
+    "extend": "",            # "I need more time"
+    "card": "card data",     # ID card read (a mapping of applicant values, or nothing for the sample)
+    "card_removed": "",
+    "device_ok": "",         # photo taken, payment made, receipt printed
+    "device_failed": "",
+    "change": "step id",     # a change link on the summary
+    "reset": "",
+}
+USER_EVENTS = frozenset(EVENT_KINDS) - {"tick"}
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str
+    value: Any = None
+
+    def __str__(self) -> str:
+        return self.kind if self.value is None else f"{self.kind} {self.value}"
+
+
+class EventError(ValueError):
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        super().__init__(problem.format())
+
+
+def parse_event(raw: Any, location: Location) -> Event:
+    """`ok`, `{choose: macau}`, `{tick: 30}`, `{card: {age: 76}}` -> Event; bad input raises EventError."""
+    from .problems import did_you_mean
+
+    if isinstance(raw, bool):  # YAML 1.1 reads a bare `yes` / `no` as true / false
+        raw = "yes" if raw else "no"
+    if isinstance(raw, str):
+        kind, value = raw.strip(), None
+        if " " in kind:
+            kind, value = kind.split(None, 1)
+    elif isinstance(raw, dict) and len(raw) == 1:
+        kind, value = next(iter(raw.items()))
+    else:
+        raise EventError(Problem("SM401", f"an event is a word like 'ok' or a pair like 'choose: macau', "
+                                          f"not {raw!r}", location))
+    if kind not in EVENT_KINDS:
+        raise EventError(Problem("SM401", f"unknown event '{kind}'", location,
+                                 hint=did_you_mean(str(kind), EVENT_KINDS) or f"events: {', '.join(EVENT_KINDS)}"))
+    if kind == "tick":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) and not _is_number(value):
+            raise EventError(Problem("SM401", "tick needs a number of seconds, e.g. 'tick: 30'", location))
+        value = float(value)
+    if kind in ("choose", "change") and not isinstance(value, str):
+        raise EventError(Problem("SM401", f"'{kind}' needs an id, e.g. '{kind}: macau'", location))
+    if kind == "enter":
+        if value is None:
+            raise EventError(Problem("SM401", "'enter' needs the typed value, e.g. 'enter: 3'", location))
+        value = str(value)
+    return Event(str(kind), value)
+
+
+def _is_number(value: Any) -> bool:
+    try:
+        float(value)
+        return True
+    except (TypeError, ValueError):
+        return False

@@ -1,0 +1,184 @@
+"""The flow model: what a UX staff member's YAML means, as plain dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .problems import Location
+
+if TYPE_CHECKING:
+    from .rules.expression import Condition
+    from .rules.ruleset import RuleSet
+
+STEP_KINDS = (
+    "info", "choice", "confirm", "number", "text", "summary",
+    "id_card", "photo", "payment", "print", "handoff", "end",
+)
+QUESTION_KINDS = ("choice", "confirm", "number", "text")
+HARDWARE_KINDS = ("id_card", "photo", "payment", "print")
+TERMINAL_KINDS = ("handoff", "end")
+# Once done, these cannot be undone by Back: money has moved, paper is printed.
+IRREVERSIBLE_KINDS = ("payment", "print")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A human-visible string with its gettext identity (flow/step/field) and where it was written."""
+
+    value: str
+    key: str
+    location: Location
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    text: Text
+    icon: str
+    location: Location
+    say: Text | None = None
+    next: str | None = None
+    next_location: Location | None = None
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One line of a step's `next:` list: go to `target` if `condition` holds (or always)."""
+
+    target: str
+    location: Location
+    condition: "Condition | None" = None
+
+
+@dataclass(frozen=True)
+class Timeout:
+    seconds: float = 90.0
+    warning: float = 30.0
+    extensions: int = 10
+    location: Location | None = None
+
+
+@dataclass
+class Step:
+    id: str
+    kind: str
+    location: Location
+    text: Text
+    say: Text | None = None
+    label: Text | None = None
+    icon: str = ""
+    help: Text | None = None
+    button: Text | None = None
+    next: list[Branch] = field(default_factory=list)
+    show_if: "Condition | None" = None
+    timeout: float | None = None
+    choices: list[Choice] = field(default_factory=list)
+    # entry (number / text)
+    field_name: Text | None = None
+    valid: "Condition | None" = None
+    error: Text | None = None
+    max_length: int = 12
+    unit: Text | None = None
+    # confirm
+    yes: Text | None = None
+    no: Text | None = None
+    no_next: str | None = None
+    no_next_location: Location | None = None
+    # summary
+    show: list[str] = field(default_factory=list)
+    show_locations: list[Location] = field(default_factory=list)
+    # hardware
+    simulate: dict[str, Any] = field(default_factory=dict)
+    amount: float | None = None
+    # handoff
+    window: Text | None = None
+    ticket_prefix: str = "A"
+
+    @property
+    def prompt(self) -> Text:
+        """What is spoken when the step appears: `say`, or the screen text when none is given."""
+        return self.say or self.text
+
+    @property
+    def short_label(self) -> Text:
+        """The name of this step's answer on the summary and the ticket."""
+        return self.label or self.field_name or self.text
+
+    @property
+    def is_question(self) -> bool:
+        return self.kind in QUESTION_KINDS
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.kind in TERMINAL_KINDS
+
+    def choice(self, choice_id: str) -> Choice | None:
+        for c in self.choices:
+            if c.id == choice_id:
+                return c
+        return None
+
+    def texts(self) -> list[Text]:
+        """Every human-visible string of this step, for catalogs and linting."""
+        found = [t for t in (self.text, self.say, self.label, self.help, self.button, self.field_name, self.error,
+                             self.unit, self.yes, self.no, self.window) if t is not None]
+        for c in self.choices:
+            found.append(c.text)
+            if c.say is not None:
+                found.append(c.say)
+        return found
+
+
+@dataclass
+class InputSpec:
+    """A value the rules may read that does not come from a step's answer."""
+
+    name: str
+    type: str  # "number" | "text" | "yes_no"
+    description: str
+    location: Location
+    choices: tuple[str, ...] = ()
+
+
+@dataclass
+class Flow:
+    id: str
+    title: Text
+    language: str
+    location: Location
+    steps: list[Step]
+    inputs: dict[str, InputSpec]
+    timeout: Timeout
+    call_staff: str
+    settings: dict[str, Any]
+    rules: "RuleSet"
+    file: str = ""
+
+    def __post_init__(self) -> None:
+        self._by_id = {s.id: s for s in self.steps}
+        self._index = {s.id: i for i, s in enumerate(self.steps)}
+
+    @property
+    def first(self) -> Step:
+        return self.steps[0]
+
+    def step(self, step_id: str) -> Step:
+        return self._by_id[step_id]
+
+    def has_step(self, step_id: str) -> bool:
+        return step_id in self._by_id
+
+    def following(self, step_id: str) -> Step | None:
+        """The step written after this one, for a step with no `next:`."""
+        i = self._index[step_id] + 1
+        return self.steps[i] if i < len(self.steps) else None
+
+    def texts(self) -> list[Text]:
+        out = [self.title]
+        for s in self.steps:
+            out.extend(s.texts())
+        return out

@@ -1,0 +1,158 @@
+"""One Problem type for every error and warning a flow, rule or scenario file can have."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Iterable, Sequence
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a source file; line and column are 1-based as editors show them."""
+
+    file: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+    def shifted(self, columns: int) -> "Location":
+        return Location(self.file, self.line, self.column + columns)
+
+
+# Every code, what it means; docs/problems.md and tests/bad_flows/ follow this table.
+CODES: dict[str, str] = {
+    "SM001": "YAML syntax error",
+    "SM002": "duplicate key",
+    "SM003": "file too large, too deep or alias expansion too big",
+    "SM004": "file cannot be read",
+    "SM101": "unknown key",
+    "SM102": "wrong type",
+    "SM103": "missing required key",
+    "SM104": "unknown step",
+    "SM105": "duplicate id",
+    "SM106": "unreachable step",
+    "SM107": "step has no way out",
+    "SM108": "invalid value",
+    "SM109": "choice step needs 2 to 6 choices",
+    "SM110": "call_staff must name a handoff step",
+    "SM111": "time-out policy below the senior minimum",
+    "SM112": "irreversible step without a confirm before it",
+    "SM113": "error message does not name the field",
+    "SM114": "name used twice (input and step id)",
+    "SM115": "text too long for one screen",
+    "SM201": "expression syntax error",
+    "SM202": "unknown name in expression",
+    "SM203": "type error in expression",
+    "SM204": "value is not one of the step's choices",
+    "SM205": "condition is not true/false",
+    "SM301": "rule needs exactly one of 'set' or 'go'",
+    "SM401": "scenario problem",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A single problem found in user-written YAML, with where it is and how to fix it."""
+
+    code: str
+    message: str
+    location: Location
+    severity: Severity = field(default=Severity.ERROR, kw_only=True)
+    hint: str = field(default="", kw_only=True)
+
+    def format(self) -> str:
+        text = f"{self.location}: {self.severity.value}[{self.code}] {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    def format_github(self) -> str:
+        level = "error" if self.severity is Severity.ERROR else "warning"
+        loc = self.location
+        msg = self.message + (f" ({self.hint})" if self.hint else "")
+        return f"::{level} file={loc.file},line={loc.line},col={loc.column},title={self.code}::{msg}"
+
+    def to_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return data
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+@dataclass
+class Problems:
+    """An ordered collection of problems, sorted by place when printed."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, problem: Problem) -> None:
+        if problem not in self.items:
+            self.items.append(problem)
+
+    def error(self, code: str, message: str, location: Location, hint: str = "") -> None:
+        self.add(Problem(code, message, location, severity=Severity.ERROR, hint=hint))
+
+    def warning(self, code: str, message: str, location: Location, hint: str = "") -> None:
+        self.add(Problem(code, message, location, severity=Severity.WARNING, hint=hint))
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        for p in problems:
+            self.add(p)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity is Severity.ERROR]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity is Severity.ERROR for p in self.items)
+
+    def sorted(self) -> list[Problem]:
+        return sorted(self.items, key=lambda p: (p.location, p.code))
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.sorted())
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def format_problems(problems: Sequence[Problem], fmt: str = "text") -> str:
+    """Render problems as text lines, GitHub annotations or a JSON list."""
+    if fmt == "json":
+        return json.dumps([p.to_dict() for p in problems], ensure_ascii=False, indent=2)
+    if fmt == "github":
+        return "\n".join(p.format_github() for p in problems)
+    return "\n".join(p.format() for p in problems)
+
+
+class FlowError(Exception):
+    """Raised when a file has errors; carries every problem found, not only the first."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        first = self.problems[0].format() if self.problems else "no problems"
+        more = f" (+{len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
+        super().__init__(first + more)
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """A 'did you mean' hint, or an empty string when nothing is close."""
+    options = sorted({c for c in candidates if c})
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if not close:
+        lowered = {o.lower(): o for o in options}
+        close = [lowered[word.lower()]] if word.lower() in lowered else []
+    return f"did you mean '{close[0]}'?" if close else ""

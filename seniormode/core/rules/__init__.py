@@ -1,0 +1,1 @@
+"""Conditions (a typed, sandboxed expression language), rule sets and explain traces."""

@@ -1,0 +1,194 @@
+"""Typed conditions, checked at load time, evaluated many times.
+
+Backed by the `rule-engine` library (parse once, type-check against declared
+symbols, no Python eval). Everything else in seniormode sees only `Condition`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Iterator, Mapping
+
+import rule_engine
+import rule_engine.ast as ast
+import rule_engine.errors as rerrors
+
+from ..problems import Location, Problems, did_you_mean
+from ..source import Scalar
+from .symbols import SymbolTable
+
+_ENGINE_TYPES = {
+    "number": rule_engine.DataType.FLOAT,
+    "text": rule_engine.DataType.STRING,
+    "yes_no": rule_engine.DataType.BOOLEAN,
+}
+_TYPE_WORDS = {
+    rule_engine.DataType.FLOAT.name: "number",
+    rule_engine.DataType.STRING.name: "text",
+    rule_engine.DataType.BOOLEAN.name: "yes/no",
+}
+MAX_EXPRESSION = 500
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The outcome of one condition on one set of values, for the explain trace."""
+
+    result: bool
+    values: dict[str, Any]
+    unknown: tuple[str, ...] = ()
+
+
+class Condition:
+    """A compiled, type-checked condition such as `age >= 70 and first_time`."""
+
+    def __init__(self, source: str, location: Location, rule: rule_engine.Rule, names: frozenset[str]):
+        self.source = source
+        self.location = location
+        self._rule = rule
+        self.names = names
+
+    def evaluate(self, values: Mapping[str, Any]) -> Evaluation:
+        used = {n: values.get(n) for n in sorted(self.names)}
+        unknown = tuple(n for n, v in used.items() if v is None)
+        try:
+            result = bool(self._rule.evaluate(_engine_values(used)))
+        except rerrors.EngineError:
+            # A comparison with a value not known yet (age before the card is read) is simply not met.
+            result = False
+        return Evaluation(result, used, unknown)
+
+    def __repr__(self) -> str:
+        return f"Condition({self.source!r} at {self.location})"
+
+
+def _engine_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in values.items():
+        if isinstance(v, bool) or v is None or isinstance(v, str):
+            out[k] = v
+        elif isinstance(v, (int, float)):
+            out[k] = Decimal(str(v))
+        else:
+            out[k] = str(v)
+    return out
+
+
+def _walk(node: object) -> Iterator[object]:
+    yield node
+    for attr in ("left", "right", "expression", "container", "member", "object", "item",
+                 "condition", "case_true", "case_false", "statement"):
+        child = getattr(node, attr, None)
+        if isinstance(child, ast.ExpressionBase):
+            yield from _walk(child)
+    value = getattr(node, "value", None)
+    if isinstance(node, (ast.ArrayExpression, ast.SetExpression)) and isinstance(value, tuple):
+        for child in value:
+            yield from _walk(child)
+
+
+def _symbol_column(source: str, name: str) -> int:
+    m = re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", source)
+    return m.start() if m else 0
+
+
+def compile_condition(node: Scalar, table: SymbolTable, problems: Problems,
+                      extra_context: str = "") -> Condition | None:
+    """Parse and type-check a condition written in YAML; problems carry the YAML position."""
+    if not isinstance(node.value, str) or isinstance(node.value, bool):
+        if isinstance(node.value, bool):
+            problems.error("SM205", f"condition is the fixed value {node.value}; write a test such as 'age >= 70'",
+                           node.location, "put the condition in quotes if it is text")
+        else:
+            problems.error("SM102", "a condition must be text such as 'age >= 70'", node.location)
+        return None
+    source = node.value.strip()
+    if not source:
+        problems.error("SM201", "empty condition", node.location)
+        return None
+    if len(source) > MAX_EXPRESSION or "\n" in source:
+        problems.error("SM201", "condition too long; split it into simpler rules", node.location)
+        return None
+    context = rule_engine.Context(
+        type_resolver=rule_engine.type_resolver_from_dict(
+            {name: _ENGINE_TYPES[s.type] for name, s in table.symbols.items()}),
+        default_value=None,
+    )
+    try:
+        rule = rule_engine.Rule(source, context=context)
+    except rerrors.SymbolResolutionError as exc:
+        name = exc.symbol_name
+        hint = did_you_mean(name, table.names()) or f"known names: {', '.join(table.names()[:12])}"
+        problems.error("SM202", f"unknown name '{name}' in condition", node.column_of(_symbol_column(source, name)), hint)
+        return None
+    except rerrors.RuleSyntaxError as exc:
+        token = getattr(exc, "token", None)
+        offset = getattr(token, "lexpos", len(source)) if token is not None else len(source)
+        near = f" near '{source[offset:offset + 12]}'" if offset < len(source) else " at the end"
+        problems.error("SM201", f"cannot read condition{near}", node.column_of(offset),
+                       "use words like: age >= 70 and first_time, destination == \"macau\"")
+        return None
+    except (rerrors.EvaluationError, rerrors.SymbolTypeError, rerrors.AttributeResolutionError,
+            rerrors.AttributeTypeError, rerrors.LookupError, rerrors.FunctionCallError) as exc:
+        problems.error("SM203", f"type error in condition '{source}': {exc.message}", node.location,
+                       "compare numbers with numbers and text with \"quoted text\"")
+        return None
+    except (rerrors.EngineError, RecursionError, ValueError, TypeError, OverflowError) as exc:
+        problems.error("SM201", f"cannot read condition: {getattr(exc, 'message', exc)}", node.location)
+        return None
+
+    expression = rule.statement.expression
+    if expression.result_type not in (rule_engine.DataType.BOOLEAN, rule_engine.DataType.UNDEFINED):
+        problems.error("SM205", f"condition '{source}' gives a {_TYPE_WORDS.get(expression.result_type.name, 'value')},"
+                                " not true/false", node.location, "compare it, e.g. 'age >= 70'")
+        return None
+    names: set[str] = set()
+    ok = True
+    for sub in _walk(rule.statement):
+        if isinstance(sub, ast.SymbolExpression):
+            names.add(sub.name)
+        if isinstance(sub, ast.ComparisonExpression):
+            ok &= _check_comparison(sub, source, node, table, problems)
+        if isinstance(sub, ast.ContainsExpression) and isinstance(sub.member, ast.SymbolExpression) \
+                and isinstance(sub.container, ast.ArrayExpression):
+            for literal in sub.container.value:
+                ok &= _check_choice_literal(sub.member.name, literal, source, node, table, problems)
+    if not ok:
+        return None
+    return Condition(source, node.location, rule, frozenset(names))
+
+
+def _check_comparison(sub: Any, source: str, node: Scalar, table: SymbolTable, problems: Problems) -> bool:
+    # rule-engine lets `text == 3` through (it is simply false); for UX staff it is always a mistake.
+    left, right = sub.left, sub.right
+    lt, rt = left.result_type, right.result_type
+    undefined = rule_engine.DataType.UNDEFINED
+    null = rule_engine.DataType.NULL
+    if lt not in (undefined, null) and rt not in (undefined, null) and lt != rt:
+        problems.error("SM203", f"condition '{source}' compares {_TYPE_WORDS.get(lt.name, lt.name)} with "
+                                f"{_TYPE_WORDS.get(rt.name, rt.name)}", node.location,
+                       "text values need quotes: destination == \"macau\"; numbers do not: age >= 70")
+        return False
+    for sym, lit in ((left, right), (right, left)):
+        if isinstance(sym, ast.SymbolExpression):
+            if not _check_choice_literal(sym.name, lit, source, node, table, problems):
+                return False
+    return True
+
+
+def _check_choice_literal(name: str, literal: Any, source: str, node: Scalar, table: SymbolTable,
+                          problems: Problems) -> bool:
+    symbol = table.get(name)
+    if symbol is None or not symbol.choices or not isinstance(literal, ast.StringExpression):
+        return True
+    if literal.value in symbol.choices:
+        return True
+    offset = source.find(f'"{literal.value}"')
+    if offset < 0:
+        offset = source.find(f"'{literal.value}'")
+    hint = did_you_mean(literal.value, symbol.choices) or f"choices are: {', '.join(symbol.choices)}"
+    problems.error("SM204", f"'{literal.value}' is not a choice of '{name}'",
+                   node.column_of(max(offset, 0)), hint)
+    return False

@@ -1,0 +1,60 @@
+"""The names a condition may use, with their types: applicant inputs, session facts and step answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..problems import Location
+
+TYPES = ("number", "text", "yes_no")
+
+
+@dataclass(frozen=True)
+class Symbol:
+    name: str
+    type: str
+    description: str
+    choices: tuple[str, ...] = ()
+    location: Location | None = None
+
+
+# What the kiosk knows about every applicant and session, whatever the flow.
+BUILTIN_SYMBOLS: tuple[Symbol, ...] = (
+    Symbol("age", "number", "applicant's age in years, from the ID card"),
+    Symbol("first_time", "yes_no", "no earlier endorsement on record"),
+    Symbol("region", "text", "region of the ID card's issuing office"),
+    Symbol("name", "text", "applicant's name, from the ID card"),
+    Symbol("wheelchair", "yes_no", "applicant uses a wheelchair (staff or profile)"),
+    Symbol("hour", "number", "hour of the day, 0-23"),
+    Symbol("weekday", "number", "day of the week, 1 = Monday"),
+    Symbol("step", "text", "id of the current step"),
+    Symbol("errors", "number", "input errors so far in this session"),
+    Symbol("extensions", "number", "time-outs extended so far"),
+    Symbol("helps", "number", "times help was asked for"),
+)
+
+
+@dataclass
+class SymbolTable:
+    """Declared names and types; conditions are type-checked against it once, at load."""
+
+    symbols: dict[str, Symbol] = field(default_factory=dict)
+
+    @classmethod
+    def with_builtins(cls) -> "SymbolTable":
+        return cls({s.name: s for s in BUILTIN_SYMBOLS})
+
+    def add(self, symbol: Symbol) -> None:
+        self.symbols[symbol.name] = symbol
+
+    def get(self, name: str) -> Symbol | None:
+        return self.symbols.get(name)
+
+    def names(self) -> list[str]:
+        return sorted(self.symbols)
+
+    def child(self, *extra: Symbol) -> "SymbolTable":
+        table = SymbolTable(dict(self.symbols))
+        for s in extra:
+            table.add(s)
+        return table

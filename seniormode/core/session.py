@@ -1,0 +1,485 @@
+"""One applicant's way through a flow: a state machine driven by events, emitting effects as data.
+
+The Kivy screen and the voice only render what `Session.handle` returns; every
+decision (which step next, which settings, when to warn, what a ticket says)
+is made here, so it can be tested headless in microseconds.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable
+
+from .effects import (Effect, Finished, Handoff, Rejected, Reset, ShowHelp, ShowStep, Speak, Strip, SummaryRow,
+                      Ticket, Tile, TimeoutCleared, Transition, WarnTimeout)
+from .events import Event
+from .flow import IRREVERSIBLE_KINDS, Flow, Step, Text
+from .messages import message
+from .rules.ruleset import Adaptation, Route
+from .rules.symbols import BUILTIN_SYMBOLS
+
+ACTIVE, FINISHED, HANDED_OFF = "active", "finished", "handed_off"
+_BUILTIN_NAMES = tuple(s.name for s in BUILTIN_SYMBOLS)
+
+
+class TicketCounter:
+    """Queue numbers per prefix (A001, A002 ...), shared by the sessions of one kiosk."""
+
+    def __init__(self) -> None:
+        self._next: dict[str, int] = {}
+
+    def take(self, prefix: str) -> str:
+        n = self._next.get(prefix, 1)
+        self._next[prefix] = n % 999 + 1
+        return f"{prefix}{n:03d}"
+
+
+@dataclass
+class _State:
+    applicant: dict[str, Any]
+    answers: dict[str, Any] = field(default_factory=dict)
+    done: set[str] = field(default_factory=set)
+    history: list[str] = field(default_factory=list)
+    idle: float = 0.0
+    warning: bool = False
+    extensions: int = 0
+    errors: int = 0
+    helps: int = 0
+    changing: bool = False
+    return_to: str | None = None
+    status: str = ACTIVE
+    card_in: bool = False
+    error: str = ""
+    ticket: Ticket | None = None
+
+
+class Session:
+    def __init__(self, flow: Flow, inputs: dict[str, Any] | None = None,
+                 clock: Callable[[], datetime.datetime] | None = None, tickets: TicketCounter | None = None):
+        self.flow = flow
+        self.start_inputs = dict(inputs or {})
+        self.clock = clock or datetime.datetime.now
+        self.tickets = tickets or TicketCounter()
+        # Kept across resets: what this kiosk has walked, for branch coverage.
+        self.transitions: list[Transition] = []
+        self.choices_made: set[tuple[str, str]] = set()
+        self.s = _State(dict(self.start_inputs))
+
+    # ---- what the rules see -------------------------------------------------------------------
+    @property
+    def current(self) -> Step:
+        return self.flow.step(self.s.history[-1])
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        return dict(self.s.answers)
+
+    @property
+    def history(self) -> list[str]:
+        return list(self.s.history)
+
+    @property
+    def status(self) -> str:
+        return self.s.status
+
+    def values(self) -> dict[str, Any]:
+        now = self.clock()
+        values: dict[str, Any] = {name: None for name in _BUILTIN_NAMES}
+        values.update(hour=now.hour, weekday=now.isoweekday())
+        values.update(self.s.applicant)
+        values.update(step=self.s.history[-1] if self.s.history else None, errors=self.s.errors,
+                      extensions=self.s.extensions, helps=self.s.helps)
+        for name in self.flow.inputs:
+            values.setdefault(name, None)
+        for step in self.flow.steps:
+            if step.id not in values:
+                values[step.id] = self.s.answers.get(step.id)
+        return values
+
+    def adaptation(self) -> Adaptation:
+        return self.flow.rules.adapt(self.values())
+
+    def settings(self) -> dict[str, Any]:
+        return self.adaptation().settings
+
+    # ---- driving ------------------------------------------------------------------------------
+    def start(self) -> list[Effect]:
+        return self._enter(self.flow.first.id, "start", [])
+
+    def handle(self, event: Event) -> list[Effect]:
+        if not self.s.history:
+            return self.start()
+        kind = event.kind
+        if kind == "tick":
+            return self._tick(float(event.value or 0))
+        out: list[Effect] = []
+        if kind == "extend":
+            return self._extend()
+        if self.s.warning:
+            self.s.warning = False
+            out.append(TimeoutCleared(self._extensions_left()))
+        self.s.idle = 0.0
+        handler = getattr(self, f"_on_{kind}", None)
+        if handler is None:
+            return out + [Rejected(kind, "unknown event")]
+        if self.s.status != ACTIVE and kind not in ("reset", "card_removed", "repeat", "ok", "help"):
+            return out + [Rejected(kind, "the session has ended; touch to start again")]
+        result: list[Effect] = handler(event)
+        return out + result
+
+    # ---- events -------------------------------------------------------------------------------
+    def _on_ok(self, event: Event) -> list[Effect]:
+        step = self.current
+        if step.kind == "end" or self.s.status != ACTIVE:
+            return self._reset("finished")
+        if step.kind not in ("info", "summary"):
+            return [Rejected("ok", f"a {step.kind} step is answered, not passed with OK")]
+        self.s.done.add(step.id)
+        if step.kind == "summary":
+            self.s.changing, self.s.return_to = False, None
+        return self._advance(step)
+
+    def _on_choose(self, event: Event) -> list[Effect]:
+        step = self.current
+        choice = step.choice(str(event.value)) if step.kind == "choice" else None
+        if choice is None:
+            return [Rejected("choose", f"no choice '{event.value}' on step {step.id}")]
+        self.s.answers[step.id] = choice.id
+        self.choices_made.add((step.id, choice.id))
+        return self._advance(step, choice.next, f"choice {choice.id}" if choice.next else None)
+
+    def _on_enter(self, event: Event) -> list[Effect]:
+        step = self.current
+        if step.kind not in ("number", "text"):
+            return [Rejected("enter", f"step {step.id} takes no typed value")]
+        raw = str(event.value).strip()
+        field_name = step.field_name.value if step.field_name else step.text.value
+        value: Any = raw
+        if step.kind == "number":
+            try:
+                number = Decimal(raw)
+                if not number.is_finite():
+                    raise InvalidOperation
+            except InvalidOperation:
+                return self._input_error(message("number_unreadable", field=field_name), raw)
+            value = int(number) if number == number.to_integral_value() else float(number)
+        if len(raw) > step.max_length:
+            return self._input_error(message("too_long", field=field_name), raw)
+        if step.valid is not None:
+            values = self.values()
+            values["value"] = value
+            if not step.valid.evaluate(values).result:
+                assert step.error is not None
+                return self._input_error(step.error, raw)
+        self.s.answers[step.id] = value
+        return self._advance(step)
+
+    def _on_yes(self, event: Event) -> list[Effect]:
+        step = self.current
+        if step.kind != "confirm":
+            return [Rejected("yes", f"step {step.id} asks nothing to confirm")]
+        self.s.answers[step.id] = True
+        self.choices_made.add((step.id, "yes"))
+        return self._advance(step)
+
+    def _on_no(self, event: Event) -> list[Effect]:
+        step = self.current
+        if step.kind != "confirm":
+            return [Rejected("no", f"step {step.id} asks nothing to confirm")]
+        self.s.answers[step.id] = False
+        self.choices_made.add((step.id, "no"))
+        if step.no_next:
+            return self._enter(step.no_next, "answer no", [])
+        return self._on_back(event)
+
+    def _on_back(self, event: Event) -> list[Effect]:
+        h = self.s.history
+        if self.s.status != ACTIVE or len(h) < 2:
+            return [Rejected("back", "nothing to go back to")]
+        previous = self.flow.step(h[-2])
+        if previous.kind in IRREVERSIBLE_KINDS and previous.id in self.s.done:
+            return [Rejected("back", f"{previous.id} is done and cannot be undone")]
+        h.pop()
+        if self.s.changing and h[-1] == self.s.return_to:
+            self.s.changing, self.s.return_to = False, None
+        self.s.error = ""
+        return self._show(reason="prompt")
+
+    def _on_repeat(self, event: Event) -> list[Effect]:
+        return [self._speak(self.current.prompt, "repeat")]
+
+    def _on_help(self, event: Event) -> list[Effect]:
+        self.s.helps += 1
+        text = self.current.help or message("help_default")
+        return [ShowHelp(text.value, tuple(self.settings()["help"])), self._speak(text, "help")]
+
+    def _on_staff(self, event: Event) -> list[Effect]:
+        reason = message("staff_reason", step=self.current.text.value).value
+        return self._enter(self.flow.call_staff, "call staff", [], reason=reason)
+
+    def _on_card(self, event: Event) -> list[Effect]:
+        step = self.current
+        if step.kind != "id_card":
+            return [Rejected("card", "no card is asked for now")]
+        data = dict(step.simulate)
+        data.update(self.start_inputs)
+        if isinstance(event.value, dict):
+            data.update(event.value)
+        self.s.applicant.update({k: v for k, v in data.items() if k != "ok"})
+        self.s.card_in = True
+        self.s.answers[step.id] = True
+        self.s.done.add(step.id)
+        return self._advance(step)
+
+    def _on_card_removed(self, event: Event) -> list[Effect]:
+        if not self.s.card_in:
+            return [Rejected("card_removed", "no card was read")]
+        return self._reset("card_removed")
+
+    def _on_device_ok(self, event: Event) -> list[Effect]:
+        step = self.current
+        if step.kind not in ("photo", "payment", "print"):
+            return [Rejected("device_ok", f"step {step.id} uses no device")]
+        self.s.answers[step.id] = True
+        self.s.done.add(step.id)
+        return self._advance(step)
+
+    def _on_device_failed(self, event: Event) -> list[Effect]:
+        step = self.current
+        if step.kind not in ("id_card", "photo", "payment", "print"):
+            return [Rejected("device_failed", f"step {step.id} uses no device")]
+        return self._input_error(message("device_failed"), "")
+
+    def _on_change(self, event: Event) -> list[Effect]:
+        step = self.current
+        rows = {r.step for r in self._summary_rows(step)} if step.kind == "summary" else set()
+        target = str(event.value)
+        if target not in rows:
+            return [Rejected("change", f"'{target}' has no change link here")]
+        self.s.changing, self.s.return_to = True, step.id
+        h = self.s.history
+        del h[h.index(target) + 1:]
+        self.transitions.append(Transition(step.id, target, "change"))
+        return self._show(reason="prompt")
+
+    def _on_reset(self, event: Event) -> list[Effect]:
+        return self._reset("reset")
+
+    # ---- time ---------------------------------------------------------------------------------
+    def step_timeout(self) -> float:
+        base = self.current.timeout or self.flow.timeout.seconds
+        return float(base) * float(self.settings()["timeout_factor"])
+
+    def _extensions_left(self) -> int:
+        return max(0, self.flow.timeout.extensions - self.s.extensions)
+
+    def _tick(self, seconds: float) -> list[Effect]:
+        if seconds <= 0:
+            return []
+        self.s.idle += seconds
+        limit = self.step_timeout()
+        if self.s.status != ACTIVE:
+            return self._reset("finished") if self.s.idle >= limit else []
+        out: list[Effect] = []
+        if not self.s.warning and self.s.idle >= limit:
+            self.s.warning = True
+            left = self.flow.timeout.warning
+            out += [WarnTimeout(left, self._extensions_left()), self._speak(message("timeout_warning"), "warning")]
+        if self.s.warning and self.s.idle >= limit + self.flow.timeout.warning:
+            out += self._reset("timeout")
+        return out
+
+    def _extend(self) -> list[Effect]:
+        if not self.s.warning:
+            self.s.idle = 0.0
+            return [Rejected("extend", "no time-out warning is showing")]
+        if self._extensions_left() <= 0:
+            return [Rejected("extend", "no extensions left")]
+        self.s.extensions += 1
+        self.s.warning = False
+        self.s.idle = 0.0
+        return [TimeoutCleared(self._extensions_left())]
+
+    # ---- moving -------------------------------------------------------------------------------
+    def _reset(self, reason: str) -> list[Effect]:
+        self.s = _State(dict(self.start_inputs))
+        return [Reset(reason)] + self.start()
+
+    def _next_from(self, step: Step, choice_next: str | None, exclude: set[str],
+                   values: dict[str, Any]) -> tuple[str | None, str, Route | None]:
+        route = self.flow.rules.route(step.id, values, exclude)
+        if route is not None:
+            return route.target, f"rule {route.match.rule.id}", route
+        if choice_next:
+            return choice_next, "choice", None
+        if step.kind == "choice" and step.choices and all(c.next for c in step.choices):
+            answer = self.s.answers.get(step.id)
+            chosen = step.choice(answer) if isinstance(answer, str) else None
+            return (chosen or step.choices[0]).next, "choice", None
+        for b in step.next:
+            if b.condition is None:
+                return b.target, "next" if len(step.next) == 1 else "otherwise", None
+            if b.condition.evaluate(values).result:
+                return b.target, f"if {b.condition.source}", None
+        following = self.flow.following(step.id)
+        return (following.id if following else None), "next in list", None
+
+    def _visible(self, step_id: str, values: dict[str, Any]) -> bool:
+        cond = self.flow.step(step_id).show_if
+        return cond is None or cond.evaluate(values).result
+
+    def _advance(self, step: Step, choice_next: str | None = None, via: str | None = None) -> list[Effect]:
+        self.s.error = ""
+        values = self.values()
+        target, how, _ = self._next_from(step, choice_next, set(self.s.history), values)
+        silent: list[str] = []
+        if self.s.changing:
+            # Ask only what the new branch needs: skip steps answered before, stop at the summary.
+            guard = 0
+            while target is not None and target != self.s.return_to and guard < len(self.flow.steps):
+                guard += 1
+                t = self.flow.step(target)
+                answered = target in self.s.answers or target in self.s.done
+                if not answered and self._visible(target, values):
+                    break
+                if answered and self._visible(target, values):
+                    self.s.history.append(target)
+                    silent.append(target)
+                target, how, _ = self._next_from(t, None, set(self.s.history), values)
+            if target == self.s.return_to:
+                self.s.changing, self.s.return_to = False, None
+        return self._enter(target, via or how, silent, source=step.id)
+
+    def _enter(self, target: str | None, via: str, silent: list[str], source: str | None = None,
+               reason: str = "") -> list[Effect]:
+        values = self.values()
+        came_from = self.s.history[-1] if self.s.history else None
+        guard = 0
+        while target is not None and not self._visible(target, values) and guard < len(self.flow.steps):
+            guard += 1
+            target, via2, _ = self._next_from(self.flow.step(target), None, set(self.s.history), values)
+            via = f"{via}, skipped hidden step"
+        if target is None or guard >= len(self.flow.steps):
+            # A flow with no way on (only possible if checks were bypassed): a person takes over.
+            target, via = self.flow.call_staff, "no way on"
+        self.transitions.append(Transition(source or (self.s.history[-1] if self.s.history else "start"),
+                                           target, via, tuple(silent)))
+        if self.s.history and self.s.history[-1] == target:
+            self.s.history.pop()
+        if target in self.s.history and not self.s.changing:
+            # Going round a loop (e.g. 'no' on a confirm back to a question): cut the path back to it.
+            del self.s.history[self.s.history.index(target):]
+        self.s.history.append(target)
+        step = self.flow.step(target)
+        out: list[Effect] = []
+        if step.kind == "summary":
+            self._prune_answers()
+        if step.kind == "handoff":
+            self.s.status = HANDED_OFF
+            self.s.ticket = self._ticket(step, reason or step.text.value, came_from or step.id)
+        elif step.kind == "end":
+            self.s.status = FINISHED
+        out += self._show(reason="prompt")
+        if step.kind == "handoff":
+            assert self.s.ticket is not None
+            out.append(Handoff(self.s.ticket))
+        elif step.kind == "end":
+            out.append(Finished(step.id))
+        return out
+
+    def _prune_answers(self) -> None:
+        on_path = set(self.s.history)
+        for sid in list(self.s.answers):
+            if sid not in on_path:
+                del self.s.answers[sid]
+
+    def _input_error(self, text: Text, raw: str) -> list[Effect]:
+        self.s.errors += 1
+        self.s.error = text.value
+        return self._show(reason="error", spoken=text, value=raw)
+
+    # ---- what the screen shows ----------------------------------------------------------------
+    def strip(self) -> Strip:
+        history = list(self.s.history)
+        values = self.values()
+        projected: list[str] = []
+        step = self.current
+        seen = set(history)
+        while not step.is_terminal and len(projected) < len(self.flow.steps):
+            target, _, _ = self._next_from(step, None, seen, values)
+            while target is not None and target not in seen and not self._visible(target, values):
+                seen.add(target)
+                target, _, _ = self._next_from(self.flow.step(target), None, seen, values)
+            if target is None or target in seen:
+                break
+            projected.append(target)
+            seen.add(target)
+            step = self.flow.step(target)
+        if self.s.status != ACTIVE:
+            projected = []
+        return Strip(len(history), len(history) + len(projected), tuple(history + projected))
+
+    def _show(self, reason: str, spoken: Text | None = None, value: str = "") -> list[Effect]:
+        step = self.current
+        adaptation = self.adaptation()
+        settings = adaptation.settings
+        tiles = tuple(Tile(c.id, c.text.value, c.icon, c.text.key) for c in step.choices)
+        if step.kind == "confirm":
+            tiles = (Tile("yes", (step.yes or message("yes")).value, "yes", (step.yes or message("yes")).key),
+                     Tile("no", (step.no or message("no")).value, "no", (step.no or message("no")).key))
+        answer = self.s.answers.get(step.id)
+        shown_value = value or ("" if answer is None or isinstance(answer, bool) else str(answer))
+        button = step.button or (message("finish") if step.kind == "end" else message("ok"))
+        show = ShowStep(
+            step=step.id, step_kind=step.kind, text=step.text.value, text_key=step.text.key, icon=step.icon,
+            strip=self.strip(), settings=settings, timeout=self.step_timeout(), tiles=tiles,
+            summary=self._summary_rows(step) if step.kind == "summary" else (),
+            error=self.s.error, value=shown_value, can_back=self._can_back(), button=button.value,
+            amount=step.amount, changing=self.s.changing,
+        )
+        return [show, self._speak(spoken or step.prompt, reason, settings)]
+
+    def _can_back(self) -> bool:
+        h = self.s.history
+        if self.s.status != ACTIVE or len(h) < 2:
+            return False
+        previous = self.flow.step(h[-2])
+        return not (previous.kind in IRREVERSIBLE_KINDS and previous.id in self.s.done)
+
+    def _speak(self, text: Text, reason: str, settings: dict[str, Any] | None = None) -> Speak:
+        settings = settings or self.settings()
+        return Speak(text.value, text.key, int(settings["speech_rate"]), str(settings["voice_language"]), reason)
+
+    def answer_text(self, step: Step) -> str:
+        answer = self.s.answers.get(step.id)
+        if step.kind == "choice":
+            choice = step.choice(str(answer))
+            return choice.text.value if choice else ""
+        if step.kind == "confirm":
+            return (message("yes") if answer else message("no")).value
+        if step.kind == "number" and step.unit is not None:
+            return f"{answer}{step.unit.value}"
+        return "" if answer is None else str(answer)
+
+    def _summary_rows(self, summary: Step) -> tuple[SummaryRow, ...]:
+        ids = summary.show or [sid for sid in self.s.history if self.flow.step(sid).is_question
+                               and self.flow.step(sid).kind != "confirm"]
+        rows = []
+        for sid in ids:
+            if sid in self.s.answers and sid in self.s.history:
+                step = self.flow.step(sid)
+                label = step.short_label.value
+                rows.append(SummaryRow(sid, label, self.answer_text(step)))
+        return tuple(rows)
+
+    def _ticket(self, step: Step, reason: str, came_from: str) -> Ticket:
+        answered = tuple((self.flow.step(sid).short_label.value,
+                          self.answer_text(self.flow.step(sid)))
+                         for sid in self.s.history if sid in self.s.answers and self.flow.step(sid).is_question)
+        assert step.window is not None
+        return Ticket(self.tickets.take(step.ticket_prefix), step.window.value, reason, came_from,
+                      answered, tuple(self.s.history))
+
+

@@ -1,0 +1,258 @@
+"""YAML loading that remembers file:line:col for every value and refuses what UX staff get wrong.
+
+Duplicate keys are an error (not last-one-wins); every limit (size, depth, alias
+expansion, scalar length) turns into a Problem instead of a crash or a hang.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Union
+
+import yaml
+
+from .problems import Location, Problems
+
+try:  # libyaml is much faster and gives the same marks
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_BYTES = 2_000_000
+MAX_DEPTH = 40
+MAX_NODES = 100_000
+MAX_SCALAR = 20_000
+
+PlainValue = Union[str, int, float, bool, None]
+
+
+@dataclass(eq=False)
+class Node:
+    location: Location
+
+    def plain(self) -> Any:
+        raise NotImplementedError
+
+    @property
+    def kind_name(self) -> str:
+        return "value"
+
+
+@dataclass(eq=False)
+class Scalar(Node):
+    value: PlainValue
+    quoted: bool = False
+
+    def plain(self) -> Any:
+        return self.value
+
+    @property
+    def kind_name(self) -> str:
+        return type_name(self.value)
+
+    def column_of(self, offset: int) -> Location:
+        """Where character `offset` of a one-line string value sits in the file."""
+        return self.location.shifted(offset + (1 if self.quoted else 0))
+
+
+@dataclass(eq=False)
+class Mapping(Node):
+    entries: dict[str, tuple[Scalar, Node]] = field(default_factory=dict)
+
+    def plain(self) -> Any:
+        return {k: v.plain() for k, (_, v) in self.entries.items()}
+
+    def get(self, key: str) -> Node | None:
+        entry = self.entries.get(key)
+        return entry[1] if entry else None
+
+    def key_location(self, key: str) -> Location:
+        entry = self.entries.get(key)
+        return entry[0].location if entry else self.location
+
+    def keys(self) -> list[str]:
+        return list(self.entries)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.entries
+
+    def items(self) -> Iterator[tuple[str, Node]]:
+        for k, (_, v) in self.entries.items():
+            yield k, v
+
+    @property
+    def kind_name(self) -> str:
+        return "mapping"
+
+
+@dataclass(eq=False)
+class Sequence(Node):
+    items: list[Node] = field(default_factory=list)
+
+    def plain(self) -> Any:
+        return [i.plain() for i in self.items]
+
+    @property
+    def kind_name(self) -> str:
+        return "list"
+
+
+def type_name(value: object) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "yes/no"
+    if isinstance(value, int):
+        return "whole number"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "text"
+    return type(value).__name__
+
+
+def _loc(file: str, mark: Any) -> Location:
+    return Location(file, mark.line + 1, mark.column + 1)
+
+
+class _Builder:
+    """Turns composed PyYAML nodes into located nodes, within budgets."""
+
+    def __init__(self, file: str, problems: Problems):
+        self.file = file
+        self.problems = problems
+        self.count = 0
+        self.constructor = yaml.SafeLoader("")
+        self.over_budget = False
+
+    def build(self, node: yaml.Node, depth: int = 0) -> Node | None:
+        if self.over_budget:
+            return None
+        self.count += 1
+        loc = _loc(self.file, node.start_mark)
+        if depth > MAX_DEPTH:
+            self.problems.error("SM003", f"nesting deeper than {MAX_DEPTH} levels", loc,
+                                "flows are shallow; check the indentation")
+            self.over_budget = True
+            return None
+        if self.count > MAX_NODES:
+            self.problems.error("SM003", f"more than {MAX_NODES} values after expanding aliases", loc,
+                                "remove the '*alias' references that repeat large blocks")
+            self.over_budget = True
+            return None
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, loc)
+        if isinstance(node, yaml.SequenceNode):
+            seq = Sequence(loc)
+            for child in node.value:
+                built = self.build(child, depth + 1)
+                if built is not None:
+                    seq.items.append(built)
+            return seq
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, loc, depth)
+        return None  # pragma: no cover - PyYAML has no other node kinds
+
+    def _scalar(self, node: yaml.ScalarNode, loc: Location) -> Scalar:
+        if len(node.value) > MAX_SCALAR:
+            self.problems.error("SM003", f"a value of {len(node.value)} characters (limit {MAX_SCALAR})", loc,
+                                "screens hold a few short sentences")
+            return Scalar(loc, node.value[:80], quoted=node.style in ("'", '"'))
+        try:
+            value = self.constructor.construct_object(node)
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            self.problems.error("SM001", f"cannot read this value: {exc}".splitlines()[0], loc)
+            value = node.value
+        if isinstance(value, (datetime.date, datetime.datetime)):
+            value = node.value
+        elif isinstance(value, bytes):
+            value = node.value
+        elif not isinstance(value, (str, int, float, bool, type(None))):
+            value = node.value
+        return Scalar(loc, value, quoted=node.style in ("'", '"'))
+
+    def _mapping(self, node: yaml.MappingNode, loc: Location, depth: int) -> Mapping:
+        mapping = Mapping(loc)
+        merged: list[Mapping] = []
+        for key_node, value_node in node.value:
+            key_loc = _loc(self.file, key_node.start_mark)
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                built = self.build(value_node, depth + 1)
+                if isinstance(built, Mapping):
+                    merged.append(built)
+                elif isinstance(built, Sequence):
+                    merged.extend(m for m in built.items if isinstance(m, Mapping))
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.error("SM102", "a key must be a plain word, not a list or mapping", key_loc)
+                continue
+            key = key_node.value
+            value = self.build(value_node, depth + 1)
+            if value is None:
+                continue
+            if key in mapping.entries:
+                first = mapping.entries[key][0].location
+                self.problems.error("SM002", f"duplicate key '{key}'", key_loc,
+                                    f"first given at line {first.line}; keep one")
+                continue
+            mapping.entries[key] = (Scalar(key_loc, key), value)
+        for extra in merged:
+            for key, entry in extra.entries.items():
+                mapping.entries.setdefault(key, entry)
+        return mapping
+
+
+def load_text(text: str, file: str, problems: Problems) -> Node | None:
+    """Parse YAML text into located nodes; problems are added, never raised."""
+    if len(text) > MAX_BYTES:
+        problems.error("SM003", f"file is {len(text)} characters (limit {MAX_BYTES})", Location(file))
+        return None
+    try:
+        composed = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        loc = _loc(file, mark) if mark is not None else Location(file)
+        what = (exc.problem or exc.context or "YAML syntax error").strip()
+        hint = "check the indentation and that every ':' has a space after it"
+        if "expected a single document" in str(exc):
+            hint = "a flow file holds one document; remove the extra '---'"
+        problems.error("SM001", what, loc, hint)
+        return None
+    except yaml.YAMLError as exc:
+        problems.error("SM001", str(exc).splitlines()[0] if str(exc) else "YAML error", Location(file))
+        return None
+    except RecursionError:
+        problems.error("SM003", "nesting too deep to read", Location(file), "check the indentation")
+        return None
+    if composed is None:
+        problems.error("SM103", "the file is empty", Location(file), "start with 'flow: my_flow_id'")
+        return None
+    builder = _Builder(file, problems)
+    try:
+        built = builder.build(composed)
+    except RecursionError:
+        problems.error("SM003", "nesting too deep to read", Location(file), "check the indentation")
+        return None
+    return None if builder.over_budget else built
+
+
+def load_file(path: str | Path, problems: Problems, display_name: str | None = None) -> Node | None:
+    """Read and parse a YAML file; unreadable or non-UTF-8 files become SM004 problems."""
+    name = display_name or str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        problems.error("SM004", f"cannot read file: {exc.strerror or exc}", Location(name))
+        return None
+    if len(raw) > MAX_BYTES:
+        problems.error("SM003", f"file is {len(raw)} bytes (limit {MAX_BYTES})", Location(name))
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.error("SM004", "file is not UTF-8 text", Location(name, line), "save it as UTF-8")
+        return None
+    return load_text(text, name, problems)

@@ -1,0 +1,161 @@
+"""The session state machine on the real demo flows: strip, back, change, time-outs, tickets, wiping."""
+
+from __future__ import annotations
+
+import pytest
+
+from seniormode.core.effects import Handoff, Rejected, Reset, ShowStep, Speak, WarnTimeout
+from seniormode.core.events import Event
+from seniormode.core.flow import Flow
+from seniormode.core.session import Session, TicketCounter
+
+pytestmark = pytest.mark.unit
+
+TO_CHECK = [Event("ok"), Event("card"), Event("choose", "normal"), Event("choose", "macau"),
+            Event("choose", "family"), Event("choose", "reuse")]
+
+
+def drive(session: Session, *events: Event) -> list:  # type: ignore[type-arg]
+    out = session.start() if not session.history else []
+    for e in events:
+        out += session.handle(e)
+    return out
+
+
+def shows(effects: list) -> list[ShowStep]:  # type: ignore[type-arg]
+    return [e for e in effects if isinstance(e, ShowStep)]
+
+
+def test_first_screen_is_shown_and_spoken(hk_flow: Flow) -> None:
+    effects = Session(hk_flow).start()
+    assert isinstance(effects[0], ShowStep) and effects[0].step == "welcome"
+    assert isinstance(effects[1], Speak) and effects[1].reason == "prompt" and "欢迎" in effects[1].text
+    assert effects[0].strip.position == 1 and not effects[0].can_back
+
+
+def test_strip_counts_the_predicted_path(hk_flow: Flow) -> None:
+    s = Session(hk_flow, {"age": 45})
+    effects = drive(s, *TO_CHECK)
+    strip = shows(effects)[-1].strip
+    assert strip.label() == "第 7 步，共 11 步"
+    assert strip.steps[:7] == tuple(s.history)
+    assert strip.steps[-1] == "done"
+
+
+def test_back_after_speech_speaks_again_and_keeps_answers(hk_flow: Flow) -> None:
+    s = Session(hk_flow)
+    drive(s, *TO_CHECK[:4])
+    effects = s.handle(Event("back"))
+    assert shows(effects)[0].step == "destination" and shows(effects)[0].strip.position == 4
+    assert any(isinstance(e, Speak) and e.reason == "prompt" for e in effects)
+    assert s.answers["destination"] == "macau"
+
+
+def test_change_from_summary_returns_to_summary(hk_flow: Flow) -> None:
+    s = Session(hk_flow)
+    drive(s, *TO_CHECK)
+    assert s.current.id == "check"
+    effects = s.handle(Event("change", "destination"))
+    assert shows(effects)[0].changing
+    effects = s.handle(Event("choose", "hongkong"))
+    assert shows(effects)[0].step == "check"
+    assert s.history == ["welcome", "read_card", "purpose", "destination", "endorsement_type", "photo_source", "check"]
+
+
+def test_change_link_only_for_rows_on_the_summary(hk_flow: Flow) -> None:
+    s = Session(hk_flow)
+    drive(s, *TO_CHECK)
+    [r] = s.handle(Event("change", "pay"))
+    assert isinstance(r, Rejected)
+
+
+def test_timeout_warns_with_at_least_20_seconds_then_resets(hk_flow: Flow) -> None:
+    s = Session(hk_flow, {"age": 45})
+    drive(s, *TO_CHECK[:3])
+    assert s.step_timeout() == 60
+    assert s.handle(Event("tick", 59)) == []
+    [warn, speak] = s.handle(Event("tick", 1))
+    assert isinstance(warn, WarnTimeout) and warn.seconds_left >= 20 and warn.extensions_left >= 10
+    assert isinstance(speak, Speak) and speak.reason == "warning"
+    assert s.handle(Event("tick", 19)) == []
+    effects = s.handle(Event("tick", 11))
+    assert isinstance(effects[0], Reset) and effects[0].reason == "timeout"
+    assert s.answers == {} and s.history == ["welcome"]
+
+
+def test_ten_extensions_then_no_more(hk_flow: Flow) -> None:
+    s = Session(hk_flow, {"age": 45})
+    s.start()
+    for i in range(10):
+        s.handle(Event("tick", 60))
+        [cleared] = s.handle(Event("extend"))
+        assert cleared.extensions_left == 9 - i  # type: ignore[attr-defined]
+    s.handle(Event("tick", 60))
+    [refused] = s.handle(Event("extend"))
+    assert isinstance(refused, Rejected)
+
+
+def test_older_applicants_get_longer_timeouts(hk_flow: Flow) -> None:
+    s = Session(hk_flow, {"age": 85})
+    s.start()
+    assert s.step_timeout() == 180
+
+
+def test_any_touch_clears_the_warning(hk_flow: Flow) -> None:
+    s = Session(hk_flow)
+    drive(s, Event("ok"))
+    s.handle(Event("tick", 60))
+    effects = s.handle(Event("repeat"))
+    assert effects[0].kind == "timeout_cleared"
+    assert s.handle(Event("tick", 30)) == []
+
+
+def test_call_staff_from_every_step_gives_a_ticket_with_the_answers(hk_flow: Flow) -> None:
+    counter = TicketCounter()
+    for n in range(len(TO_CHECK) + 1):
+        s = Session(hk_flow, tickets=counter)
+        drive(s, *TO_CHECK[:n])
+        here = s.current.id
+        effects = s.handle(Event("staff"))
+        [handoff] = [e for e in effects if isinstance(e, Handoff)]
+        assert handoff.ticket.number == f"S{n + 1:03d}"
+        assert handoff.ticket.step == here
+        asked = [sid for sid in s.history if sid in s.answers and hk_flow.step(sid).is_question]
+        assert len(handoff.ticket.answers) == len(asked) == max(0, n - 2)
+        assert handoff.ticket.steps_done[-1] == "staff_window"
+
+
+def test_no_back_after_payment(hk_flow: Flow) -> None:
+    s = Session(hk_flow)
+    drive(s, *TO_CHECK, Event("ok"), Event("yes"), Event("device_ok"))
+    assert s.current.id == "print_receipt"
+    assert isinstance(s.handle(Event("back"))[0], Rejected)
+
+
+def test_number_entry_errors_name_the_field(talent_flow: Flow) -> None:
+    s = Session(talent_flow)
+    drive(s, Event("ok"), Event("card"), Event("choose", "research"))
+    effects = s.handle(Event("enter", "9"))
+    show = shows(effects)[0]
+    assert show.step == "years" and "年数" in show.error and show.value == "9"
+    assert s.values()["errors"] == 1
+    effects = s.handle(Event("enter", "2"))
+    assert shows(effects)[0].step == "stay_rule"
+    assert s.answers["years"] == 2
+
+
+def test_card_removed_wipes_everything(hk_flow: Flow) -> None:
+    s = Session(hk_flow)
+    drive(s, *TO_CHECK)
+    effects = s.handle(Event("card_removed"))
+    assert isinstance(effects[0], Reset)
+    assert s.answers == {} and s.values()["name"] is None
+
+
+def test_events_that_mean_nothing_here_are_rejected_not_crashes(hk_flow: Flow) -> None:
+    s = Session(hk_flow)
+    s.start()
+    for e in (Event("choose", "macau"), Event("enter", "3"), Event("yes"), Event("device_ok"), Event("card_removed"),
+              Event("change", "x"), Event("extend")):
+        assert all(isinstance(x, Rejected) for x in s.handle(e))
+    assert s.current.id == "welcome"
