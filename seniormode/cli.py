@@ -6,8 +6,9 @@ import argparse
 import datetime
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from .core.coverage import branch_coverage
 from .core.effects import Effect, Handoff, ShowStep
@@ -15,11 +16,11 @@ from .core.events import EventError, parse_event
 from .core.flow import Flow
 from .core.inputs import coerce_inputs, parse_pairs
 from .core.loader import load_flow
-from .core.problems import Location, Problem, Severity, format_problems
+from .core.problems import Location, Problem, Problems, Severity, format_problems
 from .core.scenario import check_scenario, load_scenarios, scenario_files
 from .core.session import Session
-from .core.source import Mapping, Sequence as YSequence, load_file
-from .core.problems import Problems
+from .core.source import Mapping, load_file
+from .core.source import Sequence as YSequence
 from .simulator import interactive, print_effects, render
 
 REPO = Path(__file__).resolve().parent.parent

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import sys
-from typing import Callable, Iterable, TextIO
+from collections.abc import Callable, Iterable
+from typing import TextIO
 
-from .core.effects import (Effect, Finished, Handoff, Rejected, Reset, ShowHelp, ShowStep, Speak, TimeoutCleared,
-                           WarnTimeout)
+from .core.effects import (
+    Effect,
+    Finished,
+    Handoff,
+    Rejected,
+    Reset,
+    ShowHelp,
+    ShowStep,
+    Speak,
+    TimeoutCleared,
+    WarnTimeout,
+)
 from .core.events import Event
 from .core.session import Session
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .flow import IRREVERSIBLE_KINDS, Flow
-from .graph import edges, reachable
+from .flow import Flow
+from .graph import Edge, edges, reachable
 from .problems import Location, Problems, did_you_mean
 
 # Screen text is read by people who read little: warn when one screen's words run long.
@@ -11,7 +11,9 @@ MAX_SCREEN_TEXT = 40
 MAX_SPOKEN_TEXT = 200
 
 
-def check_flow(flow: Flow, problems: Problems, call_staff_location: Location) -> None:
+def check_flow(flow: Flow, problems: Problems, call_staff_location: Location,
+               written_ids: set[str] | frozenset[str] = frozenset()) -> None:
+    """`written_ids` are ids of steps in the file that could not be read; naming them is not an SM104."""
     ids = [s.id for s in flow.steps]
     seen: dict[str, Location] = {}
     for step in flow.steps:
@@ -22,7 +24,7 @@ def check_flow(flow: Flow, problems: Problems, call_staff_location: Location) ->
             seen[step.id] = step.location
 
     def target(name: str, location: Location, what: str) -> None:
-        if not flow.has_step(name):
+        if not flow.has_step(name) and name not in written_ids:
             problems.error("SM104", f"unknown step '{name}' in {what}", location,
                            did_you_mean(name, ids) or f"steps are: {', '.join(ids[:10])}")
 
@@ -34,18 +36,19 @@ def check_flow(flow: Flow, problems: Problems, call_staff_location: Location) ->
                 target(c.next, c.next_location or c.location, f"choice '{c.id}'")
         if step.no_next:
             target(step.no_next, step.no_next_location or step.location, f"'no_next' of step '{step.id}'")
-        for name, loc in zip(step.show, step.show_locations):
+        for name, loc in zip(step.show, step.show_locations, strict=True):
             target(name, loc, f"'show' of summary '{step.id}'")
     for rule in flow.rules.rules:
         if rule.go:
             target(rule.go, rule.go_location or rule.location, f"rule '{rule.id}'")
-        for name, loc in zip(rule.after, rule.after_locations):
+        for name, loc in zip(rule.after, rule.after_locations, strict=True):
             target(name, loc, f"'after' of rule '{rule.id}'")
 
     if not flow.has_step(flow.call_staff):
         target(flow.call_staff, call_staff_location, "'call_staff'")
     elif flow.step(flow.call_staff).kind != "handoff":
-        problems.error("SM110", f"call_staff names '{flow.call_staff}', a '{flow.step(flow.call_staff).kind}' step",
+        problems.error("SM110", f"call_staff names '{flow.call_staff}', which is a step of kind "
+                                f"'{flow.step(flow.call_staff).kind}'",
                        call_staff_location, "it must name a 'handoff' step with a window and a ticket")
 
     if problems.has_errors:
@@ -67,13 +70,13 @@ def check_flow(flow: Flow, problems: Problems, call_staff_location: Location) ->
         elif not step.next and flow.following(step.id) is None:
             problems.error("SM107", f"step '{step.id}' has no way out", step.location,
                            "add 'next: STEP', or make the last step an 'end' or 'handoff'")
-    _check_senior_rules(flow, problems)
+    _check_senior_rules(flow, problems, all_edges)
 
 
-def _check_senior_rules(flow: Flow, problems: Problems) -> None:
-    for i, step in enumerate(flow.steps):
-        if step.kind in IRREVERSIBLE_KINDS and step.kind == "payment":
-            before = [e.source for e in edges(flow) if e.target == step.id]
+def _check_senior_rules(flow: Flow, problems: Problems, all_edges: list[Edge]) -> None:
+    for step in flow.steps:
+        if step.kind == "payment":
+            before = [e.source for e in all_edges if e.target == step.id]
             if not any(flow.step(b).kind == "confirm" for b in before if flow.has_step(b)):
                 problems.warning("SM112", f"payment step '{step.id}' has no confirm step before it", step.location,
                                  "add a 'confirm' step that says what will be paid")

@@ -33,7 +33,7 @@ def branch_coverage(flow: Flow, scenario_paths: list[Path]) -> tuple[list[Branch
             ran += 1
             for t in run.session.transitions:
                 hops = (t.source,) + t.silent + (t.target,)
-                taken.update(zip(hops, hops[1:]))
+                taken.update(zip(hops, hops[1:], strict=False))
             chosen |= run.session.choices_made
     out: list[Branch] = []
     for e in edges(flow):

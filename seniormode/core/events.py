@@ -49,6 +49,8 @@ def parse_event(raw: Any, location: Location) -> Event:
     """`ok`, `{choose: macau}`, `{tick: 30}`, `{card: {age: 76}}` -> Event; bad input raises EventError."""
     from .problems import did_you_mean
 
+    kind: Any
+    value: Any = None
     if isinstance(raw, bool):  # YAML 1.1 reads a bare `yes` / `no` as true / false
         raw = "yes" if raw else "no"
     if isinstance(raw, str):
@@ -64,7 +66,7 @@ def parse_event(raw: Any, location: Location) -> Event:
         raise EventError(Problem("SM401", f"unknown event '{kind}'", location,
                                  hint=did_you_mean(str(kind), EVENT_KINDS) or f"events: {', '.join(EVENT_KINDS)}"))
     if kind == "tick":
-        if isinstance(value, bool) or not isinstance(value, (int, float)) and not _is_number(value):
+        if isinstance(value, bool) or not _is_number(value):
             raise EventError(Problem("SM401", "tick needs a number of seconds, e.g. 'tick: 30'", location))
         value = float(value)
     if kind in ("choose", "change") and not isinstance(value, str):

@@ -51,7 +51,7 @@ class Branch:
 
     target: str
     location: Location
-    condition: "Condition | None" = None
+    condition: Condition | None = None
 
 
 @dataclass(frozen=True)
@@ -74,12 +74,12 @@ class Step:
     help: Text | None = None
     button: Text | None = None
     next: list[Branch] = field(default_factory=list)
-    show_if: "Condition | None" = None
+    show_if: Condition | None = None
     timeout: float | None = None
     choices: list[Choice] = field(default_factory=list)
     # entry (number / text)
     field_name: Text | None = None
-    valid: "Condition | None" = None
+    valid: Condition | None = None
     error: Text | None = None
     max_length: int = 12
     unit: Text | None = None
@@ -155,7 +155,7 @@ class Flow:
     timeout: Timeout
     call_staff: str
     settings: dict[str, Any]
-    rules: "RuleSet"
+    rules: RuleSet
     file: str = ""
 
     def __post_init__(self) -> None:

@@ -31,7 +31,7 @@ def edges(flow: Flow) -> list[Edge]:
             if c.next:
                 out.append(Edge(step.id, c.next, f"choice {c.id}", c.next_location or c.location))
         all_choices_route = bool(step.choices) and all(c.next for c in step.choices)
-        for i, b in enumerate(step.next):
+        for b in step.next:
             via = "next" if b.condition is None and len(step.next) == 1 else \
                 (f"if {b.condition.source}" if b.condition else "otherwise")
             out.append(Edge(step.id, b.target, via, b.location))

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from .checks import check_flow
-from .flow import (HARDWARE_KINDS, STEP_KINDS, Branch, Choice, Flow, InputSpec, Step, Text, Timeout)
+from .flow import HARDWARE_KINDS, STEP_KINDS, Branch, Choice, Flow, InputSpec, Step, Text, Timeout
 from .problems import FlowError, Location, Problems, did_you_mean
 from .reader import IDENTIFIER, Fields
 from .rules.expression import Condition, compile_condition
@@ -120,7 +120,9 @@ class _FlowBuilder:
             location=root.location, steps=steps, inputs=inputs, timeout=timeout,
             call_staff=str(call_staff.value), settings=settings, rules=ruleset, file=self.file,
         )
-        check_flow(flow, p, call_staff.location)
+        written = {str(n.get("id").value) for n, _ in raw_steps  # type: ignore[union-attr]
+                   if isinstance(n.get("id"), Scalar)}
+        check_flow(flow, p, call_staff.location, written)
         return flow
 
     def read_inputs(self, node: Mapping | None) -> dict[str, InputSpec]:
@@ -209,11 +211,15 @@ class _FlowBuilder:
             if table.get(spec.name) is not None:
                 self.problems.error("SM114", f"input '{spec.name}' is already a built-in name", spec.location)
             table.add(Symbol(spec.name, spec.type, spec.description, spec.choices, spec.location))
+        answer_steps: set[str] = set()
         for node, kind in heads:
             ident = node.get("id")
             if kind is None or kind not in ANSWER_TYPES or not isinstance(ident, Scalar) \
                     or not isinstance(ident.value, str):
                 continue
+            if ident.value in answer_steps:
+                continue  # a duplicate step id: SM105 says so, once
+            answer_steps.add(ident.value)
             if table.get(ident.value) is not None:
                 self.problems.error("SM114", f"step id '{ident.value}' is also the name of an input",
                                     ident.location, "rename the step, e.g. ask_" + ident.value)

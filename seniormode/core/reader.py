@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from .problems import Location, Problems, did_you_mean
 from .source import Mapping, Node, Scalar, Sequence, type_name

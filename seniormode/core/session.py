@@ -8,12 +8,28 @@ is made here, so it can be tested headless in microseconds.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable
+from typing import Any
 
-from .effects import (Effect, Finished, Handoff, Rejected, Reset, ShowHelp, ShowStep, Speak, Strip, SummaryRow,
-                      Ticket, Tile, TimeoutCleared, Transition, WarnTimeout)
+from .effects import (
+    Effect,
+    Finished,
+    Handoff,
+    Rejected,
+    Reset,
+    ShowHelp,
+    ShowStep,
+    Speak,
+    Strip,
+    SummaryRow,
+    Ticket,
+    Tile,
+    TimeoutCleared,
+    Transition,
+    WarnTimeout,
+)
 from .events import Event
 from .flow import IRREVERSIBLE_KINDS, Flow, Step, Text
 from .messages import message

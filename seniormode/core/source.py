@@ -7,9 +7,10 @@ expansion, scalar length) turns into a Problem instead of a crash or a hang.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Union
+from typing import Any, Union
 
 import yaml
 
@@ -213,12 +214,29 @@ def load_text(text: str, file: str, problems: Problems) -> Node | None:
         composed = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and "end of stream" in str(exc.problem):
+            # An unclosed quote or bracket: point where it opens, not at the end of the file.
+            mark = exc.context_mark
         loc = _loc(file, mark) if mark is not None else Location(file)
         what = (exc.problem or exc.context or "YAML syntax error").strip()
         hint = "check the indentation and that every ':' has a space after it"
+        if mark is exc.context_mark and exc.context:
+            opened = exc.context.strip().removeprefix("while scanning ").removeprefix("while parsing ")
+            what = "a quoted text starts here and never ends" if "quoted" in opened else f"{opened} never ends"
+            hint = "close the quote or bracket opened here"
         if "expected a single document" in str(exc):
             hint = "a flow file holds one document; remove the extra '---'"
         problems.error("SM001", what, loc, hint)
+        return None
+    except yaml.reader.ReaderError as exc:
+        # No mark on reader errors: find the character itself (its position is in bytes or characters,
+        # depending on whether libyaml is used).
+        char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        offset = text.find(char)
+        line = text.count("\n", 0, offset) + 1 if offset >= 0 else 1
+        column = offset - text.rfind("\n", 0, offset) if offset >= 0 else 1
+        problems.error("SM001", f"a character that cannot be in a flow file (#x{ord(char):04x})",
+                       Location(file, line, column), "delete it; text pasted from a word processor brings these")
         return None
     except yaml.YAMLError as exc:
         problems.error("SM001", str(exc).splitlines()[0] if str(exc) else "YAML error", Location(file))

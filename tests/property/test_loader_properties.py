@@ -171,8 +171,8 @@ def generated_flow(draw: st.DrawFn) -> str:
                                 for _ in range(draw(st.integers(1, 3)))]
         steps.append(step)
     steps.append({"id": "staff", "kind": "handoff", "text": "人工", "window": "5号"})
-    doc: dict[str, object] = {"flow": "gen", "title": "生成", "call_staff": draw(st.sampled_from(["staff", "s0", "zz"])),
-                              "steps": steps}
+    call_staff = draw(st.sampled_from(["staff", "s0", "zz"]))
+    doc: dict[str, object] = {"flow": "gen", "title": "生成", "call_staff": call_staff, "steps": steps}
     if draw(st.booleans()):
         doc["rules"] = [{"id": "r", "when": draw(st.sampled_from(["age >= 70", "age < 16 and first_time"])),
                          **({"go": draw(st.sampled_from(pool))} if draw(st.booleans()) else

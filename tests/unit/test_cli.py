@@ -34,7 +34,7 @@ def test_check_prints_file_line_col_and_did_you_mean(tmp_path: Path) -> None:
     (tmp_path / "rules").symlink_to(ROOT / "flows_yaml" / "rules")
     proc = run("check", str(bad))
     assert proc.returncode == 1
-    line = next(i for i, l in enumerate(flow.splitlines(), 1) if "no_next: chek" in l)
+    line = next(i for i, text in enumerate(flow.splitlines(), 1) if "no_next: chek" in text)
     assert f"{bad}:{line}:14: error[SM104] unknown step 'chek' in 'no_next' of step 'confirm_pay' " \
            "(did you mean 'check'?)" in proc.stderr
 

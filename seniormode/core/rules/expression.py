@@ -7,9 +7,10 @@ symbols, no Python eval). Everything else in seniormode sees only `Condition`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 import rule_engine
 import rule_engine.ast as ast
@@ -111,17 +112,20 @@ def compile_condition(node: Scalar, table: SymbolTable, problems: Problems,
     if len(source) > MAX_EXPRESSION or "\n" in source:
         problems.error("SM201", "condition too long; split it into simpler rules", node.location)
         return None
-    context = rule_engine.Context(
-        type_resolver=rule_engine.type_resolver_from_dict(
-            {name: _ENGINE_TYPES[s.type] for name, s in table.symbols.items()}),
-        default_value=None,
-    )
+    if table.engine_context is None:
+        table.engine_context = rule_engine.Context(
+            type_resolver=rule_engine.type_resolver_from_dict(
+                {name: _ENGINE_TYPES[s.type] for name, s in table.symbols.items()}),
+            default_value=None,
+        )
+    context = table.engine_context
     try:
         rule = rule_engine.Rule(source, context=context)
     except rerrors.SymbolResolutionError as exc:
         name = exc.symbol_name
         hint = did_you_mean(name, table.names()) or f"known names: {', '.join(table.names()[:12])}"
-        problems.error("SM202", f"unknown name '{name}' in condition", node.column_of(_symbol_column(source, name)), hint)
+        where = node.column_of(_symbol_column(source, name))
+        problems.error("SM202", f"unknown name '{name}' in condition", where, hint)
         return None
     except rerrors.RuleSyntaxError as exc:
         token = getattr(exc, "token", None)

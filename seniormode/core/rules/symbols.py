@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..problems import Location
 
@@ -39,13 +40,16 @@ class SymbolTable:
     """Declared names and types; conditions are type-checked against it once, at load."""
 
     symbols: dict[str, Symbol] = field(default_factory=dict)
+    # The compiled typing context of the expression engine, built once per table (see expression.py).
+    engine_context: Any = field(default=None, compare=False, repr=False)
 
     @classmethod
-    def with_builtins(cls) -> "SymbolTable":
+    def with_builtins(cls) -> SymbolTable:
         return cls({s.name: s for s in BUILTIN_SYMBOLS})
 
     def add(self, symbol: Symbol) -> None:
         self.symbols[symbol.name] = symbol
+        self.engine_context = None
 
     def get(self, name: str) -> Symbol | None:
         return self.symbols.get(name)
@@ -53,7 +57,7 @@ class SymbolTable:
     def names(self) -> list[str]:
         return sorted(self.symbols)
 
-    def child(self, *extra: Symbol) -> "SymbolTable":
+    def child(self, *extra: Symbol) -> SymbolTable:
         table = SymbolTable(dict(self.symbols))
         for s in extra:
             table.add(s)
