@@ -21,6 +21,7 @@ from .core.scenario import check_scenario, load_scenarios, scenario_files
 from .core.session import Session
 from .core.source import Mapping, load_file
 from .core.source import Sequence as YSequence
+from .lint import lint_file
 from .simulator import interactive, print_effects, render
 
 REPO = Path(__file__).resolve().parent.parent
@@ -70,8 +71,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageProblem("no flow files given")
     everything: list[Problem] = []
     for path in paths:
-        _, problems = load_flow(path)
-        everything.extend(problems.sorted())
+        everything.extend(lint_file(path, args.theme).sorted())
     _print_problems(everything, args.format)
     errors = sum(p.severity is Severity.ERROR for p in everything)
     warnings = len(everything) - errors
@@ -203,6 +203,57 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return cmd_simulate(ns)
 
 
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise UsageProblem(f"--size takes WIDTHxHEIGHT, e.g. 1280x800, not '{text}'") from None
+    return w, h
+
+
+def _theme(flow: Flow, name: str | None) -> Any:
+    from .core.problems import FlowError
+    from .core.theme import load_theme_by_name
+
+    try:
+        return load_theme_by_name(name or str(flow.settings.get("theme", "senior")))
+    except FlowError as exc:
+        _print_problems(exc.problems)
+        raise SystemExit(1) from None
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .kivy_ui import runtime
+
+    flow = _load(args.flow)
+    if flow is None:
+        return 1
+    theme = _theme(flow, args.theme)
+    script_inputs: dict[str, Any] = {}
+    events: list[Any] = []
+    if args.script:
+        script_inputs, events = _read_script(args.script, flow)
+    session = Session(flow, _inputs(flow, args.input, script_inputs), clock=_clock(args.hour))
+    if args.jump and not flow.has_step(args.jump):
+        raise UsageProblem(f"no step '{args.jump}' in {flow.id}")
+    if args.script or args.screenshots:
+        if not runtime.has_display():
+            raise UsageProblem("no display: run under xvfb-run, or use 'seniormode demo' which starts Xvfb")
+        from .kivy_ui.kiosk import run_script
+
+        shots = Path(args.screenshots) if args.screenshots else None
+        result = run_script(flow, _theme(flow, args.theme), session, events, _size(args.size), shots)
+        for shot in result["screenshots"]:
+            print(shot)
+        print(f"== status: {result['status']}; path: {' > '.join(result['path'])}")
+        return 0
+    if not runtime.has_display():
+        raise UsageProblem("no display to open the kiosk on (set DISPLAY, or run under xvfb-run)")
+    from .kivy_ui.kiosk import run_kiosk
+
+    return run_kiosk(flow, theme, session, _size(args.size), args.kiosk, args.jump)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="seniormode", description="Accessible kiosk flows for senior applicants.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -212,6 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("flows", nargs="+", help="flow files or folders")
         p.add_argument("--format", choices=("text", "json", "github"), default="text")
         p.add_argument("--strict", action="store_true", help="fail on warnings too")
+        p.add_argument("--theme", help="check icons against this theme (default: each flow's own)")
         p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("simulate", help="walk a flow in the terminal, or run a scripted applicant")
@@ -220,6 +272,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--input", action="append", metavar="NAME=VALUE", help="applicant value, e.g. age=76")
     p.add_argument("--hour", type=int, help="pretend it is this hour of the day")
     p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("run", help="open the kiosk (Kivy): windowed, --kiosk full screen, or --script with screenshots")
+    p.add_argument("flow")
+    p.add_argument("--kiosk", action="store_true", help="full screen, borderless, no mouse cursor")
+    p.add_argument("--size", default="1280x800", help="window size, WIDTHxHEIGHT")
+    p.add_argument("--theme", help="theme name (default: the flow's, else senior)")
+    p.add_argument("--script", help="YAML list of events: a scripted applicant taps the screen")
+    p.add_argument("--screenshots", metavar="DIR", help="write a PNG of every screen to DIR")
+    p.add_argument("--jump", metavar="STEP", help="open at this step with sample answers")
+    p.add_argument("--input", action="append", metavar="NAME=VALUE")
+    p.add_argument("--hour", type=int)
+    p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("explain", help="show which rules match and which setting each one wins")
     p.add_argument("flow")

@@ -26,6 +26,10 @@ EVENT_KINDS: dict[str, str] = {
     "device_failed": "",
     "change": "step id",     # a change link on the summary
     "reset": "",
+    "bigger": "",            # the applicant's own text-size control
+    "smaller": "",
+    "view": "preset name",   # the viewing-angle control: a preset, or nothing for the next one
+    "language": "locale",    # the language button: a locale, or nothing to switch the voice
 }
 USER_EVENTS = frozenset(EVENT_KINDS) - {"tick"}
 

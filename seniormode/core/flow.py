@@ -43,6 +43,7 @@ class Choice:
     say: Text | None = None
     next: str | None = None
     next_location: Location | None = None
+    icon_location: Location | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Step:
     say: Text | None = None
     label: Text | None = None
     icon: str = ""
+    icon_location: Location | None = None
     help: Text | None = None
     button: Text | None = None
     next: list[Branch] = field(default_factory=list)

@@ -252,6 +252,7 @@ class _FlowBuilder:
         step.help = self.text(f, "help", sid)
         icon = f.text("icon")
         step.icon = str(icon.value) if icon else ""
+        step.icon_location = icon.location if icon else None
         step.timeout = f.number("timeout", 10, 3600)
         show_if = f.scalar("show_if")
         if show_if is not None:
@@ -324,7 +325,7 @@ class _FlowBuilder:
             if text is None or icon is None:
                 continue
             out.append(Choice(str(cid.value), text, str(icon.value), item.location, say,
-                              str(nxt.value) if nxt else None, nxt.location if nxt else None))
+                              str(nxt.value) if nxt else None, nxt.location if nxt else None, icon.location))
         if not 2 <= len(seq.items) <= 6:
             self.problems.error("SM109", f"step '{sid}' has {len(seq.items)} choices", seq.location,
                                 "give 2 to 6: more tiles are too small and too many to read")

@@ -57,6 +57,10 @@ CODES: dict[str, str] = {
     "SM205": "condition is not true/false",
     "SM301": "rule needs exactly one of 'set' or 'go'",
     "SM401": "scenario problem",
+    "SM501": "colour contrast below the theme's minimum",
+    "SM502": "text size or line spacing below the senior minimum",
+    "SM503": "touch target below the senior minimum",
+    "SM504": "unknown icon",
 }
 
 

@@ -32,11 +32,16 @@ from .effects import (
 )
 from .events import Event
 from .flow import IRREVERSIBLE_KINDS, Flow, Step, Text
+from .graph import edges
 from .messages import message
 from .rules.ruleset import Adaptation, Route
 from .rules.symbols import BUILTIN_SYMBOLS
+from .settings import LOCALES, SETTINGS
+from .viewing import PRESET_ORDER
 
 ACTIVE, FINISHED, HANDED_OFF = "active", "finished", "handed_off"
+TEXT_SCALE_MIN = SETTINGS["text_scale"].low or 1.0
+TEXT_SCALE_MAX = SETTINGS["text_scale"].high or 2.0
 _BUILTIN_NAMES = tuple(s.name for s in BUILTIN_SYMBOLS)
 
 
@@ -69,6 +74,8 @@ class _State:
     card_in: bool = False
     error: str = ""
     ticket: Ticket | None = None
+    # The applicant's own choices on the screen (text size, viewing angle, language): above the rules.
+    overrides: dict[str, Any] = field(default_factory=dict)
 
 
 class Session:
@@ -118,7 +125,9 @@ class Session:
         return self.flow.rules.adapt(self.values())
 
     def settings(self) -> dict[str, Any]:
-        return self.adaptation().settings
+        settings = dict(self.adaptation().settings)
+        settings.update(self.s.overrides)
+        return settings
 
     # ---- driving ------------------------------------------------------------------------------
     def start(self) -> list[Effect]:
@@ -140,7 +149,8 @@ class Session:
         handler = getattr(self, f"_on_{kind}", None)
         if handler is None:
             return out + [Rejected(kind, "unknown event")]
-        if self.s.status != ACTIVE and kind not in ("reset", "card_removed", "repeat", "ok", "help"):
+        if self.s.status != ACTIVE and kind not in ("reset", "card_removed", "repeat", "ok", "help", "bigger",
+                                                     "smaller", "view", "language"):
             return out + [Rejected(kind, "the session has ended; touch to start again")]
         result: list[Effect] = handler(event)
         return out + result
@@ -282,6 +292,82 @@ class Session:
 
     def _on_reset(self, event: Event) -> list[Effect]:
         return self._reset("reset")
+
+    def _on_bigger(self, event: Event) -> list[Effect]:
+        return self._override("text_scale", min(TEXT_SCALE_MAX, round(self.settings()["text_scale"] + 0.2, 1)))
+
+    def _on_smaller(self, event: Event) -> list[Effect]:
+        return self._override("text_scale", max(TEXT_SCALE_MIN, round(self.settings()["text_scale"] - 0.2, 1)))
+
+    def _on_view(self, event: Event) -> list[Effect]:
+        current = self.settings()["view_preset"]
+        if event.value is None:
+            value = PRESET_ORDER[(PRESET_ORDER.index(current) + 1) % len(PRESET_ORDER)]
+        elif event.value in PRESET_ORDER:
+            value = event.value
+        else:
+            return [Rejected("view", f"no viewing preset '{event.value}'")]
+        return self._override("view_preset", value)
+
+    def _on_language(self, event: Event) -> list[Effect]:
+        current = self.settings()["voice_language"]
+        if event.value is None:
+            value = "yue_Hans_CN" if current != "yue_Hans_CN" else "zh_Hans_CN"
+        elif event.value in LOCALES:
+            value = event.value
+        else:
+            return [Rejected("language", f"no language '{event.value}'")]
+        self.s.overrides["voice_language"] = value
+        return self._show(reason="prompt")
+
+    def _override(self, name: str, value: Any) -> list[Effect]:
+        if self.settings()[name] == value:
+            return [Rejected(name, "already at the limit")]
+        self.s.overrides[name] = value
+        return self._show(reason="prompt", speak=False)
+
+    def jump_to(self, step_id: str) -> list[Effect]:
+        """Show any step with sample answers on a way to it (storyboard, translators' preview)."""
+        self.s = _State(dict(self.start_inputs))
+        path = _path_to(self.flow, step_id)
+        for sid in path[:-1]:
+            self._sample_answer(self.flow.step(sid), path)
+        self.s.history = path
+        if self.flow.step(step_id).kind == "handoff":
+            self.s.status = HANDED_OFF
+            self.s.ticket = self._ticket(self.flow.step(step_id), self.flow.step(step_id).text.value,
+                                         path[-2] if len(path) > 1 else step_id)
+        elif self.flow.step(step_id).kind == "end":
+            self.s.status = FINISHED
+        return self._show(reason="prompt")
+
+    def _sample_answer(self, step: Step, path: list[str]) -> None:
+        if step.kind == "choice" and step.choices:
+            nxt = path[path.index(step.id) + 1]
+            self.s.answers[step.id] = step.choices[0].id
+            for c in step.choices:  # the choice that leads on along the path, if one does
+                self.s.answers[step.id] = c.id
+                values = self.values()
+                target, _, _ = self._next_from(step, c.next, set(), values)
+                if target == nxt and self._visible(nxt, values):
+                    break
+        elif step.kind == "confirm":
+            self.s.answers[step.id] = True
+        elif step.kind in ("number", "text"):
+            for candidate in ([1, 2, 3, 5, 10, 30] if step.kind == "number" else ["13800138000", "示例"]):
+                values = self.values()
+                values["value"] = candidate
+                if step.valid is None or step.valid.evaluate(values).result:
+                    self.s.answers[step.id] = candidate
+                    break
+        elif step.kind == "id_card":
+            self.s.applicant.update({k: v for k, v in step.simulate.items() if k != "ok"})
+            self.s.applicant.update(self.start_inputs)
+            self.s.answers[step.id] = True
+            self.s.card_in = True
+        elif step.kind in ("photo", "payment", "print"):
+            self.s.answers[step.id] = True
+        self.s.done.add(step.id)
 
     # ---- time ---------------------------------------------------------------------------------
     def step_timeout(self) -> float:
@@ -437,10 +523,9 @@ class Session:
             projected = []
         return Strip(len(history), len(history) + len(projected), tuple(history + projected))
 
-    def _show(self, reason: str, spoken: Text | None = None, value: str = "") -> list[Effect]:
+    def _show(self, reason: str, spoken: Text | None = None, value: str = "", speak: bool = True) -> list[Effect]:
         step = self.current
-        adaptation = self.adaptation()
-        settings = adaptation.settings
+        settings = self.settings()
         tiles = tuple(Tile(c.id, c.text.value, c.icon, c.text.key) for c in step.choices)
         if step.kind == "confirm":
             tiles = (Tile("yes", (step.yes or message("yes")).value, "yes", (step.yes or message("yes")).key),
@@ -455,7 +540,7 @@ class Session:
             error=self.s.error, value=shown_value, can_back=self._can_back(), button=button.value,
             amount=step.amount, changing=self.s.changing,
         )
-        return [show, self._speak(spoken or step.prompt, reason, settings)]
+        return [show, self._speak(spoken or step.prompt, reason, settings)] if speak else [show]
 
     def _can_back(self) -> bool:
         h = self.s.history
@@ -499,3 +584,31 @@ class Session:
                       answered, tuple(self.s.history))
 
 
+
+
+def _path_to(flow: Flow, step_id: str) -> list[str]:
+    """A shortest way from the first step to `step_id` (breadth-first over the flow's graph)."""
+    if not flow.has_step(step_id):
+        raise KeyError(step_id)
+    graph: dict[str, list[str]] = {}
+    for e in edges(flow):
+        graph.setdefault(e.source, []).append(e.target)
+    start = flow.first.id
+    previous: dict[str, str | None] = {start: None}
+    queue = [start]
+    while queue:
+        current = queue.pop(0)
+        if current == step_id:
+            break
+        for target in graph.get(current, []):
+            if target not in previous and flow.has_step(target):
+                previous[target] = current
+                queue.append(target)
+    if step_id not in previous:  # only reachable through call_staff
+        return [start, step_id] if step_id != start else [start]
+    path: list[str] = []
+    node: str | None = step_id
+    while node is not None:
+        path.append(node)
+        node = previous[node]
+    return path[::-1]

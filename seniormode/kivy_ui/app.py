@@ -1,0 +1,150 @@
+"""The kiosk app: owns one Session, turns touches into events and effects into screens."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+
+from ..core.effects import Effect, Handoff, Reset, ShowStep, Speak, TimeoutCleared, WarnTimeout
+from ..core.events import Event
+from ..core.flow import Flow
+from ..core.session import Session
+from ..core.theme import Theme
+from ..core.viewing import PRESETS
+from .fonts import register_fonts
+from .step_view import StepView
+from .viewport import TiltedView
+
+log = logging.getLogger("seniormode.kiosk")
+DOUBLE_TOUCH_SECONDS = 0.5  # EN 301 549 5.8: a second touch this soon on the same target is not a second press
+
+# What a press on each kind of target means to the session.
+_SIMPLE_TARGETS = {
+    "primary": Event("ok"), "bar:repeat": Event("repeat"), "bar:bigger": Event("bigger"),
+    "bar:smaller": Event("smaller"), "bar:language": Event("language"), "bar:back": Event("back"),
+    "bar:staff": Event("staff"), "bar:help": Event("help"), "bar:view": Event("view"),
+    "overlay:more_time": Event("extend"), "device:fail": Event("device_failed"),
+}
+
+
+class KioskApp(App):
+    def __init__(self, flow: Flow, theme: Theme, session: Session | None = None, tick: bool = True,
+                 on_ready: Callable[[KioskApp], None] | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.flow = flow
+        self.theme = theme
+        self.session = session or Session(flow)
+        self.tick_enabled = tick
+        self.on_ready = on_ready
+        self.spoken: list[Speak] = []
+        self.effects: list[Effect] = []
+        self.ignored_touches = 0
+        self.time_offset = 0.0  # the pilot's simulated applicant presses slower than the double-touch guard
+        self._last_press: dict[str, float] = {}
+        self._warn_deadline: float | None = None
+        self.title = f"seniormode · {flow.title.value}"
+
+    # ---- Kivy -------------------------------------------------------------------------------------
+    def build(self) -> TiltedView:
+        missing = register_fonts(self.theme)
+        if missing:
+            log.warning("fonts not found: %s (Chinese text will show as boxes)", ", ".join(missing))
+        Window.clearcolor = self.theme.colours.rgba("background")
+        self.view = StepView(self.theme, self.press, self.flow.title.value)
+        self.tilted = TiltedView()
+        self.tilted.add_widget(self.view)
+        self.apply(self.session.start())
+        if self.tick_enabled:
+            Clock.schedule_interval(self._tick, 1.0)
+        if self.on_ready is not None:
+            Clock.schedule_once(lambda dt: self.on_ready(self), 0)  # type: ignore[misc]
+        return self.tilted
+
+    def _tick(self, dt: float) -> None:
+        self.send(Event("tick", dt))
+        if self._warn_deadline is not None:
+            self.view.count_down(self._warn_deadline - self.now())
+
+    # ---- touches in -------------------------------------------------------------------------------
+    def now(self) -> float:
+        return time.monotonic() + self.time_offset
+
+    def press(self, target_id: str) -> None:
+        """A widget was pressed. A second press of the same target within 0.5 s is ignored."""
+        now = self.now()
+        last = self._last_press.get(target_id)
+        if last is not None and now - last < DOUBLE_TOUCH_SECONDS:
+            self.ignored_touches += 1
+            log.info("ignored a second touch on %s after %.2f s", target_id, now - last)
+            return
+        self._last_press[target_id] = now
+        event = self.event_for(target_id)
+        if event is not None:
+            self.send(event)
+
+    def event_for(self, target_id: str) -> Event | None:
+        if target_id in _SIMPLE_TARGETS:
+            return _SIMPLE_TARGETS[target_id]
+        kind, _, value = target_id.partition(":")
+        if kind == "choice":
+            shown = self.view.current
+            if shown is not None and shown.step_kind == "confirm":
+                return Event(value)
+            return Event("choose", value)
+        if kind == "change":
+            return Event("change", value)
+        if kind == "device":
+            shown = self.view.current
+            return Event("card") if shown is not None and shown.step_kind == "id_card" else Event("device_ok")
+        if kind == "key":
+            if value == "ok":
+                return Event("enter", self.view.typed)
+            self.view.type_key(value)  # typing stays on the screen until OK; the session sees the value
+            return None
+        log.warning("no event for target %s", target_id)
+        return None
+
+    def send(self, event: Event) -> list[Effect]:
+        try:
+            effects = self.session.handle(event)
+        except Exception:  # noqa: BLE001 - the applicant sees a calm screen, staff see the log
+            log.exception("session failed on %s; handing over to staff", event)
+            effects = self.session.handle(Event("staff"))
+        self.apply(effects)
+        return effects
+
+    # ---- effects out ------------------------------------------------------------------------------
+    def apply(self, effects: list[Effect]) -> None:
+        for effect in effects:
+            self.effects.append(effect)
+            if isinstance(effect, ShowStep):
+                self.view.show(effect)
+                self.tilted.set_adjustment(PRESETS.get(str(effect.settings.get("view_preset")), PRESETS["standard"]))
+                self._warn_deadline = None
+            elif isinstance(effect, WarnTimeout):
+                self.view.warn(effect)
+                self._warn_deadline = self.now() + effect.seconds_left
+            elif isinstance(effect, (TimeoutCleared, Reset)):
+                self.view.clear_warning()
+                self._warn_deadline = None
+            elif isinstance(effect, Handoff):
+                self.view.set_ticket(effect.ticket)
+            elif isinstance(effect, Speak):
+                self.spoken.append(effect)
+
+    # ---- looking at it ----------------------------------------------------------------------------
+    def screenshot(self, path: str | Path) -> Path:
+        """Write what is on the glass now to `path` (PNG)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Kivy numbers the file itself (name0001.png); write there, then move it to the name asked for.
+        written = Window.screenshot(name=str(path.with_name("kivy-shot.png")))
+        Path(written).replace(path)
+        return path

@@ -1,0 +1,61 @@
+"""`seniormode run`: the kiosk in a window, full screen, or driven by a script with a screenshot per step."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from ..core.effects import ShowStep
+from ..core.events import Event
+from ..core.flow import Flow
+from ..core.session import Session
+from ..core.theme import Theme
+from . import runtime
+
+log = logging.getLogger("seniormode.kiosk")
+
+
+def run_kiosk(flow: Flow, theme: Theme, session: Session, size: tuple[int, int], kiosk: bool,
+              jump: str | None = None) -> int:
+    runtime.configure(size=size, kiosk=kiosk)
+    from .app import KioskApp
+
+    app = KioskApp(flow, theme, session)
+    if jump:
+        app.on_ready = lambda a: a.apply(a.session.jump_to(jump))
+    app.run()
+    return 0
+
+
+def run_script(flow: Flow, theme: Theme, session: Session, events: list[Event], size: tuple[int, int],
+               shots: Path | None) -> dict[str, Any]:
+    """Drive the real kiosk with touches; write `NN_step.png` for every screen the applicant sees."""
+    runtime.configure(size=size, kiosk=False)
+    from .app import KioskApp
+    from .pilot import Pilot, run_headless
+
+    app = KioskApp(flow, theme, session, tick=False)
+    run_headless(app)
+    pilot = Pilot(app)
+    pilot.frame(3)
+    written: list[Path] = []
+
+    def shoot(label: str) -> None:
+        if shots is not None:
+            pilot.frame(2)
+            written.append(app.screenshot(shots / f"{len(written) + 1:02d}_{label}.png"))
+
+    shoot(app.view.current.step if app.view.current else "start")
+    for event in events:
+        before = len(app.effects)
+        pilot.perform(event)
+        new = app.effects[before:]
+        shown = [e for e in new if isinstance(e, ShowStep)]
+        if shown or any(e.kind == "warn_timeout" for e in new):
+            label = shown[-1].step if shown else "timeout_warning"
+            shoot(label)
+    result = {"status": session.status, "path": session.history, "screenshots": [str(p) for p in written],
+              "ignored_touches": app.ignored_touches}
+    app.stop()
+    return result

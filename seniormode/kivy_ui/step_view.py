@@ -1,0 +1,287 @@
+"""One screen of the kiosk, built from a ShowStep: a strip on top, one thing in the middle, a fixed bar below."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from kivy.metrics import dp
+from kivy.uix.anchorlayout import AnchorLayout
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.widget import Widget
+
+from ..core.effects import ShowStep, Ticket, WarnTimeout
+from ..core.messages import message
+from ..core.theme import Theme
+from .widgets import FONT_BOLD, FitLabel, IconView, Keypad, Panel, PressPanel, StepDots, tile
+
+Action = Callable[[str], None]
+HARDWARE_ACTION = {"id_card": "ui_card_action", "photo": "ui_photo_action", "payment": "ui_payment_action",
+                   "print": "ui_print_action"}
+
+
+def _t(key: str, **values: Any) -> str:
+    return message(key, **{k: str(v) for k, v in values.items()}).value
+
+
+class StepView(FloatLayout):
+    """Renders steps; every pressable thing has a `target_id` and calls `action(target_id)`."""
+
+    def __init__(self, theme: Theme, action: Action, flow_title: str, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.theme = theme
+        self.action = action
+        self.flow_title = flow_title
+        self.current: ShowStep | None = None
+        self.typed = ""
+        self.ticket: Ticket | None = None
+        self.overlay: Widget | None = None
+        self._overlay_label: FitLabel | None = None
+        self._display: FitLabel | None = None
+
+    # ---- building -----------------------------------------------------------------------------
+    def show(self, show: ShowStep) -> None:
+        if self.current is None or show.step != self.current.step:
+            self.typed = show.value
+            self.ticket = None
+        elif show.error:
+            self.typed = ""
+        self.current = show
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        show = self.current
+        assert show is not None
+        theme, c = self.theme, self.theme.colours
+        scale = float(show.settings.get("text_scale", 1.0))
+        self.clear_widgets()
+        self.overlay = None
+        target = dp(theme.min_target_dp)
+        root = Panel(orientation="vertical", background=list(c.rgba("background")), radius=0,
+                     padding=dp(theme.padding), spacing=dp(theme.gap))
+        root.add_widget(self._top_bar(show, scale, target))
+        body = BoxLayout(orientation="vertical", spacing=dp(theme.gap))
+        body.add_widget(self._header(show, scale))
+        body.add_widget(self._content(show, scale, target))
+        root.add_widget(body)
+        root.add_widget(self._bottom_bar(show, scale, target))
+        self.add_widget(root)
+
+    def _top_bar(self, show: ShowStep, scale: float, target: float) -> BoxLayout:
+        theme, c = self.theme, self.theme.colours
+        bar = BoxLayout(orientation="horizontal", size_hint_y=None, height=target, spacing=dp(theme.gap))
+        bar.add_widget(FitLabel(text=self.flow_title, color=c.rgba("muted_text"), size_hint_x=0.22,
+                                base_size=dp(theme.font_size("strip_text", scale)), halign="left"))
+        strip = BoxLayout(orientation="vertical", size_hint_x=0.46)
+        strip.add_widget(FitLabel(text=show.strip.label(), color=c.rgba("text"), font_name=FONT_BOLD,
+                                  base_size=dp(theme.font_size("strip_text", scale))))
+        strip.add_widget(StepDots(position=show.strip.position, total=show.strip.total,
+                                  done_color=list(c.rgba("strip_done")), todo_color=list(c.rgba("strip_todo")),
+                                  focus_color=list(c.rgba("focus")), size_hint_y=0.45))
+        bar.add_widget(strip)
+        bar.add_widget(tile(theme, "bar:help", _t("ui_help"), theme.icon("help"), self.action, scale,
+                            orientation="horizontal", role="button_text", size_hint_x=0.16))
+        bar.add_widget(tile(theme, "bar:view", _t("ui_view"), theme.icon("view_angle"), self.action, scale,
+                            orientation="horizontal", role="button_text", size_hint_x=0.16))
+        return bar
+
+    def _header(self, show: ShowStep, scale: float) -> BoxLayout:
+        theme, c = self.theme, self.theme.colours
+        share = 0.2 if show.step_kind == "summary" else 0.3
+        header = BoxLayout(orientation="horizontal", size_hint_y=share + (0.14 if show.error else 0),
+                           spacing=dp(theme.gap))
+        header.add_widget(IconView(icon=theme.icon(show.icon), size_hint_x=0.22))
+        words = BoxLayout(orientation="vertical", spacing=dp(theme.gap) / 2)
+        words.add_widget(FitLabel(text=show.text, color=c.rgba("text"), font_name=FONT_BOLD,
+                                  base_size=dp(theme.font_size("title", scale)), halign="left",
+                                  line_height=theme.line_spacing))
+        if show.error:
+            box = Panel(orientation="horizontal", background=list(c.rgba("error_background")),
+                        border_color=list(c.rgba("error_text")), border_width=dp(3), padding=dp(8))
+            box.add_widget(IconView(icon=theme.icon("warning"), size_hint_x=0.12))
+            box.add_widget(FitLabel(text=show.error, color=c.rgba("error_text"), font_name=FONT_BOLD,
+                                    base_size=dp(theme.font_size("body", scale)), halign="left",
+                                    line_height=theme.line_spacing))
+            words.add_widget(box)
+        header.add_widget(words)
+        return header
+
+    def _content(self, show: ShowStep, scale: float, target: float) -> Widget:
+        kind = show.step_kind
+        if kind in ("choice", "confirm"):
+            return self._tiles(show, scale)
+        if kind in ("number", "text"):
+            return self._entry(show, scale)
+        if kind == "summary":
+            return self._summary(show, scale, target)
+        if kind in HARDWARE_ACTION:
+            return self._device(show, scale, target)
+        if kind == "handoff":
+            return self._handoff(show, scale)
+        return self._primary(show.button, "primary", "yes", scale)
+
+    def _tiles(self, show: ShowStep, scale: float) -> Widget:
+        n = len(show.tiles)
+        cols = n if n <= 3 else 2 if n == 4 else 3
+        grid = GridLayout(cols=cols, spacing=dp(self.theme.gap))
+        # Two rows of tiles are wide and low: icon beside the word, so both stay large.
+        orientation = "horizontal" if n > 3 else "vertical"
+        for t in show.tiles:
+            icon = self.theme.icon(t.icon)
+            grid.add_widget(tile(self.theme, f"choice:{t.id}", t.text, icon, self.action, scale,
+                                 primary=(show.step_kind == "confirm" and t.id == "yes"), orientation=orientation,
+                                 icon_share=0.38 if n > 3 else None))
+        return grid
+
+    def _primary(self, text: str, target_id: str, icon: str, scale: float) -> Widget:
+        box = AnchorLayout(anchor_x="center", anchor_y="center")
+        box.add_widget(tile(self.theme, target_id, text, self.theme.icon(icon), self.action, scale, primary=True,
+                            orientation="horizontal", role="title", size_hint=(0.6, 0.7)))
+        return box
+
+    def _entry(self, show: ShowStep, scale: float) -> Widget:
+        theme, c = self.theme, self.theme.colours
+        row = BoxLayout(orientation="horizontal", spacing=dp(theme.gap))
+        left = AnchorLayout(anchor_y="center", size_hint_x=0.42)
+        display = Panel(orientation="vertical", background=list(c.rgba("surface")), border_width=dp(4),
+                        border_color=list(c.rgba("focus")), size_hint_y=0.45, padding=dp(8))
+        self._display = FitLabel(text=self._display_text(show), color=c.rgba("text"), font_name=FONT_BOLD,
+                                 base_size=dp(theme.font_size("title", scale)))
+        display.add_widget(self._display)
+        left.add_widget(display)
+        row.add_widget(left)
+        row.add_widget(Keypad(theme, self.action, scale, _t("ui_enter"), size_hint_x=0.58))
+        return row
+
+    def _display_text(self, show: ShowStep) -> str:
+        shown = self.typed or "＿"
+        unit = ""
+        return f"{shown}{unit}"
+
+    def _summary(self, show: ShowStep, scale: float, target: float) -> Widget:
+        theme, c = self.theme, self.theme.colours
+        box = BoxLayout(orientation="vertical", spacing=dp(theme.gap) / 2)
+        gap = dp(theme.gap) / 2
+        rows = BoxLayout(orientation="vertical", spacing=gap, size_hint_y=None,
+                         height=len(show.summary) * (target + gap))
+        for row in show.summary:
+            # Each row is as tall as a touch target: its change link must be easy to hit.
+            line = Panel(orientation="horizontal", background=list(c.rgba("surface")), padding=dp(6),
+                         spacing=dp(theme.gap), border_width=dp(2), border_color=list(c.rgba("strip_todo")),
+                         size_hint_y=None, height=target)
+            line.add_widget(FitLabel(text=row.label, color=c.rgba("muted_text"), size_hint_x=0.3,
+                                     base_size=dp(theme.font_size("body", scale)), halign="left"))
+            line.add_widget(FitLabel(text=row.answer, color=c.rgba("text"), font_name=FONT_BOLD, size_hint_x=0.45,
+                                     base_size=dp(theme.font_size("body", scale)), halign="left"))
+            line.add_widget(tile(theme, f"change:{row.step}", _t("ui_change"), theme.icon("change"), self.action,
+                                 scale, orientation="horizontal", role="button_text", size_hint_x=0.25))
+            rows.add_widget(line)
+        box.add_widget(rows)
+        box.add_widget(Widget())
+        button = AnchorLayout(size_hint_y=None, height=target)
+        button.add_widget(tile(theme, "primary", show.button, theme.icon("yes"), self.action, scale, primary=True,
+                               orientation="horizontal", role="button_text", size_hint=(0.5, 1)))
+        box.add_widget(button)
+        return box
+
+    def _device(self, show: ShowStep, scale: float, target: float) -> Widget:
+        theme = self.theme
+        box = BoxLayout(orientation="horizontal", spacing=dp(theme.gap), padding=(dp(40), dp(20)))
+        action = _t("ui_simulate", action=_t(HARDWARE_ACTION[show.step_kind]))
+        box.add_widget(tile(theme, "device:ok", action, theme.icon(show.icon), self.action, scale, primary=True,
+                            orientation="horizontal", role="button_text", size_hint_x=0.65))
+        box.add_widget(tile(theme, "device:fail", _t("ui_simulate_fail"), theme.icon("warning"), self.action,
+                            scale, orientation="horizontal", role="button_text", size_hint_x=0.35))
+        return box
+
+    def _handoff(self, show: ShowStep, scale: float) -> Widget:
+        theme, c = self.theme, self.theme.colours
+        row = BoxLayout(orientation="horizontal", spacing=dp(theme.gap))
+        ticket = Panel(orientation="vertical", background=list(c.rgba("surface")), border_width=dp(4),
+                       border_color=list(c.rgba("text")), padding=dp(10), size_hint_x=0.6)
+        number = self.ticket.number if self.ticket else ""
+        window = self.ticket.window if self.ticket else ""
+        ticket.add_widget(FitLabel(text=_t("ui_ticket_number"), color=c.rgba("muted_text"),
+                                   base_size=dp(theme.font_size("body", scale)), size_hint_y=0.25))
+        ticket.add_widget(FitLabel(text=number, color=c.rgba("text"), font_name=FONT_BOLD,
+                                   base_size=dp(theme.font_size("title", scale) * 1.8), size_hint_y=0.45))
+        ticket.add_widget(FitLabel(text=_t("ui_go_to_window", window=window), color=c.rgba("text"),
+                                   base_size=dp(theme.font_size("body", scale)), size_hint_y=0.3))
+        row.add_widget(ticket)
+        row.add_widget(self._primary(show.button, "primary", "yes", scale))
+        return row
+
+    def _bottom_bar(self, show: ShowStep, scale: float, target: float) -> BoxLayout:
+        theme = self.theme
+        bar = BoxLayout(orientation="horizontal", size_hint_y=None, height=target, spacing=dp(theme.gap) / 2)
+        voice = show.settings.get("voice_language", "zh_Hans_CN")
+        language = _t("ui_language_zh") if voice == "yue_Hans_CN" else _t("ui_language_yue")
+        buttons = [("bar:repeat", _t("ui_repeat"), "repeat"), ("bar:bigger", _t("ui_bigger"), "bigger_text"),
+                   ("bar:smaller", _t("ui_smaller"), "smaller_text"), ("bar:language", language, "language"),
+                   ("bar:back", _t("ui_back"), "back")]
+        for target_id, text, icon in buttons:
+            button = tile(theme, target_id, text, theme.icon(icon), self.action, scale, orientation="horizontal",
+                          role="button_text")
+            if target_id == "bar:back" and not show.can_back:
+                button.enabled = False
+                button.opacity = 0.25
+            bar.add_widget(button)
+        bar.add_widget(tile(theme, "bar:staff", _t("ui_staff"), theme.icon("staff"), self.action, scale,
+                            danger=True, orientation="horizontal", role="button_text", size_hint_x=1.7))
+        return bar
+
+    # ---- changes within a step ----------------------------------------------------------------
+    def type_key(self, key: str) -> None:
+        assert self.current is not None
+        if key == "del":
+            self.typed = self.typed[:-1]
+        elif len(self.typed) < 16:
+            self.typed += key
+        if self._display is not None:
+            self._display.text = self._display_text(self.current)
+
+    def set_ticket(self, ticket: Ticket) -> None:
+        self.ticket = ticket
+        if self.current is not None and self.current.step_kind == "handoff":
+            self._rebuild()
+
+    def warn(self, warning: WarnTimeout) -> None:
+        theme, c = self.theme, self.theme.colours
+        scale = float(self.current.settings.get("text_scale", 1.0)) if self.current else 1.0
+        self.clear_warning()
+        panel = Panel(orientation="vertical", background=list(c.rgba("surface")), border_width=dp(6),
+                      border_color=list(c.rgba("focus")), padding=dp(24), spacing=dp(theme.gap),
+                      size_hint=(0.8, 0.7), pos_hint={"center_x": 0.5, "center_y": 0.5})
+        panel.add_widget(FitLabel(text=_t("ui_still_there"), color=c.rgba("text"), font_name=FONT_BOLD,
+                                  base_size=dp(theme.font_size("title", scale)), line_height=theme.line_spacing))
+        self._overlay_label = FitLabel(text=_t("ui_seconds_left", seconds=int(warning.seconds_left)),
+                                       color=c.rgba("text"), base_size=dp(theme.font_size("body", scale)),
+                                       size_hint_y=0.4)
+        panel.add_widget(self._overlay_label)
+        panel.add_widget(tile(theme, "overlay:more_time", _t("ui_more_time"), theme.icon("more_time"), self.action,
+                              scale, primary=True, orientation="horizontal", role="title"))
+        self.overlay = panel
+        self.add_widget(panel)
+
+    def count_down(self, seconds: float) -> None:
+        if self._overlay_label is not None:
+            self._overlay_label.text = _t("ui_seconds_left", seconds=max(0, int(seconds)))
+
+    def clear_warning(self) -> None:
+        if self.overlay is not None:
+            self.remove_widget(self.overlay)
+            self.overlay = None
+            self._overlay_label = None
+
+    # ---- looking at it ------------------------------------------------------------------------
+    def targets(self) -> dict[str, PressPanel]:
+        found: dict[str, PressPanel] = {}
+        for w in self.walk(restrict=True):
+            if isinstance(w, PressPanel) and w.target_id:
+                found[w.target_id] = w
+        return found
+
+    def labels(self) -> list[FitLabel]:
+        return [w for w in self.walk(restrict=True) if isinstance(w, FitLabel)]

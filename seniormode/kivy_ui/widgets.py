@@ -1,0 +1,207 @@
+"""Large, calm widgets: labels that wrap and shrink instead of clipping, emoji icons, tiles, bars, a keypad."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from kivy.core.text import Label as CoreLabel
+from kivy.graphics import Color, Ellipse, Line, RoundedRectangle
+from kivy.metrics import dp
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.image import Image
+from kivy.uix.label import Label
+from kivy.uix.widget import Widget
+
+from ..core.theme import Theme
+from .fonts import EMOJI_FONT, FONT, FONT_BOLD
+
+EMOJI_STRIKE = 109  # the one bitmap size NotoColorEmoji has; scale the texture, not the font
+MIN_TEXT_DP = 18  # below this, shrinking would make text unreadable: report an overflow instead
+
+Action = Callable[[str], None]
+
+
+_emoji_textures: dict[str, Any] = {}
+
+
+def emoji_texture(char: str) -> Any:
+    texture = _emoji_textures.get(char)
+    if texture is None:
+        label = CoreLabel(text=char, font_name=EMOJI_FONT, font_size=EMOJI_STRIKE)
+        label.refresh()
+        texture = label.texture
+        _emoji_textures[char] = texture
+    return texture
+
+
+class FitLabel(Label):
+    """Wraps to its width and shrinks until it fits its box; never clips. `overflowed` if even the minimum fails."""
+
+    base_size = NumericProperty(dp(24))
+    min_size = NumericProperty(dp(MIN_TEXT_DP))
+    overflowed = BooleanProperty(False)
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("font_name", FONT)
+        kwargs.setdefault("halign", "center")
+        kwargs.setdefault("valign", "middle")
+        super().__init__(**kwargs)
+        self.bind(size=self._refit, text=self._refit, base_size=self._refit)
+
+    def _refit(self, *_: Any) -> None:
+        if self.width <= 1 or self.height <= 1:
+            return
+        size = self.base_size
+        self.text_size = (max(1.0, self.width - dp(8)), None)
+        self.font_size = size
+        self.texture_update()
+        while self._too_big() and size > self.min_size:
+            size = max(self.min_size, size * 0.9)
+            self.font_size = size
+            self.texture_update()
+        self.overflowed = self._too_big()
+
+    def _too_big(self) -> bool:
+        return bool(self.texture_size[1] > self.height + 0.5 or self.texture_size[0] > self.width + 0.5)
+
+
+class IconView(Image):
+    """A cartoon icon: a colour emoji drawn large, scaled to its box."""
+
+    icon = StringProperty("")
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("fit_mode", "contain")
+        super().__init__(**kwargs)
+        self.bind(icon=self._draw)
+        self._draw()
+
+    def _draw(self, *_: Any) -> None:
+        if self.icon:
+            self.texture = emoji_texture(self.icon)
+
+
+class Panel(BoxLayout):
+    """A box with a rounded background and an optional border."""
+
+    background = ListProperty([1, 1, 1, 1])
+    border_color = ListProperty([0, 0, 0, 0])
+    border_width = NumericProperty(0)
+    radius = NumericProperty(dp(16))
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        with self.canvas.before:
+            self._bg_color = Color(*self.background)
+            self._bg = RoundedRectangle(pos=self.pos, size=self.size, radius=[self.radius])
+            self._line_color = Color(*self.border_color)
+            self._line = Line(rounded_rectangle=(*self.pos, *self.size, self.radius), width=1)
+        self.bind(pos=self._redraw, size=self._redraw, background=self._redraw, border_color=self._redraw,
+                  border_width=self._redraw)
+        self._redraw()
+
+    def _redraw(self, *_: Any) -> None:
+        self._bg_color.rgba = self.background
+        self._bg.pos, self._bg.size = self.pos, self.size
+        self._line_color.rgba = self.border_color if self.border_width else (0, 0, 0, 0)
+        inset = self.border_width / 2
+        self._line.width = max(1.0, self.border_width)
+        self._line.rounded_rectangle = (self.x + inset, self.y + inset, max(0, self.width - 2 * inset),
+                                        max(0, self.height - 2 * inset), self.radius)
+
+
+class PressPanel(ButtonBehavior, Panel):
+    """A panel that can be pressed; `target_id` names it for the pilot, tests and the double-touch guard."""
+
+    target_id = StringProperty("")
+    pressed_background = ListProperty([0.8, 0.8, 0.8, 1])
+    enabled = BooleanProperty(True)
+
+    def __init__(self, action: Action | None = None, **kwargs: Any):
+        self._action = action
+        self._rest_background: list[float] = list(kwargs.get("background", [1, 1, 1, 1]))
+        super().__init__(**kwargs)
+
+    def on_state(self, _: Any, state: str) -> None:
+        self.background = self.pressed_background if state == "down" else self._rest_background
+
+    def on_release(self) -> None:
+        if self._action is not None and self.enabled:
+            self._action(self.target_id)
+
+    def on_touch_down(self, touch: Any) -> bool:
+        if not self.enabled:
+            return False
+        return bool(super().on_touch_down(touch))
+
+
+def tile(theme: Theme, target_id: str, text: str, icon: str, action: Action, text_scale: float,
+         primary: bool = False, danger: bool = False, orientation: str = "vertical",
+         role: str = "tile_text", icon_share: float | None = None, **layout: Any) -> PressPanel:
+    """A large touch target: icon and word (never colour alone), a visible border."""
+    c = theme.colours
+    bg, fg = ("accent", "accent_text") if primary else ("danger", "danger_text") if danger else ("surface", "text")
+    background = list(c.rgba(bg))
+    pressed = [max(0.0, v * 0.8) for v in background[:3]] + [1.0]
+    panel = PressPanel(action=action, target_id=target_id, orientation=orientation, background=background,
+                       pressed_background=pressed, border_color=list(c.rgba("text" if not (primary or danger)
+                                                                               else fg)),
+                       border_width=dp(3), padding=dp(theme.padding) / 2, spacing=dp(theme.gap) / 2, **layout)
+    if icon:
+        share = icon_share if icon_share is not None else (0.3 if orientation == "horizontal" else 0.55)
+        panel.add_widget(IconView(icon=icon, size_hint=(share, 1) if orientation == "horizontal" else (1, share)))
+    panel.add_widget(FitLabel(text=text, color=c.rgba(fg), font_name=FONT_BOLD,
+                              base_size=dp(theme.font_size(role, text_scale)),
+                              line_height=theme.line_spacing))
+    return panel
+
+
+class StepDots(Widget):
+    """Where the applicant is: filled dots behind, a large ringed dot now, hollow dots ahead."""
+
+    position = NumericProperty(1)
+    total = NumericProperty(1)
+    done_color = ListProperty([0, 0, 0, 1])
+    todo_color = ListProperty([0.5, 0.5, 0.5, 1])
+    focus_color = ListProperty([0, 0, 1, 1])
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.bind(pos=self._draw, size=self._draw, position=self._draw, total=self._draw)
+
+    def _draw(self, *_: Any) -> None:
+        self.canvas.clear()
+        n = max(1, int(self.total))
+        r = min(self.height * 0.32, self.width / (n * 3.2))
+        step = self.width / n
+        cy = self.center_y
+        with self.canvas:
+            for i in range(n):
+                cx = self.x + step * (i + 0.5)
+                if i + 1 < self.position:
+                    Color(*self.done_color)
+                    Ellipse(pos=(cx - r, cy - r), size=(2 * r, 2 * r))
+                elif i + 1 == self.position:
+                    Color(*self.focus_color)
+                    Ellipse(pos=(cx - r * 1.4, cy - r * 1.4), size=(2.8 * r, 2.8 * r))
+                else:
+                    Color(*self.todo_color)
+                    Line(circle=(cx, cy, r), width=max(1.5, r * 0.25))
+
+
+class Keypad(GridLayout):
+    """A big on-screen keypad: digits, delete, OK. Never the system keyboard."""
+
+    def __init__(self, theme: Theme, action: Action, text_scale: float, ok_text: str, **kwargs: Any):
+        super().__init__(cols=3, spacing=dp(theme.gap) / 2, **kwargs)
+        for key in "123456789":
+            self.add_widget(tile(theme, f"key:{key}", key, "", action, text_scale, role="title"))
+        self.add_widget(tile(theme, "key:del", "删除", theme.icon("keypad_delete"), action, text_scale,
+                             orientation="horizontal", role="button_text"))
+        self.add_widget(tile(theme, "key:0", "0", "", action, text_scale, role="title"))
+        self.add_widget(tile(theme, "key:ok", ok_text, theme.icon("yes"), action, text_scale, primary=True,
+                             orientation="horizontal", role="button_text"))
