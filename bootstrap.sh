@@ -37,9 +37,13 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip setuptools wheel
 .venv/bin/python -m pip install -q -e '.[kiosk,voice,test,dev]'
 
+# With no screen (a server, CI), the kiosk and its tests draw on a virtual one.
+XVFB=()
+if [ -z "${DISPLAY:-}" ]; then XVFB=(xvfb-run -a -s "-screen 0 1280x800x24 +extension GLX"); fi
+
 case "${1:-}" in
   demo) shift; exec .venv/bin/seniormode demo "$@" ;;
-  test) shift; exec .venv/bin/python -m pytest "$@" ;;
+  test) shift; exec "${XVFB[@]}" .venv/bin/python -m pytest "$@" ;;
   "") echo "bootstrap: installed. Try: .venv/bin/seniormode demo" ;;
   *) echo "usage: ./bootstrap.sh [demo|test]" >&2; exit 2 ;;
 esac

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
+import shutil
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -196,11 +198,30 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    if args.interactive:
-        ns = argparse.Namespace(flow=str(DEMO_FLOW), script=None, input=args.input, hour=None)
-        return cmd_simulate(ns)
-    ns = argparse.Namespace(flow=str(DEMO_FLOW), script=str(DEMO_SCRIPT), input=args.input, hour=10)
-    return cmd_simulate(ns)
+    """The demo kiosk: a window to touch where there is a screen; else a scripted applicant on a virtual one."""
+    from .kivy_ui import runtime
+
+    if args.terminal:
+        script = None if args.interactive else str(DEMO_SCRIPT)
+        return cmd_simulate(argparse.Namespace(flow=str(DEMO_FLOW), script=script, input=args.input, hour=10))
+    run = argparse.Namespace(flow=str(DEMO_FLOW), kiosk=args.kiosk, size=args.size, theme=None, script=None,
+                             screenshots=None, jump=None, input=args.input, hour=None)
+    if runtime.has_display() and not args.scripted:
+        return cmd_run(run)
+    run.script, run.screenshots, run.hour = str(DEMO_SCRIPT), args.out, 10
+    if runtime.has_display():
+        return cmd_run(run)
+    xvfb = shutil.which("xvfb-run")
+    if xvfb is None:
+        raise UsageProblem("no display and no xvfb-run: install xvfb, or try 'seniormode demo --terminal'")
+    print(f"no display: the demo applicant taps through {DEMO_FLOW.name} on a virtual screen; "
+          f"screenshots go to {args.out}/", flush=True)
+    argv = [xvfb, "-a", "-s", "-screen 0 1280x800x24 +extension GLX", sys.executable, "-m", "seniormode.cli",
+            "run", str(DEMO_FLOW), "--script", str(DEMO_SCRIPT), "--screenshots", args.out, "--hour", "10",
+            "--size", args.size]
+    for pair in args.input or []:
+        argv += ["--input", pair]
+    return subprocess.run(argv, check=False).returncode
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -302,8 +323,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="exit 1 if any branch is not covered")
     p.set_defaults(func=cmd_coverage)
 
-    p = sub.add_parser("demo", help="the demo kiosk: the HK/Macau renewal with a scripted 76-year-old")
-    p.add_argument("--interactive", action="store_true", help="play it yourself in the terminal")
+    p = sub.add_parser("demo", help="the demo kiosk: the HK/Macau renewal (scripted 76-year-old with no display)")
+    p.add_argument("--scripted", action="store_true", help="the scripted applicant even where there is a display")
+    p.add_argument("--out", default="out/demo", help="where the scripted run writes its screenshots")
+    p.add_argument("--kiosk", action="store_true", help="full screen, as at the hall")
+    p.add_argument("--size", default="1280x800")
+    p.add_argument("--terminal", action="store_true", help="the text simulator instead of the Kivy screens")
+    p.add_argument("--interactive", action="store_true", help="with --terminal: play it yourself")
     p.add_argument("--input", action="append", metavar="NAME=VALUE")
     p.set_defaults(func=cmd_demo)
     return parser

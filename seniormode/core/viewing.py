@@ -30,9 +30,9 @@ class ViewAdjustment:
 # Named presets the rules choose (`view_preset`), and the steps of the on-screen control.
 PRESETS: dict[str, ViewAdjustment] = {
     "standard": ViewAdjustment(),
-    "seated": ViewAdjustment(shift=-0.06, scale=0.95, tilt=10.0),
-    "wheelchair": ViewAdjustment(shift=-0.12, scale=0.88, tilt=20.0),
-    "tall": ViewAdjustment(shift=0.05, scale=0.95, tilt=-10.0),
+    "seated": ViewAdjustment(shift=-0.04, scale=0.92, tilt=10.0),
+    "wheelchair": ViewAdjustment(shift=-0.075, scale=0.85, tilt=20.0),
+    "tall": ViewAdjustment(shift=0.04, scale=0.92, tilt=-10.0),
 }
 PRESET_ORDER = ("standard", "seated", "wheelchair", "tall")
 
@@ -42,7 +42,8 @@ def quad(width: float, height: float, adj: ViewAdjustment) -> tuple[Point, Point
     a = adj.clamped()
     w, h = width * a.scale, height * a.scale
     cx = width / 2
-    bottom = (height - h) / 2 + a.shift * height
+    # The shift moves the block within the room the scale leaves; never off the glass.
+    bottom = min(max((height - h) / 2 + a.shift * height, 0.0), height - h)
     top = bottom + h
     # A screen tilted back by `tilt` degrees foreshortens its far (top) edge; widen it by the same factor.
     k = 1.0 / math.cos(math.radians(abs(a.tilt))) - 1.0

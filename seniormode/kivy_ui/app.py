@@ -23,7 +23,9 @@ from .step_view import StepView
 from .viewport import TiltedView
 
 log = logging.getLogger("seniormode.kiosk")
-DOUBLE_TOUCH_SECONDS = 0.5  # EN 301 549 5.8: a second touch this soon on the same target is not a second press
+# EN 301 549 5.8: a second touch this soon on the same target is not a second press. Also after a press that
+# changed the screen: a trembling double tap must not press what the new screen put under the finger.
+DOUBLE_TOUCH_SECONDS = 0.5
 
 # What a press on each kind of target means to the session.
 _SIMPLE_TARGETS = {
@@ -48,6 +50,7 @@ class KioskApp(App):
         self.ignored_touches = 0
         self.time_offset = 0.0  # the pilot's simulated applicant presses slower than the double-touch guard
         self._last_press: dict[str, float] = {}
+        self._screen_changed_at = float("-inf")
         self._warn_deadline: float | None = None
         self.title = f"seniormode · {flow.title.value}"
 
@@ -67,6 +70,27 @@ class KioskApp(App):
             Clock.schedule_once(lambda dt: self.on_ready(self), 0)  # type: ignore[misc]
         return self.tilted
 
+    def load(self, flow: Flow, session: Session | None = None, theme: Theme | None = None) -> list[Effect]:
+        """Show another flow (or a fresh session) in the same window: tests, storyboard, the next applicant."""
+        self.flow = flow
+        self.session = session or Session(flow)
+        if theme is not None and theme is not self.theme:
+            self.theme = theme
+            register_fonts(theme)
+            Window.clearcolor = theme.colours.rgba("background")
+        self.spoken.clear()
+        self.effects.clear()
+        self._last_press.clear()
+        self._screen_changed_at = float("-inf")
+        self._warn_deadline = None
+        self.ignored_touches = 0
+        self.tilted.remove_widget(self.view)
+        self.view = StepView(self.theme, self.press, flow.title.value)
+        self.tilted.add_widget(self.view)
+        effects = self.session.start()
+        self.apply(effects)
+        return effects
+
     def _tick(self, dt: float) -> None:
         self.send(Event("tick", dt))
         if self._warn_deadline is not None:
@@ -79,10 +103,10 @@ class KioskApp(App):
     def press(self, target_id: str) -> None:
         """A widget was pressed. A second press of the same target within 0.5 s is ignored."""
         now = self.now()
-        last = self._last_press.get(target_id)
-        if last is not None and now - last < DOUBLE_TOUCH_SECONDS:
+        last = max(self._last_press.get(target_id, float("-inf")), self._screen_changed_at)
+        if now - last < DOUBLE_TOUCH_SECONDS:
             self.ignored_touches += 1
-            log.info("ignored a second touch on %s after %.2f s", target_id, now - last)
+            log.info("ignored a touch on %s %.2f s after the last press", target_id, now - last)
             return
         self._last_press[target_id] = now
         event = self.event_for(target_id)
@@ -125,6 +149,8 @@ class KioskApp(App):
         for effect in effects:
             self.effects.append(effect)
             if isinstance(effect, ShowStep):
+                if self.view.current is None or self.view.current.step != effect.step:
+                    self._screen_changed_at = self.now()
                 self.view.show(effect)
                 self.tilted.set_adjustment(PRESETS.get(str(effect.settings.get("view_preset")), PRESETS["standard"]))
                 self._warn_deadline = None

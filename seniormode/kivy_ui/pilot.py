@@ -45,8 +45,7 @@ class Pilot:
 
     def visual_centre(self, target_id: str) -> tuple[float, float]:
         widget = self.app.view.targets()[target_id]
-        cx, cy = widget.to_window(*widget.center)
-        return self.app.tilted.to_screen(cx, cy)
+        return widget.to_window(*widget.center)  # through the viewing-angle transform: where the eye sees it
 
     def tap_at(self, x: float, y: float) -> None:
         self._uid += 1

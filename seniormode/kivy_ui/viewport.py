@@ -48,9 +48,17 @@ class TiltedView(FloatLayout):
         cx, cy = apply(self._inverse, x - self.x, y - self.y)
         return cx + self.x, cy + self.y
 
+    # Kivy's coordinate chain (to_widget / to_window, used for grabbed touches and by the pilot) goes through
+    # these two, as it does for Scatter: the transform is part of the widget tree, not only of the drawing.
+    def to_local(self, x: float, y: float, relative: bool = False) -> tuple[float, float]:
+        return self.to_content(x, y)
+
+    def to_parent(self, x: float, y: float, relative: bool = False) -> tuple[float, float]:
+        return self.to_screen(x, y)
+
     def _mapped(self, name: str, touch: Any) -> bool:
         touch.push()
-        touch.apply_transform_2d(lambda x, y: self.to_content(x, y))
+        touch.apply_transform_2d(self.to_local)
         try:
             return bool(getattr(super(), name)(touch))
         finally:

@@ -110,6 +110,6 @@ def test_coverage_lists_what_is_missing(tmp_path: Path) -> None:
     assert "not covered: destination: choice macau" in proc.stdout
 
 
-def test_demo_runs_the_scripted_applicant() -> None:
-    proc = run("demo")
+def test_terminal_demo_runs_the_scripted_applicant() -> None:
+    proc = run("demo", "--terminal")
     assert proc.returncode == 0 and "== status: finished" in proc.stdout
