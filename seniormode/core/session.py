@@ -532,7 +532,7 @@ class Session:
                      Tile("no", (step.no or message("no")).value, "no", (step.no or message("no")).key))
         answer = self.s.answers.get(step.id)
         shown_value = value or ("" if answer is None or isinstance(answer, bool) else str(answer))
-        button = step.button or (message("finish") if step.kind == "end" else message("ok"))
+        button = step.button or (message("finish") if step.kind in ("end", "handoff") else message("ok"))
         show = ShowStep(
             step=step.id, step_kind=step.kind, text=step.text.value, text_key=step.text.key, icon=step.icon,
             strip=self.strip(), settings=settings, timeout=self.step_timeout(), tiles=tiles,

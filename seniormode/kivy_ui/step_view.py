@@ -58,7 +58,10 @@ class StepView(FloatLayout):
         scale = float(show.settings.get("text_scale", 1.0))
         self.clear_widgets()
         self.overlay = None
-        target = dp(theme.min_target_dp)
+        # Bars and rows grow with the text (x1.35 at the largest size), so bigger text is bigger, not shrunk.
+        target = dp(theme.min_target_dp) * (1 + 0.35 * (scale - 1))
+        if show.step_kind == "summary" and len(show.summary) > 2:
+            target = dp(theme.min_target_dp)  # the rows need the height: every change link stays >= 20 mm
         root = Panel(orientation="vertical", background=list(c.rgba("background")), radius=0,
                      padding=dp(theme.padding), spacing=dp(theme.gap))
         root.add_widget(self._top_bar(show, scale, target))
@@ -89,7 +92,7 @@ class StepView(FloatLayout):
 
     def _header(self, show: ShowStep, scale: float) -> BoxLayout:
         theme, c = self.theme, self.theme.colours
-        share = 0.2 if show.step_kind == "summary" else 0.3
+        share = 0.12 if show.step_kind == "summary" else 0.3
         header = BoxLayout(orientation="horizontal", size_hint_y=share + (0.14 if show.error else 0),
                            spacing=dp(theme.gap))
         header.add_widget(IconView(icon=theme.icon(show.icon), size_hint_x=0.22))
@@ -163,14 +166,11 @@ class StepView(FloatLayout):
     def _summary(self, show: ShowStep, scale: float, target: float) -> Widget:
         theme, c = self.theme, self.theme.colours
         box = BoxLayout(orientation="vertical", spacing=dp(theme.gap) / 2)
-        gap = dp(theme.gap) / 2
-        rows = BoxLayout(orientation="vertical", spacing=gap, size_hint_y=None,
-                         height=len(show.summary) * (target + gap))
+        rows = BoxLayout(orientation="vertical", spacing=dp(6))
         for row in show.summary:
-            # Each row is as tall as a touch target: its change link must be easy to hit.
-            line = Panel(orientation="horizontal", background=list(c.rgba("surface")), padding=dp(6),
-                         spacing=dp(theme.gap), border_width=dp(2), border_color=list(c.rgba("strip_todo")),
-                         size_hint_y=None, height=target)
+            # Rows share the height left (at least a touch target each on the demo flows, checked in tests).
+            line = Panel(orientation="horizontal", background=list(c.rgba("surface")), padding=(dp(8), 0, 0, 0),
+                         spacing=dp(theme.gap), border_width=dp(2), border_color=list(c.rgba("strip_todo")))
             line.add_widget(FitLabel(text=row.label, color=c.rgba("muted_text"), size_hint_x=0.3,
                                      base_size=dp(theme.font_size("body", scale)), halign="left"))
             line.add_widget(FitLabel(text=row.answer, color=c.rgba("text"), font_name=FONT_BOLD, size_hint_x=0.45,
@@ -179,7 +179,6 @@ class StepView(FloatLayout):
                                  scale, orientation="horizontal", role="button_text", size_hint_x=0.25))
             rows.add_widget(line)
         box.add_widget(rows)
-        box.add_widget(Widget())
         button = AnchorLayout(size_hint_y=None, height=target)
         button.add_widget(tile(theme, "primary", show.button, theme.icon("yes"), self.action, scale, primary=True,
                                orientation="horizontal", role="button_text", size_hint=(0.5, 1)))
@@ -222,14 +221,16 @@ class StepView(FloatLayout):
                    ("bar:smaller", _t("ui_smaller"), "smaller_text"), ("bar:language", language, "language"),
                    ("bar:back", _t("ui_back"), "back")]
         for target_id, text, icon in buttons:
-            button = tile(theme, target_id, text, theme.icon(icon), self.action, scale, orientation="horizontal",
-                          role="button_text")
+            # Icon above the word: six buttons share the width, so the word gets all of a button's width.
+            button = tile(theme, target_id, text, theme.icon(icon), self.action, scale, orientation="vertical",
+                          role="button_text", icon_share=0.36, padding=dp(5), spacing=0)
             if target_id == "bar:back" and not show.can_back:
                 button.enabled = False
                 button.opacity = 0.25
             bar.add_widget(button)
         bar.add_widget(tile(theme, "bar:staff", _t("ui_staff"), theme.icon("staff"), self.action, scale,
-                            danger=True, orientation="horizontal", role="button_text", size_hint_x=1.7))
+                            danger=True, orientation="horizontal", role="button_text", size_hint_x=1.7,
+                            icon_share=0.25))
         return bar
 
     # ---- changes within a step ----------------------------------------------------------------

@@ -147,10 +147,12 @@ def tile(theme: Theme, target_id: str, text: str, icon: str, action: Action, tex
     bg, fg = ("accent", "accent_text") if primary else ("danger", "danger_text") if danger else ("surface", "text")
     background = list(c.rgba(bg))
     pressed = [max(0.0, v * 0.8) for v in background[:3]] + [1.0]
+    layout.setdefault("padding", dp(theme.padding) / 2)
+    layout.setdefault("spacing", dp(theme.gap) / 2)
     panel = PressPanel(action=action, target_id=target_id, orientation=orientation, background=background,
                        pressed_background=pressed, border_color=list(c.rgba("text" if not (primary or danger)
                                                                                else fg)),
-                       border_width=dp(3), padding=dp(theme.padding) / 2, spacing=dp(theme.gap) / 2, **layout)
+                       border_width=dp(3), **layout)
     if icon:
         share = icon_share if icon_share is not None else (0.3 if orientation == "horizontal" else 0.55)
         panel.add_widget(IconView(icon=icon, size_hint=(share, 1) if orientation == "horizontal" else (1, share)))

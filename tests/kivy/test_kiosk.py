@@ -197,6 +197,14 @@ def test_no_text_overflows_at_the_largest_size_on_any_demo_step(kiosk_app: Any, 
             pilot.frame(2)
             overflowing += [f"{name}/{step.id}: {label.text!r}" for label in kiosk_app.view.labels()
                             if label.overflowed]
+            # Nothing pushed off the glass, and every touch target still >= 20 mm and >= 60 dp.
+            theme = kiosk_app.theme
+            for target, widget in kiosk_app.view.targets().items():
+                x, y = widget.to_window(*widget.pos)
+                assert x >= -1 and y >= -1 and x + widget.width <= 1281 and y + widget.height <= 801, \
+                    f"{name}/{step.id}: {target} is off the screen"
+                side = min(widget.size)
+                assert side >= 60 and theme.dp_to_mm(side) >= 20, f"{name}/{step.id}: {target} is {side:.0f} px"
             assert shown(kiosk_app).settings["text_scale"] == 2.0
     assert not overflowing, "\n".join(overflowing)
 
