@@ -16,6 +16,7 @@ from .core.coverage import branch_coverage
 from .core.effects import Effect, Handoff, ShowStep
 from .core.events import EventError, parse_event
 from .core.flow import Flow
+from .core.i18n import Catalogs, UnknownLocale, normalise_locale
 from .core.inputs import coerce_inputs, parse_pairs
 from .core.loader import load_flow
 from .core.problems import Location, Problem, Problems, Severity, format_problems
@@ -29,6 +30,7 @@ from .simulator import interactive, print_effects, render
 REPO = Path(__file__).resolve().parent.parent
 DEMO_FLOW = REPO / "flows_yaml" / "hk_macau_renewal.yaml"
 DEMO_SCRIPT = REPO / "flows_yaml" / "scripts" / "hk_macau_renewal.demo.yaml"
+LOCALES_DIR = REPO / "locales"
 
 
 class UsageProblem(Exception):
@@ -56,6 +58,23 @@ def _inputs(flow: Flow, pairs: list[str] | None, base: dict[str, Any] | None = N
     if problems:
         raise UsageProblem("; ".join(p.message + (f" ({p.hint})" if p.hint else "") for p in problems))
     return values
+
+
+def _language_preferences(flow: Flow, args: argparse.Namespace) -> dict[str, str]:
+    """--lang sets the voice (and the screen, where the flow shows that language); --voice/--display one each."""
+    prefs: dict[str, str] = {}
+    try:
+        if getattr(args, "lang", None):
+            locale = normalise_locale(args.lang)
+            prefs["voice_language"] = locale
+            prefs["display_language"] = locale
+        if getattr(args, "voice", None):
+            prefs["voice_language"] = normalise_locale(args.voice)
+        if getattr(args, "display", None):
+            prefs["display_language"] = normalise_locale(args.display)
+    except UnknownLocale as exc:
+        raise UsageProblem(str(exc)) from None
+    return prefs
 
 
 def _clock(hour: int | None) -> Any:
@@ -118,7 +137,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     events: list[Any] = []
     if args.script:
         script_inputs, events = _read_script(args.script, flow)
-    session = Session(flow, _inputs(flow, args.input, script_inputs), clock=_clock(args.hour))
+    session = Session(flow, _inputs(flow, args.input, script_inputs), clock=_clock(args.hour),
+                      catalogs=Catalogs(LOCALES_DIR), preferences=_language_preferences(flow, args))
     print(f"== {flow.title.value}  ({flow.file})")
     if not args.script:
         return interactive(session)
@@ -203,9 +223,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     if args.terminal:
         script = None if args.interactive else str(DEMO_SCRIPT)
-        return cmd_simulate(argparse.Namespace(flow=str(DEMO_FLOW), script=script, input=args.input, hour=10))
+        return cmd_simulate(argparse.Namespace(flow=str(DEMO_FLOW), script=script, input=args.input, hour=10,
+                                               lang=None, voice=None, display=None))
     run = argparse.Namespace(flow=str(DEMO_FLOW), kiosk=args.kiosk, size=args.size, theme=None, script=None,
-                             screenshots=None, jump=None, input=args.input, hour=None)
+                             screenshots=None, jump=None, input=args.input, hour=None, lang=None, voice=None,
+                             display=None)
     if runtime.has_display() and not args.scripted:
         return cmd_run(run)
     run.script, run.screenshots, run.hour = str(DEMO_SCRIPT), args.out, 10
@@ -254,7 +276,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     events: list[Any] = []
     if args.script:
         script_inputs, events = _read_script(args.script, flow)
-    session = Session(flow, _inputs(flow, args.input, script_inputs), clock=_clock(args.hour))
+    session = Session(flow, _inputs(flow, args.input, script_inputs), clock=_clock(args.hour),
+                      catalogs=Catalogs(LOCALES_DIR), preferences=_language_preferences(flow, args))
     if args.jump and not flow.has_step(args.jump):
         raise UsageProblem(f"no step '{args.jump}' in {flow.id}")
     if args.script or args.screenshots:
@@ -275,6 +298,84 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_kiosk(flow, theme, session, _size(args.size), args.kiosk, args.jump)
 
 
+def _demo_flows(names: list[str] | None) -> list[Flow]:
+    paths = [Path(n) for n in names] if names else sorted((REPO / "flows_yaml").glob("*.yaml"))
+    flows = []
+    for path in paths:
+        flow = _load(str(path))
+        if flow is None:
+            raise SystemExit(1)
+        flows.append(flow)
+    return flows
+
+
+def cmd_i18n(args: argparse.Namespace) -> int:
+    from . import translations
+
+    locales_dir = Path(args.locales)
+    if args.action == "extract":
+        for path in translations.extract(_demo_flows(args.flows), locales_dir):
+            print(f"wrote {path}")
+    elif args.action == "update":
+        for path in translations.update(locales_dir):
+            print(f"updated {path}")
+    elif args.action == "compile":
+        for path in translations.compile_all(locales_dir):
+            print(f"compiled {path}")
+    else:
+        rows = translations.status(locales_dir)
+        incomplete = [r for r in rows if not r.complete]
+        print(f"{'locale':12} {'catalog':22} {'total':>5} {'done':>5} {'fuzzy':>5} {'missing':>7} {'stale':>5}")
+        for r in rows:
+            print(f"{r.locale:12} {r.domain:22} {r.total:5} {r.translated:5} {r.fuzzy:5} {r.missing:7} {r.stale:5}")
+            for m in r.missing_ids[: args.show]:
+                print(f"    missing: {m}")
+        if not rows:
+            print("no templates: run 'seniormode i18n extract' first")
+            return 1
+        if args.strict and incomplete:
+            print(f"{len(incomplete)} catalog(s) incomplete (missing or fuzzy strings)")
+            return 1
+    return 0
+
+
+def _under_xvfb(argv: list[str]) -> int:
+    """Run this command again on a virtual screen (a machine with no display)."""
+    xvfb = shutil.which("xvfb-run")
+    if xvfb is None:
+        raise UsageProblem("no display and no xvfb-run: install xvfb (./bootstrap.sh does)")
+    return subprocess.run([xvfb, "-a", "-s", "-screen 0 1280x800x24 +extension GLX", sys.executable, "-m",
+                           "seniormode.cli", *argv], check=False).returncode
+
+
+def cmd_storyboard(args: argparse.Namespace) -> int:
+    from .kivy_ui import runtime
+
+    if not runtime.has_display():
+        return _under_xvfb(sys.argv[1:] if args.argv is None else args.argv)
+    flows = _demo_flows(args.flows)
+    try:
+        scales = [float(s) for s in args.scales.split(",")]
+        languages = [normalise_locale(s) for s in args.languages.split(",")]
+    except (ValueError, UnknownLocale) as exc:
+        raise UsageProblem(str(exc)) from None
+    theme = _theme(flows[0], args.theme)
+    runtime.configure(size=_size(args.size))
+    from .kivy_ui.app import KioskApp
+    from .kivy_ui.pilot import run_headless
+    from .kivy_ui.storyboard import render_storyboard
+
+    app = KioskApp(flows[0], theme, Session(flows[0], catalogs=Catalogs(LOCALES_DIR)), tick=False)
+    run_headless(app)
+    report = render_storyboard(app, flows, Path(args.out), scales, languages)
+    totals = report.totals
+    print(f"{totals['shots']} screens of {totals['steps']} steps in {report.seconds:.1f} s: {report.index}")
+    for shot, warning in report.warnings:
+        print(f"warning: {shot.flow}/{shot.step} {shot.language} x{shot.scale}: {warning.kind}: {warning.message}")
+    app.stop()
+    return 1 if (args.strict and report.warnings) else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="seniormode", description="Accessible kiosk flows for senior applicants.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -292,6 +393,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--script", help="YAML list of events (a scripted applicant)")
     p.add_argument("--input", action="append", metavar="NAME=VALUE", help="applicant value, e.g. age=76")
     p.add_argument("--hour", type=int, help="pretend it is this hour of the day")
+    p.add_argument("--lang", help="screen and voice language, e.g. yue_Hans_CN (translators)")
+    p.add_argument("--voice", help="voice language only")
+    p.add_argument("--display", help="screen language only")
     p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("run", help="open the kiosk (Kivy): windowed, --kiosk full screen, or --script with screenshots")
@@ -304,7 +408,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jump", metavar="STEP", help="open at this step with sample answers")
     p.add_argument("--input", action="append", metavar="NAME=VALUE")
     p.add_argument("--hour", type=int)
+    p.add_argument("--lang", help="screen and voice language, e.g. yue_Hans_CN (translators)")
+    p.add_argument("--voice", help="voice language only")
+    p.add_argument("--display", help="screen language only")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("storyboard", help="every step x language x text size as PNG, and an index.html to review")
+    p.add_argument("flows", nargs="*", help="flow files (default: every flow in flows_yaml/)")
+    p.add_argument("--out", default="out/storyboard")
+    p.add_argument("--scales", default="1.0,1.4,2.0", help="text sizes, e.g. 1.0,1.4,2.0")
+    p.add_argument("--languages", default="zh_Hans_CN,en", help="screen languages, e.g. zh_Hans_CN,yue_Hans_CN,en")
+    p.add_argument("--theme")
+    p.add_argument("--size", default="1280x800")
+    p.add_argument("--strict", action="store_true", help="exit 1 on any overflow or contrast warning")
+    p.set_defaults(func=cmd_storyboard, argv=None)
+
+    p = sub.add_parser("i18n", help="translator tools: extract | update | compile | status of the catalogs")
+    p.add_argument("action", choices=("extract", "update", "compile", "status"))
+    p.add_argument("flows", nargs="*", help="flow files (default: every flow in flows_yaml/)")
+    p.add_argument("--locales", default=str(REPO / "locales"), help="the catalogs' folder")
+    p.add_argument("--strict", action="store_true", help="status: exit 1 if any string is missing or fuzzy")
+    p.add_argument("--show", type=int, default=5, help="status: list this many missing strings per catalog")
+    p.set_defaults(func=cmd_i18n)
 
     p = sub.add_parser("explain", help="show which rules match and which setting each one wins")
     p.add_argument("flow")

@@ -63,6 +63,9 @@ class ShowStep(Effect):
     button: str = ""
     amount: float | None = None
     changing: bool = False
+    unit: str = ""  # after the typed number, e.g. 年
+    language_button: str = ""  # the language the language button switches to, in its own name
+    strip_label: str = ""  # "第 3 步，共 7 步" in the screen's language
 
 
 @dataclass(frozen=True)

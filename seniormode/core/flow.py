@@ -24,11 +24,21 @@ IRREVERSIBLE_KINDS = ("payment", "print")
 
 @dataclass(frozen=True)
 class Text:
-    """A human-visible string with its gettext identity (flow/step/field) and where it was written."""
+    """A human-visible string with its gettext identity (flow/step/field) and where it was written.
+
+    A message with placeholders keeps its `template` (what translators translate) and its `params`
+    (filled in after translation; a param that is itself a Text is translated too).
+    """
 
     value: str
     key: str
     location: Location
+    template: str = ""
+    params: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def msgid(self) -> str:
+        return self.template or self.value
 
     def __str__(self) -> str:
         return self.value
@@ -135,6 +145,15 @@ class Step:
         return found
 
 
+@dataclass(frozen=True)
+class Languages:
+    """Which languages the screen and the voice offer, and what the language button switches."""
+
+    display: tuple[str, ...] = ("zh_Hans_CN",)
+    voice: tuple[str, ...] = ("zh_Hans_CN", "yue_Hans_CN")
+    button: str = "voice"  # voice | display | both
+
+
 @dataclass
 class InputSpec:
     """A value the rules may read that does not come from a step's answer."""
@@ -159,6 +178,7 @@ class Flow:
     settings: dict[str, Any]
     rules: RuleSet
     file: str = ""
+    languages: Languages = field(default_factory=Languages)
 
     def __post_init__(self) -> None:
         self._by_id = {s.id: s for s in self.steps}

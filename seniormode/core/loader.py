@@ -6,17 +6,17 @@ from pathlib import Path
 from typing import Any
 
 from .checks import check_flow
-from .flow import HARDWARE_KINDS, STEP_KINDS, Branch, Choice, Flow, InputSpec, Step, Text, Timeout
+from .flow import HARDWARE_KINDS, STEP_KINDS, Branch, Choice, Flow, InputSpec, Languages, Step, Text, Timeout
 from .problems import FlowError, Location, Problems, did_you_mean
 from .reader import IDENTIFIER, Fields
 from .rules.expression import Condition, compile_condition
 from .rules.ruleset import RuleSet, read_rules
 from .rules.symbols import TYPES, Symbol, SymbolTable
-from .settings import defaults, read_settings
+from .settings import LOCALES, defaults, read_settings
 from .source import Mapping, Node, Scalar, Sequence, load_file, load_text
 
 FLOW_KEYS = ("flow", "title", "language", "description", "version", "inputs", "settings", "timeout",
-             "call_staff", "rules", "steps")
+             "call_staff", "rules", "steps", "languages")
 COMMON_STEP_KEYS = ("id", "kind", "text", "label", "say", "icon", "help", "next", "show_if", "timeout")
 KIND_KEYS: dict[str, tuple[str, ...]] = {
     "info": ("button",),
@@ -100,6 +100,7 @@ class _FlowBuilder:
         if settings_node is not None:
             settings.update(read_settings(settings_node, p, "flow settings"))
         timeout = self.read_timeout(f)
+        languages = self.read_languages(f.mapping("languages"))
         call_staff = f.identifier("call_staff", required=True, example="staff_window")
 
         raw_steps = self.step_heads(steps_node) if steps_node is not None else []
@@ -119,6 +120,7 @@ class _FlowBuilder:
             id=self.flow_id, title=title, language=str(language.value) if language else "zh_Hans_CN",
             location=root.location, steps=steps, inputs=inputs, timeout=timeout,
             call_staff=str(call_staff.value), settings=settings, rules=ruleset, file=self.file,
+            languages=languages,
         )
         written = {str(n.get("id").value) for n, _ in raw_steps  # type: ignore[union-attr]
                    if isinstance(n.get("id"), Scalar)}
@@ -155,6 +157,24 @@ class _FlowBuilder:
                 continue
             out[name] = InputSpec(name, str(type_name), description, loc, choices)
         return out
+
+    def read_languages(self, node: Mapping | None) -> Languages:
+        if node is None:
+            return Languages()
+        f = Fields(node, ("display", "voice", "button"), self.problems, "languages")
+        default = Languages()
+        lists: dict[str, tuple[str, ...]] = {}
+        for key in ("display", "voice"):
+            chosen = []
+            for item in f.string_list(key):
+                if item.value not in LOCALES:
+                    self.problems.error("SM108", f"'{item.value}' is not a locale with catalogs", item.location,
+                                        did_you_mean(str(item.value), LOCALES) or f"use: {', '.join(LOCALES)}")
+                else:
+                    chosen.append(str(item.value))
+            lists[key] = tuple(chosen) or getattr(default, key)
+        button = f.one_of("button", ("voice", "display", "both"), default="voice") or "voice"
+        return Languages(lists["display"], lists["voice"], button)
 
     def read_timeout(self, f: Fields) -> Timeout:
         node = f.node_of("timeout")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .flow import Text
 from .problems import Location
 
@@ -19,11 +21,10 @@ MESSAGES: dict[str, str] = {
     "ok": "下一步",
     "finish": "完成",
     # the kiosk's buttons and panels
+    "ui_strip": "第 {position} 步，共 {total} 步",
     "ui_repeat": "再听一遍",
     "ui_bigger": "大字",
     "ui_smaller": "小字",
-    "ui_language_yue": "粤语",
-    "ui_language_zh": "普通话",
     "ui_back": "返回",
     "ui_staff": "叫工作人员",
     "ui_help": "帮助",
@@ -37,7 +38,7 @@ MESSAGES: dict[str, str] = {
     "ui_simulate": "模拟：{action}",
     "ui_simulate_fail": "模拟故障",
     "ui_ticket_number": "您的号码",
-    "ui_go_to_window": "请到 {window}",
+    "ui_go_to_window": "请到{window}",
     "ui_card_action": "放好身份证",
     "ui_photo_action": "拍照",
     "ui_payment_action": "付款",
@@ -46,5 +47,10 @@ MESSAGES: dict[str, str] = {
 }
 
 
-def message(key: str, **values: str) -> Text:
-    return Text(MESSAGES[key].format(**values), f"kiosk/{key}", _HERE)
+def message(key: str, **values: Any) -> Text:
+    """A kiosk message; placeholder values may be plain values or Texts (translated with the message)."""
+    template = MESSAGES[key]
+    if not values:
+        return Text(template, f"kiosk/{key}", _HERE)
+    filled = template.format(**{k: str(v) for k, v in values.items()})
+    return Text(filled, f"kiosk/{key}", _HERE, template=template, params=tuple(values.items()))

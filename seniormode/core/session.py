@@ -33,6 +33,7 @@ from .effects import (
 from .events import Event
 from .flow import IRREVERSIBLE_KINDS, Flow, Step, Text
 from .graph import edges
+from .i18n import LANGUAGE_NAMES, Catalogs
 from .messages import message
 from .rules.ruleset import Adaptation, Route
 from .rules.symbols import BUILTIN_SYMBOLS
@@ -72,7 +73,7 @@ class _State:
     return_to: str | None = None
     status: str = ACTIVE
     card_in: bool = False
-    error: str = ""
+    error: Text | None = None
     ticket: Ticket | None = None
     # The applicant's own choices on the screen (text size, viewing angle, language): above the rules.
     overrides: dict[str, Any] = field(default_factory=dict)
@@ -80,8 +81,12 @@ class _State:
 
 class Session:
     def __init__(self, flow: Flow, inputs: dict[str, Any] | None = None,
-                 clock: Callable[[], datetime.datetime] | None = None, tickets: TicketCounter | None = None):
+                 clock: Callable[[], datetime.datetime] | None = None, tickets: TicketCounter | None = None,
+                 catalogs: Catalogs | None = None, preferences: dict[str, Any] | None = None):
         self.flow = flow
+        self.catalogs = catalogs
+        # Kiosk-wide choices (a translator's --lang, a kiosk's own voice): above the rules, kept across resets.
+        self.preferences = dict(preferences or {})
         self.start_inputs = dict(inputs or {})
         self.clock = clock or datetime.datetime.now
         self.tickets = tickets or TicketCounter()
@@ -126,6 +131,7 @@ class Session:
 
     def settings(self) -> dict[str, Any]:
         settings = dict(self.adaptation().settings)
+        settings.update(self.preferences)
         settings.update(self.s.overrides)
         return settings
 
@@ -181,7 +187,7 @@ class Session:
         if step.kind not in ("number", "text"):
             return [Rejected("enter", f"step {step.id} takes no typed value")]
         raw = str(event.value).strip()
-        field_name = step.field_name.value if step.field_name else step.text.value
+        field_name = step.field_name or step.text
         value: Any = raw
         if step.kind == "number":
             try:
@@ -230,7 +236,7 @@ class Session:
         h.pop()
         if self.s.changing and h[-1] == self.s.return_to:
             self.s.changing, self.s.return_to = False, None
-        self.s.error = ""
+        self.s.error = None
         return self._show(reason="prompt")
 
     def _on_repeat(self, event: Event) -> list[Effect]:
@@ -239,10 +245,12 @@ class Session:
     def _on_help(self, event: Event) -> list[Effect]:
         self.s.helps += 1
         text = self.current.help or message("help_default")
-        return [ShowHelp(text.value, tuple(self.settings()["help"])), self._speak(text, "help")]
+        settings = self.settings()
+        shown = self._tr(text, settings["display_language"])
+        return [ShowHelp(shown, tuple(settings["help"])), self._speak(text, "help", settings)]
 
     def _on_staff(self, event: Event) -> list[Effect]:
-        reason = message("staff_reason", step=self.current.text.value).value
+        reason = message("staff_reason", step=self.current.text).value
         return self._enter(self.flow.call_staff, "call staff", [], reason=reason)
 
     def _on_card(self, event: Event) -> list[Effect]:
@@ -310,15 +318,30 @@ class Session:
         return self._override("view_preset", value)
 
     def _on_language(self, event: Event) -> list[Effect]:
-        current = self.settings()["voice_language"]
-        if event.value is None:
-            value = "yue_Hans_CN" if current != "yue_Hans_CN" else "zh_Hans_CN"
-        elif event.value in LOCALES:
-            value = event.value
-        else:
+        """The language button: switches the voice, the screen text or both, as the flow says."""
+        langs = self.flow.languages
+        settings = self.settings()
+        if event.value is not None and event.value not in LOCALES:
             return [Rejected("language", f"no language '{event.value}'")]
-        self.s.overrides["voice_language"] = value
+        if langs.button in ("voice", "both"):
+            voice = event.value or _next_in(langs.voice, settings["voice_language"])
+            self.s.overrides["voice_language"] = voice
+            if langs.button == "both" and voice in langs.display:
+                self.s.overrides["display_language"] = voice
+        else:
+            self.s.overrides["display_language"] = event.value or _next_in(langs.display,
+                                                                           settings["display_language"])
         return self._show(reason="prompt")
+
+    def language_button_label(self, settings: dict[str, Any]) -> str:
+        """What the language button offers: the next language's own name (粤语 / 普通话 / English)."""
+        langs = self.flow.languages
+        if langs.button == "display":
+            return LANGUAGE_NAMES[_next_in(langs.display, settings["display_language"])]
+        return LANGUAGE_NAMES[_next_in(langs.voice, settings["voice_language"])]
+
+    def _tr(self, text: Text, locale: str) -> str:
+        return self.catalogs.translate(text, locale) if self.catalogs is not None else text.value
 
     def _override(self, name: str, value: Any) -> list[Effect]:
         if self.settings()[name] == value:
@@ -433,7 +456,7 @@ class Session:
         return cond is None or cond.evaluate(values).result
 
     def _advance(self, step: Step, choice_next: str | None = None, via: str | None = None) -> list[Effect]:
-        self.s.error = ""
+        self.s.error = None
         values = self.values()
         target, how, _ = self._next_from(step, choice_next, set(self.s.history), values)
         silent: list[str] = []
@@ -499,7 +522,7 @@ class Session:
 
     def _input_error(self, text: Text, raw: str) -> list[Effect]:
         self.s.errors += 1
-        self.s.error = text.value
+        self.s.error = text
         return self._show(reason="error", spoken=text, value=raw)
 
     # ---- what the screen shows ----------------------------------------------------------------
@@ -526,19 +549,27 @@ class Session:
     def _show(self, reason: str, spoken: Text | None = None, value: str = "", speak: bool = True) -> list[Effect]:
         step = self.current
         settings = self.settings()
-        tiles = tuple(Tile(c.id, c.text.value, c.icon, c.text.key) for c in step.choices)
+        display = str(settings["display_language"])
+
+        def tr(text: Text) -> str:
+            return self._tr(text, display)
+
+        tiles = tuple(Tile(c.id, tr(c.text), c.icon, c.text.key) for c in step.choices)
         if step.kind == "confirm":
-            tiles = (Tile("yes", (step.yes or message("yes")).value, "yes", (step.yes or message("yes")).key),
-                     Tile("no", (step.no or message("no")).value, "no", (step.no or message("no")).key))
+            yes, no = step.yes or message("yes"), step.no or message("no")
+            tiles = (Tile("yes", tr(yes), "yes", yes.key), Tile("no", tr(no), "no", no.key))
         answer = self.s.answers.get(step.id)
         shown_value = value or ("" if answer is None or isinstance(answer, bool) else str(answer))
         button = step.button or (message("finish") if step.kind in ("end", "handoff") else message("ok"))
         show = ShowStep(
-            step=step.id, step_kind=step.kind, text=step.text.value, text_key=step.text.key, icon=step.icon,
+            step=step.id, step_kind=step.kind, text=tr(step.text), text_key=step.text.key, icon=step.icon,
             strip=self.strip(), settings=settings, timeout=self.step_timeout(), tiles=tiles,
-            summary=self._summary_rows(step) if step.kind == "summary" else (),
-            error=self.s.error, value=shown_value, can_back=self._can_back(), button=button.value,
-            amount=step.amount, changing=self.s.changing,
+            summary=self._summary_rows(step, display) if step.kind == "summary" else (),
+            error=tr(self.s.error) if self.s.error else "", value=shown_value, can_back=self._can_back(),
+            button=tr(button), amount=step.amount, changing=self.s.changing,
+            unit=tr(step.unit) if step.unit is not None and step.kind != "payment" else "",
+            language_button=self.language_button_label(settings), strip_label=tr(message(
+                "ui_strip", position=len(self.s.history), total=self.strip().total)),
         )
         return [show, self._speak(spoken or step.prompt, reason, settings)] if speak else [show]
 
@@ -551,28 +582,29 @@ class Session:
 
     def _speak(self, text: Text, reason: str, settings: dict[str, Any] | None = None) -> Speak:
         settings = settings or self.settings()
-        return Speak(text.value, text.key, int(settings["speech_rate"]), str(settings["voice_language"]), reason)
+        voice = str(settings["voice_language"])
+        return Speak(self._tr(text, voice), text.key, int(settings["speech_rate"]), voice, reason)
 
-    def answer_text(self, step: Step) -> str:
+    def answer_text(self, step: Step, locale: str = "zh_Hans_CN") -> str:
         answer = self.s.answers.get(step.id)
         if step.kind == "choice":
             choice = step.choice(str(answer))
-            return choice.text.value if choice else ""
+            return self._tr(choice.text, locale) if choice else ""
         if step.kind == "confirm":
-            return (message("yes") if answer else message("no")).value
+            return self._tr(message("yes") if answer else message("no"), locale)
         if step.kind == "number" and step.unit is not None:
-            return f"{answer}{step.unit.value}"
+            return f"{answer}{self._tr(step.unit, locale)}"
         return "" if answer is None else str(answer)
 
-    def _summary_rows(self, summary: Step) -> tuple[SummaryRow, ...]:
+    def _summary_rows(self, summary: Step, locale: str = "zh_Hans_CN") -> tuple[SummaryRow, ...]:
         ids = summary.show or [sid for sid in self.s.history if self.flow.step(sid).is_question
                                and self.flow.step(sid).kind != "confirm"]
         rows = []
         for sid in ids:
             if sid in self.s.answers and sid in self.s.history:
                 step = self.flow.step(sid)
-                label = step.short_label.value
-                rows.append(SummaryRow(sid, label, self.answer_text(step)))
+                label = self._tr(step.short_label, locale)
+                rows.append(SummaryRow(sid, label, self.answer_text(step, locale)))
         return tuple(rows)
 
     def _ticket(self, step: Step, reason: str, came_from: str) -> Ticket:
@@ -612,3 +644,9 @@ def _path_to(flow: Flow, step_id: str) -> list[str]:
         path.append(node)
         node = previous[node]
     return path[::-1]
+
+
+def _next_in(options: tuple[str, ...], current: str) -> str:
+    if current not in options:
+        return options[0]
+    return options[(options.index(current) + 1) % len(options)]

@@ -40,7 +40,8 @@ COLOUR_NAMES = (
 )
 # Text colour on the colour it is drawn on: every pair must reach the theme's min_contrast.
 CONTRAST_PAIRS = (
-    ("text", "background"), ("text", "surface"), ("muted_text", "background"), ("accent_text", "accent"),
+    ("text", "background"), ("text", "surface"), ("muted_text", "background"), ("muted_text", "surface"),
+    ("accent_text", "accent"),
     ("danger_text", "danger"), ("error_text", "error_background"),
 )
 SIZE_ROLES = ("body", "title", "tile_text", "button_text", "strip_text", "small")

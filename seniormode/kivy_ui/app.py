@@ -60,7 +60,7 @@ class KioskApp(App):
         if missing:
             log.warning("fonts not found: %s (Chinese text will show as boxes)", ", ".join(missing))
         Window.clearcolor = self.theme.colours.rgba("background")
-        self.view = StepView(self.theme, self.press, self.flow.title.value)
+        self.view = StepView(self.theme, self.press, self.flow.title, self.session.catalogs)
         self.tilted = TiltedView()
         self.tilted.add_widget(self.view)
         self.apply(self.session.start())
@@ -85,7 +85,7 @@ class KioskApp(App):
         self._warn_deadline = None
         self.ignored_touches = 0
         self.tilted.remove_widget(self.view)
-        self.view = StepView(self.theme, self.press, flow.title.value)
+        self.view = StepView(self.theme, self.press, self.flow.title, self.session.catalogs)
         self.tilted.add_widget(self.view)
         effects = self.session.start()
         self.apply(effects)

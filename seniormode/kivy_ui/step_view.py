@@ -13,6 +13,8 @@ from kivy.uix.gridlayout import GridLayout
 from kivy.uix.widget import Widget
 
 from ..core.effects import ShowStep, Ticket, WarnTimeout
+from ..core.flow import Text
+from ..core.i18n import SOURCE_LOCALE, Catalogs
 from ..core.messages import message
 from ..core.theme import Theme
 from .widgets import FONT_BOLD, FitLabel, IconView, Keypad, Panel, PressPanel, StepDots, tile
@@ -22,15 +24,15 @@ HARDWARE_ACTION = {"id_card": "ui_card_action", "photo": "ui_photo_action", "pay
                    "print": "ui_print_action"}
 
 
-def _t(key: str, **values: Any) -> str:
-    return message(key, **{k: str(v) for k, v in values.items()}).value
 
 
 class StepView(FloatLayout):
     """Renders steps; every pressable thing has a `target_id` and calls `action(target_id)`."""
 
-    def __init__(self, theme: Theme, action: Action, flow_title: str, **kwargs: Any):
+    def __init__(self, theme: Theme, action: Action, flow_title: Text, catalogs: Catalogs | None = None,
+                 **kwargs: Any):
         super().__init__(**kwargs)
+        self.catalogs = catalogs
         self.theme = theme
         self.action = action
         self.flow_title = flow_title
@@ -40,6 +42,14 @@ class StepView(FloatLayout):
         self.overlay: Widget | None = None
         self._overlay_label: FitLabel | None = None
         self._display: FitLabel | None = None
+
+    def _t(self, key: str, **values: Any) -> str:
+        """The kiosk's own words in the screen's language."""
+        return self._tr(message(key, **values))
+
+    def _tr(self, text: Text) -> str:
+        locale = str(self.current.settings.get("display_language", SOURCE_LOCALE)) if self.current else SOURCE_LOCALE
+        return self.catalogs.translate(text, locale) if self.catalogs is not None else text.value
 
     # ---- building -----------------------------------------------------------------------------
     def show(self, show: ShowStep) -> None:
@@ -75,18 +85,18 @@ class StepView(FloatLayout):
     def _top_bar(self, show: ShowStep, scale: float, target: float) -> BoxLayout:
         theme, c = self.theme, self.theme.colours
         bar = BoxLayout(orientation="horizontal", size_hint_y=None, height=target, spacing=dp(theme.gap))
-        bar.add_widget(FitLabel(text=self.flow_title, color=c.rgba("muted_text"), size_hint_x=0.22,
+        bar.add_widget(FitLabel(text=self._tr(self.flow_title), color=c.rgba("muted_text"), size_hint_x=0.22,
                                 base_size=dp(theme.font_size("strip_text", scale)), halign="left"))
         strip = BoxLayout(orientation="vertical", size_hint_x=0.46)
-        strip.add_widget(FitLabel(text=show.strip.label(), color=c.rgba("text"), font_name=FONT_BOLD,
-                                  base_size=dp(theme.font_size("strip_text", scale))))
+        strip.add_widget(FitLabel(text=show.strip_label or show.strip.label(), color=c.rgba("text"),
+                                  font_name=FONT_BOLD, base_size=dp(theme.font_size("strip_text", scale))))
         strip.add_widget(StepDots(position=show.strip.position, total=show.strip.total,
                                   done_color=list(c.rgba("strip_done")), todo_color=list(c.rgba("strip_todo")),
                                   focus_color=list(c.rgba("focus")), size_hint_y=0.45))
         bar.add_widget(strip)
-        bar.add_widget(tile(theme, "bar:help", _t("ui_help"), theme.icon("help"), self.action, scale,
+        bar.add_widget(tile(theme, "bar:help", self._t("ui_help"), theme.icon("help"), self.action, scale,
                             orientation="horizontal", role="button_text", size_hint_x=0.16))
-        bar.add_widget(tile(theme, "bar:view", _t("ui_view"), theme.icon("view_angle"), self.action, scale,
+        bar.add_widget(tile(theme, "bar:view", self._t("ui_view"), theme.icon("view_angle"), self.action, scale,
                             orientation="horizontal", role="button_text", size_hint_x=0.16))
         return bar
 
@@ -155,13 +165,11 @@ class StepView(FloatLayout):
         display.add_widget(self._display)
         left.add_widget(display)
         row.add_widget(left)
-        row.add_widget(Keypad(theme, self.action, scale, _t("ui_enter"), size_hint_x=0.58))
+        row.add_widget(Keypad(theme, self.action, scale, self._t("ui_enter"), size_hint_x=0.58))
         return row
 
     def _display_text(self, show: ShowStep) -> str:
-        shown = self.typed or "＿"
-        unit = ""
-        return f"{shown}{unit}"
+        return f"{self.typed or '＿'} {show.unit}".strip()
 
     def _summary(self, show: ShowStep, scale: float, target: float) -> Widget:
         theme, c = self.theme, self.theme.colours
@@ -175,7 +183,7 @@ class StepView(FloatLayout):
                                      base_size=dp(theme.font_size("body", scale)), halign="left"))
             line.add_widget(FitLabel(text=row.answer, color=c.rgba("text"), font_name=FONT_BOLD, size_hint_x=0.45,
                                      base_size=dp(theme.font_size("body", scale)), halign="left"))
-            line.add_widget(tile(theme, f"change:{row.step}", _t("ui_change"), theme.icon("change"), self.action,
+            line.add_widget(tile(theme, f"change:{row.step}", self._t("ui_change"), theme.icon("change"), self.action,
                                  scale, orientation="horizontal", role="button_text", size_hint_x=0.25))
             rows.add_widget(line)
         box.add_widget(rows)
@@ -188,10 +196,10 @@ class StepView(FloatLayout):
     def _device(self, show: ShowStep, scale: float, target: float) -> Widget:
         theme = self.theme
         box = BoxLayout(orientation="horizontal", spacing=dp(theme.gap), padding=(dp(40), dp(20)))
-        action = _t("ui_simulate", action=_t(HARDWARE_ACTION[show.step_kind]))
+        action = self._t("ui_simulate", action=self._t(HARDWARE_ACTION[show.step_kind]))
         box.add_widget(tile(theme, "device:ok", action, theme.icon(show.icon), self.action, scale, primary=True,
                             orientation="horizontal", role="button_text", size_hint_x=0.65))
-        box.add_widget(tile(theme, "device:fail", _t("ui_simulate_fail"), theme.icon("warning"), self.action,
+        box.add_widget(tile(theme, "device:fail", self._t("ui_simulate_fail"), theme.icon("warning"), self.action,
                             scale, orientation="horizontal", role="button_text", size_hint_x=0.35))
         return box
 
@@ -202,11 +210,11 @@ class StepView(FloatLayout):
                        border_color=list(c.rgba("text")), padding=dp(10), size_hint_x=0.6)
         number = self.ticket.number if self.ticket else ""
         window = self.ticket.window if self.ticket else ""
-        ticket.add_widget(FitLabel(text=_t("ui_ticket_number"), color=c.rgba("muted_text"),
+        ticket.add_widget(FitLabel(text=self._t("ui_ticket_number"), color=c.rgba("muted_text"),
                                    base_size=dp(theme.font_size("body", scale)), size_hint_y=0.25))
         ticket.add_widget(FitLabel(text=number, color=c.rgba("text"), font_name=FONT_BOLD,
                                    base_size=dp(theme.font_size("title", scale) * 1.8), size_hint_y=0.45))
-        ticket.add_widget(FitLabel(text=_t("ui_go_to_window", window=window), color=c.rgba("text"),
+        ticket.add_widget(FitLabel(text=self._t("ui_go_to_window", window=window), color=c.rgba("text"),
                                    base_size=dp(theme.font_size("body", scale)), size_hint_y=0.3))
         row.add_widget(ticket)
         row.add_widget(self._primary(show.button, "primary", "yes", scale))
@@ -215,11 +223,10 @@ class StepView(FloatLayout):
     def _bottom_bar(self, show: ShowStep, scale: float, target: float) -> BoxLayout:
         theme = self.theme
         bar = BoxLayout(orientation="horizontal", size_hint_y=None, height=target, spacing=dp(theme.gap) / 2)
-        voice = show.settings.get("voice_language", "zh_Hans_CN")
-        language = _t("ui_language_zh") if voice == "yue_Hans_CN" else _t("ui_language_yue")
-        buttons = [("bar:repeat", _t("ui_repeat"), "repeat"), ("bar:bigger", _t("ui_bigger"), "bigger_text"),
-                   ("bar:smaller", _t("ui_smaller"), "smaller_text"), ("bar:language", language, "language"),
-                   ("bar:back", _t("ui_back"), "back")]
+        language = show.language_button
+        buttons = [("bar:repeat", self._t("ui_repeat"), "repeat"), ("bar:bigger", self._t("ui_bigger"), "bigger_text"),
+                   ("bar:smaller", self._t("ui_smaller"), "smaller_text"), ("bar:language", language, "language"),
+                   ("bar:back", self._t("ui_back"), "back")]
         for target_id, text, icon in buttons:
             # Icon above the word: six buttons share the width, so the word gets all of a button's width.
             button = tile(theme, target_id, text, theme.icon(icon), self.action, scale, orientation="vertical",
@@ -228,7 +235,7 @@ class StepView(FloatLayout):
                 button.enabled = False
                 button.opacity = 0.25
             bar.add_widget(button)
-        bar.add_widget(tile(theme, "bar:staff", _t("ui_staff"), theme.icon("staff"), self.action, scale,
+        bar.add_widget(tile(theme, "bar:staff", self._t("ui_staff"), theme.icon("staff"), self.action, scale,
                             danger=True, orientation="horizontal", role="button_text", size_hint_x=1.7,
                             icon_share=0.25))
         return bar
@@ -255,20 +262,20 @@ class StepView(FloatLayout):
         panel = Panel(orientation="vertical", background=list(c.rgba("surface")), border_width=dp(6),
                       border_color=list(c.rgba("focus")), padding=dp(24), spacing=dp(theme.gap),
                       size_hint=(0.8, 0.7), pos_hint={"center_x": 0.5, "center_y": 0.5})
-        panel.add_widget(FitLabel(text=_t("ui_still_there"), color=c.rgba("text"), font_name=FONT_BOLD,
+        panel.add_widget(FitLabel(text=self._t("ui_still_there"), color=c.rgba("text"), font_name=FONT_BOLD,
                                   base_size=dp(theme.font_size("title", scale)), line_height=theme.line_spacing))
-        self._overlay_label = FitLabel(text=_t("ui_seconds_left", seconds=int(warning.seconds_left)),
+        self._overlay_label = FitLabel(text=self._t("ui_seconds_left", seconds=int(warning.seconds_left)),
                                        color=c.rgba("text"), base_size=dp(theme.font_size("body", scale)),
                                        size_hint_y=0.4)
         panel.add_widget(self._overlay_label)
-        panel.add_widget(tile(theme, "overlay:more_time", _t("ui_more_time"), theme.icon("more_time"), self.action,
+        panel.add_widget(tile(theme, "overlay:more_time", self._t("ui_more_time"), theme.icon("more_time"), self.action,
                               scale, primary=True, orientation="horizontal", role="title"))
         self.overlay = panel
         self.add_widget(panel)
 
     def count_down(self, seconds: float) -> None:
         if self._overlay_label is not None:
-            self._overlay_label.text = _t("ui_seconds_left", seconds=max(0, int(seconds)))
+            self._overlay_label.text = self._t("ui_seconds_left", seconds=max(0, int(seconds)))
 
     def clear_warning(self) -> None:
         if self.overlay is not None:

@@ -1,0 +1,118 @@
+"""Locales and gettext catalogs: which language a screen shows and a voice speaks, and the translated words.
+
+Catalogs are `locales/<locale>/LC_MESSAGES/<domain>.po`, one domain per flow
+(its id) plus `kiosk` for the kiosk's own words. Every string's gettext
+context is its identity (`flow/step/field`), so the same words in two places
+can be translated differently. The `.po` files are read directly (Babel's
+reader), so a translator's saved change shows at the next start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+
+from .flow import Text
+
+SOURCE_LOCALE = "zh_Hans_CN"
+LOCALES = ("zh_Hans_CN", "yue_Hans_CN", "en")
+KIOSK_DOMAIN = "kiosk"
+# Babel gives Cantonese two plural forms; like Mandarin it has one.
+PLURAL_FORMS = {"zh_Hans_CN": "nplurals=1; plural=0;", "yue_Hans_CN": "nplurals=1; plural=0;",
+                "en": "nplurals=2; plural=(n != 1);"}
+LANGUAGE_NAMES = {"zh_Hans_CN": "普通话", "yue_Hans_CN": "粤语", "en": "English"}
+
+
+class UnknownLocale(ValueError):
+    pass
+
+
+def normalise_locale(raw: str) -> str:
+    """'zh-CN', 'zh_CN', 'cmn', 'yue', 'yue-Hans-CN', 'en_US' -> one of LOCALES; anything else is an error.
+
+    Babel silently gives an empty catalog for an id it cannot match, so every id is checked here first.
+    """
+    text = str(raw).strip().replace("-", "_")
+    if text in LOCALES:
+        return text
+    try:
+        locale = Locale.parse(text)
+    except (UnknownLocaleError, ValueError, TypeError) as exc:
+        raise UnknownLocale(f"unknown locale '{raw}' (use one of {', '.join(LOCALES)})") from exc
+    if locale.language == "yue" and locale.script in (None, "Hans") and locale.territory in (None, "CN"):
+        return "yue_Hans_CN"
+    if locale.language == "zh" and locale.script in (None, "Hans") and locale.territory in (None, "CN"):
+        return "zh_Hans_CN"
+    if locale.language == "en":
+        return "en"
+    raise UnknownLocale(f"no catalogs for '{raw}' ({locale}); use one of {', '.join(LOCALES)}")
+
+
+def catalog_path(locales_dir: Path, locale: str, domain: str) -> Path:
+    return locales_dir / locale / "LC_MESSAGES" / f"{domain}.po"
+
+
+@dataclass
+class Catalogs:
+    """Translated words by locale; a missing or fuzzy translation falls back to the source text."""
+
+    locales_dir: Path
+    _loaded: dict[tuple[str, str], dict[tuple[str | None, str], str]] = field(default_factory=dict)
+
+    def _table(self, locale: str, domain: str) -> dict[tuple[str | None, str], str]:
+        key = (locale, domain)
+        if key not in self._loaded:
+            table: dict[tuple[str | None, str], str] = {}
+            path = catalog_path(self.locales_dir, locale, domain)
+            if path.is_file():
+                with path.open("rb") as fh:
+                    catalog = read_po(fh, locale=locale, domain=domain)
+                for message in catalog:
+                    if message.id and isinstance(message.id, str) and isinstance(message.string, str) \
+                            and message.string and not message.fuzzy:
+                        table[(message.context, message.id)] = message.string
+            self._loaded[key] = table
+        return self._loaded[key]
+
+    def translate(self, text: Text, locale: str) -> str:
+        if locale == SOURCE_LOCALE:
+            return text.value
+        found = self._table(locale, domain_of(text)).get((text.key, text.msgid))
+        if found is None:
+            return text.value
+        if not text.params:
+            return found
+        values = {k: self.translate(v, locale) if isinstance(v, Text) else v for k, v in text.params}
+        try:
+            return found.format(**values)
+        except (KeyError, IndexError, ValueError):  # a translator broke a {placeholder}: the source still works
+            return text.value
+
+    def has(self, text: Text, locale: str) -> bool:
+        if locale == SOURCE_LOCALE:
+            return True
+        return (text.key, text.msgid) in self._table(locale, domain_of(text))
+
+
+def domain_of(text: Text) -> str:
+    """The catalog a string lives in: its flow's, or the kiosk's own."""
+    first = text.key.split("/", 1)[0]
+    return KIOSK_DOMAIN if first == KIOSK_DOMAIN or "/" not in text.key else first
+
+
+def new_catalog(locale: str, domain: str) -> Catalog:
+    catalog = Catalog(locale=locale, domain=domain, project="seniormode", language_team=LANGUAGE_NAMES.get(locale),
+                      charset="utf-8")
+    set_plural_forms(catalog, locale)
+    return catalog
+
+
+def set_plural_forms(catalog: Catalog, locale: str) -> None:
+    """Our plural rule for the locale, through Babel's header parser (its own rule for yue is wrong)."""
+    forms = PLURAL_FORMS.get(locale, "nplurals=2; plural=(n != 1);")
+    catalog.mime_headers = [(k, v) for k, v in catalog.mime_headers if k.lower() != "plural-forms"] + \
+        [("Plural-Forms", forms)]
