@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections.abc import Callable
@@ -52,6 +53,7 @@ class KioskApp(App):
         self._last_press: dict[str, float] = {}
         self._screen_changed_at = float("-inf")
         self._warn_deadline: float | None = None
+        self._collect_event: Any = None
         self.title = f"seniormode · {flow.title.value}"
 
     # ---- Kivy -------------------------------------------------------------------------------------
@@ -66,6 +68,7 @@ class KioskApp(App):
         self.apply(self.session.start())
         if self.tick_enabled:
             Clock.schedule_interval(self._tick, 1.0)
+        gc.freeze()  # what start-up built lives as long as the kiosk: keep it out of every later collection
         if self.on_ready is not None:
             Clock.schedule_once(lambda dt: self.on_ready(self), 0)  # type: ignore[misc]
         return self.tilted
@@ -151,7 +154,11 @@ class KioskApp(App):
             if isinstance(effect, ShowStep):
                 if self.view.current is None or self.view.current.step != effect.step:
                     self._screen_changed_at = self.now()
+                # A rebuilt screen leaves its old widget tree as cyclic garbage: collect it while the
+                # applicant reads, not in the middle of drawing the next screen.
+                gc.disable()
                 self.view.show(effect)
+                self._collect()
                 self.tilted.set_adjustment(PRESETS.get(str(effect.settings.get("view_preset")), PRESETS["standard"]))
                 self._warn_deadline = None
             elif isinstance(effect, WarnTimeout):
@@ -164,6 +171,15 @@ class KioskApp(App):
                 self.view.set_ticket(effect.ticket)
             elif isinstance(effect, Speak):
                 self.spoken.append(effect)
+
+    def _collect(self) -> None:
+        if self._collect_event is None:
+            self._collect_event = Clock.schedule_once(self._collect_now, 0.4)
+
+    def _collect_now(self, dt: float) -> None:
+        self._collect_event = None
+        gc.enable()
+        gc.collect()
 
     # ---- looking at it ----------------------------------------------------------------------------
     def screenshot(self, path: str | Path) -> Path:

@@ -64,7 +64,7 @@ class StepView(FloatLayout):
     def _rebuild(self) -> None:
         show = self.current
         assert show is not None
-        theme, c = self.theme, self.theme.colours
+        theme = self.theme
         scale = float(show.settings.get("text_scale", 1.0))
         self.clear_widgets()
         self.overlay = None
@@ -72,8 +72,9 @@ class StepView(FloatLayout):
         target = dp(theme.min_target_dp) * (1 + 0.35 * (scale - 1))
         if show.step_kind == "summary" and len(show.summary) > 2:
             target = dp(theme.min_target_dp)  # the rows need the height: every change link stays >= 20 mm
-        root = Panel(orientation="vertical", background=list(c.rgba("background")), radius=0,
-                     padding=dp(theme.padding), spacing=dp(theme.gap))
+        # No background of its own: the window is cleared to the theme's background (one full-screen layer less
+        # to draw on every screen).
+        root = BoxLayout(orientation="vertical", padding=dp(theme.padding), spacing=dp(theme.gap))
         root.add_widget(self._top_bar(show, scale, target))
         body = BoxLayout(orientation="vertical", spacing=dp(theme.gap))
         body.add_widget(self._header(show, scale))

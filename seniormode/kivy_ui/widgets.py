@@ -26,6 +26,7 @@ Action = Callable[[str], None]
 
 
 _emoji_textures: dict[str, Any] = {}
+_fitted: dict[tuple[Any, ...], float] = {}  # (text, font, base size, box, line height) -> the size that fits
 
 
 def emoji_texture(char: str) -> Any:
@@ -55,15 +56,27 @@ class FitLabel(Label):
     def _refit(self, *_: Any) -> None:
         if self.width <= 1 or self.height <= 1:
             return
-        size = self.base_size
         self.text_size = (max(1.0, self.width - dp(8)), None)
+        key = (self.text, self.font_name, round(self.base_size), round(self.width), round(self.height),
+               self.line_height)
+        known = _fitted.get(key)
+        if known is not None:  # the bars and tiles repeat on every screen: measure once
+            self.font_size = known
+            self.texture_update()
+            self.overflowed = self._too_big()
+            return
+        # Whole-pixel sizes from a fixed ladder, so Kivy's text caches hit across screens.
+        size = float(round(self.base_size))
         self.font_size = size
         self.texture_update()
         while self._too_big() and size > self.min_size:
-            size = max(self.min_size, size * 0.9)
+            size = float(max(round(self.min_size), int(size * 0.9)))
             self.font_size = size
             self.texture_update()
         self.overflowed = self._too_big()
+        if len(_fitted) > 4096:
+            _fitted.clear()
+        _fitted[key] = size
 
     def _too_big(self) -> bool:
         return bool(self.texture_size[1] > self.height + 0.5 or self.texture_size[0] > self.width + 0.5)
