@@ -125,7 +125,8 @@ def test_update_marks_changed_source_text_fuzzy_and_status_reports_it(tmp_path: 
     path = flows_dir / "home_visit.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("text: 请输入手机号", "text: 请输入您的手机号"),
                     encoding="utf-8")
-    with_help = path.read_text(encoding="utf-8").replace("text: 预约好了\n", "text: 预约好了\n    help: 有问题请叫工作人员。\n")
+    done = "text: 预约好了\n"
+    with_help = path.read_text(encoding="utf-8").replace(done, done + "    help: 有问题请叫工作人员。\n")
     path.write_text(with_help, encoding="utf-8")
     flows: list[Flow] = [load_flow_or_raise(p) for p in sorted(flows_dir.glob("*.yaml"))]
     extract(flows, tmp_path / "locales")
