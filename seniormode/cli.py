@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .core.coverage import branch_coverage
-from .core.effects import Effect, Handoff, ShowStep
+from .core.effects import Effect, Handoff, ShowStep, Speak
 from .core.events import EventError, parse_event
 from .core.flow import Flow
 from .core.i18n import Catalogs, UnknownLocale, normalise_locale
@@ -227,7 +227,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                                                lang=None, voice=None, display=None))
     run = argparse.Namespace(flow=str(DEMO_FLOW), kiosk=args.kiosk, size=args.size, theme=None, script=None,
                              screenshots=None, jump=None, input=args.input, hour=None, lang=None, voice=None,
-                             display=None)
+                             display=None, no_voice=False)
     if runtime.has_display() and not args.scripted:
         return cmd_run(run)
     run.script, run.screenshots, run.hour = str(DEMO_SCRIPT), args.out, 10
@@ -286,16 +286,20 @@ def cmd_run(args: argparse.Namespace) -> int:
         from .kivy_ui.kiosk import run_script
 
         shots = Path(args.screenshots) if args.screenshots else None
-        result = run_script(flow, _theme(flow, args.theme), session, events, _size(args.size), shots)
+        result = run_script(flow, _theme(flow, args.theme), session, events, _size(args.size), shots,
+                            None if args.no_voice else LOCALES_DIR)
         for shot in result["screenshots"]:
             print(shot)
+        for language, source, text in result["spoken"]:
+            print(f"🔊 {language} ({source}) {text}")
         print(f"== status: {result['status']}; path: {' > '.join(result['path'])}")
         return 0
     if not runtime.has_display():
         raise UsageProblem("no display to open the kiosk on (set DISPLAY, or run under xvfb-run)")
     from .kivy_ui.kiosk import run_kiosk
 
-    return run_kiosk(flow, theme, session, _size(args.size), args.kiosk, args.jump)
+    return run_kiosk(flow, theme, session, _size(args.size), args.kiosk, args.jump,
+                     None if args.no_voice else LOCALES_DIR)
 
 
 def _demo_flows(names: list[str] | None) -> list[Flow]:
@@ -376,6 +380,66 @@ def cmd_storyboard(args: argparse.Namespace) -> int:
     return 1 if (args.strict and report.warnings) else 0
 
 
+def _rule_rates(flows: list[Flow]) -> list[int]:
+    """Every speech rate the flows can ask for: the default and each rule's and flow's own."""
+    rates = {int(f.settings.get("speech_rate", 170)) for f in flows}
+    for f in flows:
+        rates |= {int(r.settings["speech_rate"]) for r in f.rules.rules if "speech_rate" in r.settings}
+    return sorted(rates)
+
+
+def cmd_voice(args: argparse.Namespace) -> int:
+    from .voice.build import build_all
+    from .voice.service import VoiceService
+
+    if args.action == "build":
+        flows = _demo_flows(args.flows)
+        rates = [int(r) for r in args.rates.split(",")] if args.rates else _rule_rates(flows)
+        locales = [normalise_locale(v) for v in args.voices.split(",")]
+        width = 30
+
+        def progress(p: Any) -> None:
+            done = int(width * p.done / max(1, p.total))
+            mark = "" if p.source != "failed" else f"  FAILED {p.prompt.context}: {p.error}"
+            end = "\n" if (mark or p.done == p.total) else "\r"
+            print(f"[{'#' * done}{'.' * (width - done)}] {p.done}/{p.total} {p.locale} {p.rate} wpm{mark}",
+                  end=end, flush=True)
+
+        report = build_all(flows, locales, rates, progress, locales_dir=LOCALES_DIR)
+        print(report.summary())
+        for failure in report.failures:
+            print(f"failed: {failure}")
+        return 0 if report.ok else 1
+    # preview: one step's prompt in one voice, as the kiosk would say it
+    flow = _load(args.flow)
+    if flow is None:
+        return 1
+    if not flow.has_step(args.step):
+        raise UsageProblem(f"no step '{args.step}' in {flow.id}")
+    try:
+        voice = normalise_locale(args.voice)
+    except UnknownLocale as exc:
+        raise UsageProblem(str(exc)) from None
+    session = Session(flow, catalogs=Catalogs(LOCALES_DIR), preferences={"voice_language": voice})
+    if args.rate:
+        session.preferences["speech_rate"] = args.rate
+    speak = next(e for e in session.jump_to(args.step) if isinstance(e, Speak))
+    with VoiceService(LOCALES_DIR) as service:
+        prepared = service.prepare(speak.text, speak.text_key, speak.language, speak.rate, msgid=speak.msgid)
+    out = Path(args.out) if args.out else prepared.path
+    if args.out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(prepared.path, out)
+    print(f"{flow.id}/{args.step} in {voice} at {speak.rate} wpm ({prepared.source}): {prepared.text}")
+    print(out)
+    if args.play:
+        player = shutil.which("aplay") or shutil.which("play")
+        if player is None:
+            raise UsageProblem("nothing to play sound with here (aplay or sox's play); the WAV is written above")
+        subprocess.run([player, str(out)], check=False)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="seniormode", description="Accessible kiosk flows for senior applicants.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -406,6 +470,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--script", help="YAML list of events: a scripted applicant taps the screen")
     p.add_argument("--screenshots", metavar="DIR", help="write a PNG of every screen to DIR")
     p.add_argument("--jump", metavar="STEP", help="open at this step with sample answers")
+    p.add_argument("--no-voice", action="store_true", help="a silent kiosk (no speech worker)")
     p.add_argument("--input", action="append", metavar="NAME=VALUE")
     p.add_argument("--hour", type=int)
     p.add_argument("--lang", help="screen and voice language, e.g. yue_Hans_CN (translators)")
@@ -422,6 +487,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", default="1280x800")
     p.add_argument("--strict", action="store_true", help="exit 1 on any overflow or contrast warning")
     p.set_defaults(func=cmd_storyboard, argv=None)
+
+    p = sub.add_parser("voice", help="translator tools: voice build | voice preview FLOW STEP --voice yue")
+    vsub = p.add_subparsers(dest="action", required=True)
+    b = vsub.add_parser("build", help="pre-render every prompt of every flow in every voice")
+    b.add_argument("flows", nargs="*", help="flow files (default: every flow in flows_yaml/)")
+    b.add_argument("--voices", default="zh_Hans_CN,yue_Hans_CN")
+    b.add_argument("--rates", help="words per minute, e.g. 110,130,170 (default: every rate the rules use)")
+    b.set_defaults(func=cmd_voice)
+    v = vsub.add_parser("preview", help="write (and play) one step's prompt in one voice")
+    v.add_argument("flow")
+    v.add_argument("step")
+    v.add_argument("--voice", default="yue_Hans_CN", help="zh_Hans_CN, yue_Hans_CN (yue), en")
+    v.add_argument("--rate", type=int, help="words per minute (default: as the rules decide)")
+    v.add_argument("--out", help="copy the WAV here")
+    v.add_argument("--play", action="store_true", help="play it with aplay")
+    v.set_defaults(func=cmd_voice)
 
     p = sub.add_parser("i18n", help="translator tools: extract | update | compile | status of the catalogs")
     p.add_argument("action", choices=("extract", "update", "compile", "status"))

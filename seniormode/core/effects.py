@@ -74,7 +74,9 @@ class Speak(Effect):
     text_key: str
     rate: int
     language: str
-    reason: str  # prompt | repeat | error | help | warning | handoff
+    reason: str  # prompt | repeat | error | help | warning | choice
+    msgid: str = ""  # the source text: a human recording in the catalog is found by context + msgid
+    target: str = ""  # for reason "choice": the tile to highlight while this is read
 
 
 @dataclass(frozen=True)

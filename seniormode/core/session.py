@@ -571,7 +571,12 @@ class Session:
             language_button=self.language_button_label(settings), strip_label=tr(message(
                 "ui_strip", position=len(self.s.history), total=self.strip().total)),
         )
-        return [show, self._speak(spoken or step.prompt, reason, settings)] if speak else [show]
+        if not speak:
+            return [show]
+        out: list[Effect] = [show, self._speak(spoken or step.prompt, reason, settings)]
+        if step.kind == "choice" and settings.get("read_choices") == "on" and reason in ("prompt", "repeat"):
+            out += [self._speak(c.say or c.text, "choice", settings, target=f"choice:{c.id}") for c in step.choices]
+        return out
 
     def _can_back(self) -> bool:
         h = self.s.history
@@ -580,10 +585,10 @@ class Session:
         previous = self.flow.step(h[-2])
         return not (previous.kind in IRREVERSIBLE_KINDS and previous.id in self.s.done)
 
-    def _speak(self, text: Text, reason: str, settings: dict[str, Any] | None = None) -> Speak:
+    def _speak(self, text: Text, reason: str, settings: dict[str, Any] | None = None, target: str = "") -> Speak:
         settings = settings or self.settings()
         voice = str(settings["voice_language"])
-        return Speak(self._tr(text, voice), text.key, int(settings["speech_rate"]), voice, reason)
+        return Speak(self._tr(text, voice), text.key, int(settings["speech_rate"]), voice, reason, text.msgid, target)
 
     def answer_text(self, step: Step, locale: str = "zh_Hans_CN") -> str:
         answer = self.s.answers.get(step.id)

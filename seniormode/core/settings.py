@@ -32,6 +32,8 @@ SETTINGS: dict[str, SettingSpec] = {s.name: s for s in (
     SettingSpec("timeout_factor", 1.0, "multiplies every step's time-out", 1.0, 5.0),
     SettingSpec("view_preset", "standard", "viewing-angle preset: content shift and tilt", options=VIEW_PRESETS),
     SettingSpec("help", ("staff", "repeat"), "which help to offer on screen", options=HELP_OFFERS, is_list=True),
+    SettingSpec("read_choices", "off", "read every choice aloud after the prompt, its tile highlighted",
+                options=("off", "on")),
     SettingSpec("display_language", "zh_Hans_CN", "language of the screen text", options=LOCALES),
     SettingSpec("voice_language", "zh_Hans_CN", "language of the voice", options=LOCALES),
 )}
@@ -74,6 +76,8 @@ def _check(spec: SettingSpec, node: Any, problems: Problems) -> Any:
         problems.error("SM102", f"'{spec.name}' should be a single value", node.location)
         return None
     value = node.value
+    if isinstance(value, bool) and set(spec.options) == {"on", "off"}:
+        return "on" if value else "off"  # YAML reads a bare on/off as true/false
     if spec.options:
         if not isinstance(value, str) or value not in spec.options:
             problems.error("SM108", f"'{value}' is not a known {spec.name}", node.location,

@@ -22,6 +22,7 @@ from ..core.viewing import PRESETS
 from .fonts import register_fonts
 from .step_view import StepView
 from .viewport import TiltedView
+from .voice_player import VoicePlayer
 
 log = logging.getLogger("seniormode.kiosk")
 # EN 301 549 5.8: a second touch this soon on the same target is not a second press. Also after a press that
@@ -39,8 +40,9 @@ _SIMPLE_TARGETS = {
 
 class KioskApp(App):
     def __init__(self, flow: Flow, theme: Theme, session: Session | None = None, tick: bool = True,
-                 on_ready: Callable[[KioskApp], None] | None = None, **kwargs: Any):
+                 on_ready: Callable[[KioskApp], None] | None = None, voice: Any | None = None, **kwargs: Any):
         super().__init__(**kwargs)
+        self.player = VoicePlayer(voice, on_highlight=lambda target: self.view.highlight(target))
         self.flow = flow
         self.theme = theme
         self.session = session or Session(flow)
@@ -65,6 +67,7 @@ class KioskApp(App):
         self.view = StepView(self.theme, self.press, self.flow.title, self.session.catalogs)
         self.tilted = TiltedView()
         self.tilted.add_widget(self.view)
+        Window.bind(on_touch_down=self._any_touch)
         self.apply(self.session.start())
         if self.tick_enabled:
             Clock.schedule_interval(self._tick, 1.0)
@@ -81,6 +84,7 @@ class KioskApp(App):
             self.theme = theme
             register_fonts(theme)
             Window.clearcolor = theme.colours.rgba("background")
+        self.player.stop()
         self.spoken.clear()
         self.effects.clear()
         self._last_press.clear()
@@ -100,6 +104,11 @@ class KioskApp(App):
             self.view.count_down(self._warn_deadline - self.now())
 
     # ---- touches in -------------------------------------------------------------------------------
+    def _any_touch(self, window: Any, touch: Any) -> bool:
+        """Any touch, anywhere, silences the voice at once (the touch then goes on to its target)."""
+        self.player.stop()
+        return False
+
     def now(self) -> float:
         return time.monotonic() + self.time_offset
 
@@ -171,6 +180,12 @@ class KioskApp(App):
                 self.view.set_ticket(effect.ticket)
             elif isinstance(effect, Speak):
                 self.spoken.append(effect)
+                self.player.speak(effect)
+
+    def on_stop(self) -> None:
+        self.player.stop()
+        if self.player.service is not None:
+            self.player.service.close()
 
     def _collect(self) -> None:
         if self._collect_event is None:

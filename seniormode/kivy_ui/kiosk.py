@@ -16,12 +16,27 @@ from . import runtime
 log = logging.getLogger("seniormode.kiosk")
 
 
+def _voice(locales_dir: Path | None) -> Any:
+    """The voice service, or None (a silent kiosk) when it cannot start: text goes on without it."""
+    if locales_dir is None:
+        return None
+    try:
+        from ..voice.service import VoiceService
+
+        service = VoiceService(locales_dir)
+        service.warm_up()
+        return service
+    except Exception:  # noqa: BLE001 - no voice is better than no kiosk
+        log.exception("the voice could not start; the kiosk runs silent")
+        return None
+
+
 def run_kiosk(flow: Flow, theme: Theme, session: Session, size: tuple[int, int], kiosk: bool,
-              jump: str | None = None) -> int:
+              jump: str | None = None, locales_dir: Path | None = None) -> int:
     runtime.configure(size=size, kiosk=kiosk)
     from .app import KioskApp
 
-    app = KioskApp(flow, theme, session)
+    app = KioskApp(flow, theme, session, voice=_voice(locales_dir))
     if jump:
         app.on_ready = lambda a: a.apply(a.session.jump_to(jump))
     app.run()
@@ -29,13 +44,13 @@ def run_kiosk(flow: Flow, theme: Theme, session: Session, size: tuple[int, int],
 
 
 def run_script(flow: Flow, theme: Theme, session: Session, events: list[Event], size: tuple[int, int],
-               shots: Path | None) -> dict[str, Any]:
+               shots: Path | None, locales_dir: Path | None = None) -> dict[str, Any]:
     """Drive the real kiosk with touches; write `NN_step.png` for every screen the applicant sees."""
     runtime.configure(size=size, kiosk=False)
     from .app import KioskApp
     from .pilot import Pilot, run_headless
 
-    app = KioskApp(flow, theme, session, tick=False)
+    app = KioskApp(flow, theme, session, tick=False, voice=_voice(locales_dir))
     run_headless(app)
     pilot = Pilot(app)
     pilot.frame(3)
@@ -55,7 +70,10 @@ def run_script(flow: Flow, theme: Theme, session: Session, events: list[Event], 
         if shown or any(e.kind == "warn_timeout" for e in new):
             label = shown[-1].step if shown else "timeout_warning"
             shoot(label)
+    pilot.frame(2)
     result = {"status": session.status, "path": session.history, "screenshots": [str(p) for p in written],
-              "ignored_touches": app.ignored_touches}
+              "ignored_touches": app.ignored_touches, "spoken": [(p.speak.language, p.source, p.speak.text)
+                                                                 for p in app.player.played],
+              "voice_failures": app.player.failures}
     app.stop()
     return result

@@ -18,6 +18,10 @@ def configure(size: tuple[int, int] = (1280, 800), kiosk: bool = False, kivy_hom
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+    if not Path("/dev/snd").exists() and "PULSE_SERVER" not in os.environ:
+        # No sound card (a server, CI, Xvfb): SDL plays into a silent device at the real pace, so prompts
+        # still start, stop and end as they would at the kiosk.
+        os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     home = kivy_home or os.environ.get("KIVY_HOME") or str(Path(tempfile.gettempdir()) / "seniormode-kivy")
     os.environ["KIVY_HOME"] = home
     Path(home).mkdir(parents=True, exist_ok=True)

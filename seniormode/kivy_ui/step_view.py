@@ -285,6 +285,12 @@ class StepView(FloatLayout):
             self._overlay_label = None
 
     # ---- looking at it ------------------------------------------------------------------------
+    def highlight(self, target_id: str) -> None:
+        """Mark the tile being read aloud with a thick focus border (shape, not colour alone); "" clears."""
+        focus = list(self.theme.colours.rgba("focus"))
+        for tid, widget in self.targets().items():
+            widget.set_highlight(tid == target_id, focus, dp(9))
+
     def targets(self) -> dict[str, PressPanel]:
         found: dict[str, PressPanel] = {}
         for w in self.walk(restrict=True):

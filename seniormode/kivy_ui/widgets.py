@@ -133,11 +133,18 @@ class PressPanel(ButtonBehavior, Panel):
     target_id = StringProperty("")
     pressed_background = ListProperty([0.8, 0.8, 0.8, 1])
     enabled = BooleanProperty(True)
+    highlighted = BooleanProperty(False)
 
     def __init__(self, action: Action | None = None, **kwargs: Any):
         self._action = action
         self._rest_background: list[float] = list(kwargs.get("background", [1, 1, 1, 1]))
         super().__init__(**kwargs)
+
+    def set_highlight(self, on: bool, colour: list[float], width: float) -> None:
+        if not hasattr(self, "_rest_border"):
+            self._rest_border = (list(self.border_color), self.border_width)
+        self.highlighted = on
+        self.border_color, self.border_width = (colour, width) if on else self._rest_border
 
     def on_state(self, _: Any, state: str) -> None:
         self.background = self.pressed_background if state == "down" else self._rest_background

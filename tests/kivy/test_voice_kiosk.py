@@ -1,0 +1,130 @@
+"""The kiosk speaks: real espeak-ng prompts, played through Kivy's SoundLoader, stopped by a touch."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import signal
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from seniormode.core.events import Event
+from seniormode.core.i18n import Catalogs
+from seniormode.core.loader import load_flow_or_raise
+from seniormode.core.session import Session
+
+pytestmark = [pytest.mark.kivy, pytest.mark.voice]
+ROOT = Path(__file__).resolve().parents[2]
+HK = load_flow_or_raise(ROOT / "flows_yaml" / "hk_macau_renewal.yaml")
+CLOCK = lambda: datetime.datetime(2026, 11, 25, 10, 0)  # noqa: E731
+
+
+@pytest.fixture(scope="module")
+def voice(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from seniormode.voice.service import VoiceService
+
+    service = VoiceService(ROOT / "locales", tmp_path_factory.mktemp("voice_cache"))
+    service.warm_up()
+    yield service
+    service.close()
+
+
+@pytest.fixture()
+def app(kiosk_app: Any, voice: Any) -> Iterator[Any]:
+    kiosk_app.player.service = voice
+    yield kiosk_app
+    kiosk_app.player.stop()
+    kiosk_app.player.service = None
+
+
+def wait_for(pilot: Any, condition: Callable[[], bool], timeout: float = 10.0) -> float:
+    started = time.perf_counter()
+    while not condition():
+        if time.perf_counter() - started > timeout:
+            raise AssertionError("timed out waiting")
+        pilot.frame()
+        time.sleep(0.005)
+    return time.perf_counter() - started
+
+
+def start(app: Any, pilot: Any, **kw: Any) -> Session:
+    session = Session(HK, kw.pop("inputs", {"age": 45}), clock=CLOCK, catalogs=Catalogs(ROOT / "locales"), **kw)
+    app.load(HK, session)
+    return session
+
+
+def test_the_first_screen_speaks_and_again_after_back(app: Any, pilot: Any) -> None:
+    start(app, pilot)
+    wait_for(pilot, lambda: app.player.playing)
+    first = app.player.played[-1]
+    assert first.speak.reason == "prompt" and first.speak.text.startswith("您好")
+    pilot.perform(Event("ok"))
+    wait_for(pilot, lambda: app.player.playing and "身份证" in app.player.played[-1].speak.text)
+    pilot.tap("bar:back")
+    wait_for(pilot, lambda: app.player.playing and app.player.played[-1].speak.text.startswith("您好"))
+    assert app.player.played[-1].speak.reason == "prompt"
+
+
+def test_repeat_replays_from_the_cache_quickly(app: Any, pilot: Any) -> None:
+    start(app, pilot)
+    wait_for(pilot, lambda: app.player.playing)
+    pilot.tap("bar:repeat")
+    wait_for(pilot, lambda: app.player.playing and app.player.played[-1].speak.reason == "repeat")
+    replay = app.player.played[-1]
+    assert replay.source == "cache" and replay.seconds_to_start < 0.1
+
+
+def test_a_touch_anywhere_stops_the_voice_within_100_ms(app: Any, pilot: Any) -> None:
+    start(app, pilot)
+    pilot.perform(Event("ok"))
+    wait_for(pilot, lambda: app.player.playing)
+    sound = app.player.sound
+    x, y = 640, 440  # the empty middle of the card screen: no button there
+    touched = time.perf_counter()
+    pilot.tap_at(x, y)
+    stopped = wait_for(pilot, lambda: not app.player.playing, timeout=1.0)
+    assert time.perf_counter() - touched < 0.1 and stopped < 0.1
+    assert sound.state == "stop"
+    assert app.view.current.step == "read_card"  # the touch only silenced the voice
+
+
+def test_the_timeout_warning_is_spoken(app: Any, pilot: Any) -> None:
+    session = start(app, pilot)
+    app.send(Event("tick", session.step_timeout()))
+    wait_for(pilot, lambda: app.player.playing and app.player.played[-1].speak.reason == "warning")
+    assert "还在" in app.player.played[-1].speak.text
+
+
+def test_a_dead_speech_worker_never_stops_the_kiosk(app: Any, pilot: Any, voice: Any) -> None:
+    start(app, pilot)
+    wait_for(pilot, lambda: app.player.playing)
+    pid = voice.provider.pid
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    pilot.perform(Event("ok"))  # a prompt not in the cache yet: the worker must be restarted for it
+    assert app.view.current.step == "read_card"
+    wait_for(pilot, lambda: app.player.playing and "身份证" in app.player.played[-1].speak.text, timeout=20)
+    assert voice.provider.pid != pid
+
+
+def test_choices_are_read_in_order_with_the_tile_highlighted(app: Any, pilot: Any) -> None:
+    session = start(app, pilot, inputs={"age": 86}, preferences={"speech_rate": 250})
+    assert session.settings()["read_choices"] == "on"
+    for event in (Event("ok"), Event("card")):
+        pilot.perform(event)
+    assert app.view.current.step == "purpose"
+    seen: list[str] = []
+    wait_for(pilot, lambda: (_note(app, seen), len(seen) >= 2)[1], timeout=30)
+    assert seen[:2] == ["choice:normal", "choice:urgent"]
+    read = [p.speak for p in app.player.played if p.speak.reason == "choice"]
+    assert [s.target for s in read[-2:]] == ["choice:normal", "choice:urgent"]
+
+
+def _note(app: Any, seen: list[str]) -> None:
+    lit = [tid for tid, w in app.view.targets().items() if w.highlighted]
+    if lit and (not seen or seen[-1] != lit[0]):
+        seen.append(lit[0])
