@@ -287,7 +287,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         shots = Path(args.screenshots) if args.screenshots else None
         result = run_script(flow, _theme(flow, args.theme), session, events, _size(args.size), shots,
-                            None if args.no_voice else LOCALES_DIR)
+                            None if args.no_voice else LOCALES_DIR, args.jump)
         for shot in result["screenshots"]:
             print(shot)
         for language, source, text in result["spoken"]:

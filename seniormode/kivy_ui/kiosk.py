@@ -38,13 +38,18 @@ def run_kiosk(flow: Flow, theme: Theme, session: Session, size: tuple[int, int],
 
     app = KioskApp(flow, theme, session, voice=_voice(locales_dir))
     if jump:
-        app.on_ready = lambda a: a.apply(a.session.jump_to(jump))
+        def open_at(a: Any) -> None:
+            a.apply(a.session.jump_to(jump))
+            if a.session.s.ticket is not None:
+                a.view.set_ticket(a.session.s.ticket)
+
+        app.on_ready = open_at
     app.run()
     return 0
 
 
 def run_script(flow: Flow, theme: Theme, session: Session, events: list[Event], size: tuple[int, int],
-               shots: Path | None, locales_dir: Path | None = None) -> dict[str, Any]:
+               shots: Path | None, locales_dir: Path | None = None, jump: str | None = None) -> dict[str, Any]:
     """Drive the real kiosk with touches; write `NN_step.png` for every screen the applicant sees."""
     runtime.configure(size=size, kiosk=False)
     from .app import KioskApp
@@ -53,6 +58,10 @@ def run_script(flow: Flow, theme: Theme, session: Session, events: list[Event], 
     app = KioskApp(flow, theme, session, tick=False, voice=_voice(locales_dir))
     run_headless(app)
     pilot = Pilot(app)
+    if jump:
+        app.apply(session.jump_to(jump))
+        if session.s.ticket is not None:
+            app.view.set_ticket(session.s.ticket)
     pilot.frame(3)
     written: list[Path] = []
 

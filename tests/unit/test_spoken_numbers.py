@@ -388,7 +388,6 @@ SPOKEN = [
 
 
 @pytest.mark.voice
-@pytest.mark.skipif(ESPEAK is None, reason="espeak-ng is not installed")
 @pytest.mark.parametrize("locale", [ZH, YUE])
 @pytest.mark.parametrize(("prompt", "words"), SPOKEN, ids=[p for p, _ in SPOKEN])
 def test_espeak_reads_normalised_prompts_as_chinese(prompt: str, words: dict[str, str], locale: str) -> None:
@@ -407,7 +406,6 @@ def test_espeak_reads_normalised_prompts_as_chinese(prompt: str, words: dict[str
 
 
 @pytest.mark.voice
-@pytest.mark.skipif(ESPEAK is None, reason="espeak-ng is not installed")
 def test_espeak_misreads_the_raw_text_that_is_why_we_normalise() -> None:
     assert bare(phonemes("A012", "yue")) != bare(phonemes("A零一二", "yue"))  # espeak says 零十二
     assert bare(phonemes("15.50元", "cmn-latn-pinyin")) != bare(phonemes("十五元五角", "cmn-latn-pinyin"))
