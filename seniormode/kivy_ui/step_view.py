@@ -17,7 +17,7 @@ from ..core.flow import Text
 from ..core.i18n import SOURCE_LOCALE, Catalogs
 from ..core.messages import message
 from ..core.theme import Theme
-from .widgets import FONT_BOLD, FitLabel, IconView, Keypad, Panel, PressPanel, StepDots, tile
+from .widgets import FONT_BOLD, FitLabel, IconView, Keypad, Panel, PressPanel, StepDots, line_height, tile
 
 Action = Callable[[str], None]
 HARDWARE_ACTION = {"id_card": "ui_card_action", "photo": "ui_photo_action", "payment": "ui_payment_action",
@@ -110,14 +110,14 @@ class StepView(FloatLayout):
         words = BoxLayout(orientation="vertical", spacing=dp(theme.gap) / 2)
         words.add_widget(FitLabel(text=show.text, color=c.rgba("text"), font_name=FONT_BOLD,
                                   base_size=dp(theme.font_size("title", scale)), halign="left",
-                                  line_height=theme.line_spacing))
+                                  line_height=line_height(theme)))
         if show.error:
             box = Panel(orientation="horizontal", background=list(c.rgba("error_background")),
                         border_color=list(c.rgba("error_text")), border_width=dp(3), padding=dp(8))
             box.add_widget(IconView(icon=theme.icon("warning"), size_hint_x=0.12))
             box.add_widget(FitLabel(text=show.error, color=c.rgba("error_text"), font_name=FONT_BOLD,
                                     base_size=dp(theme.font_size("body", scale)), halign="left",
-                                    line_height=theme.line_spacing))
+                                    line_height=line_height(theme)))
             words.add_widget(box)
         header.add_widget(words)
         return header
@@ -264,7 +264,7 @@ class StepView(FloatLayout):
                       border_color=list(c.rgba("focus")), padding=dp(24), spacing=dp(theme.gap),
                       size_hint=(0.8, 0.7), pos_hint={"center_x": 0.5, "center_y": 0.5})
         panel.add_widget(FitLabel(text=self._t("ui_still_there"), color=c.rgba("text"), font_name=FONT_BOLD,
-                                  base_size=dp(theme.font_size("title", scale)), line_height=theme.line_spacing))
+                                  base_size=dp(theme.font_size("title", scale)), line_height=line_height(theme)))
         self._overlay_label = FitLabel(text=self._t("ui_seconds_left", seconds=int(warning.seconds_left)),
                                        color=c.rgba("text"), base_size=dp(theme.font_size("body", scale)),
                                        size_hint_y=0.4)
