@@ -29,6 +29,7 @@ MESSAGES: dict[str, str] = {
     "ui_staff": "叫工作人员",
     "ui_help": "帮助",
     "ui_view": "角度",
+    "ui_slower": "慢一点",
     "ui_more_time": "我还需要时间",
     "ui_still_there": "您还在吗？",
     "ui_seconds_left": "还有 {seconds} 秒",

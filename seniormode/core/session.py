@@ -43,6 +43,8 @@ from .viewing import PRESET_ORDER
 ACTIVE, FINISHED, HANDED_OFF = "active", "finished", "handed_off"
 TEXT_SCALE_MIN = SETTINGS["text_scale"].low or 1.0
 TEXT_SCALE_MAX = SETTINGS["text_scale"].high or 2.0
+RATE_MIN = int(SETTINGS["speech_rate"].low or 80)
+SLOWER_STEP = 30  # words per minute less for each press of the speed control
 _BUILTIN_NAMES = tuple(s.name for s in BUILTIN_SYMBOLS)
 
 
@@ -90,6 +92,7 @@ class Session:
         self.start_inputs = dict(inputs or {})
         self.clock = clock or datetime.datetime.now
         self.tickets = tickets or TicketCounter()
+        self._slower_level = 0
         # Kept across resets: what this kiosk has walked, for branch coverage.
         self.transitions: list[Transition] = []
         self.choices_made: set[tuple[str, str]] = set()
@@ -156,7 +159,7 @@ class Session:
         if handler is None:
             return out + [Rejected(kind, "unknown event")]
         if self.s.status != ACTIVE and kind not in ("reset", "card_removed", "repeat", "ok", "help", "bigger",
-                                                     "smaller", "view", "language"):
+                                                     "smaller", "view", "language", "slower"):
             return out + [Rejected(kind, "the session has ended; touch to start again")]
         result: list[Effect] = handler(event)
         return out + result
@@ -307,6 +310,18 @@ class Session:
     def _on_smaller(self, event: Event) -> list[Effect]:
         return self._override("text_scale", max(TEXT_SCALE_MIN, round(self.settings()["text_scale"] - 0.2, 1)))
 
+    def _on_slower(self, event: Event) -> list[Effect]:
+        """The speed control: slower, slower still, then back to the pace the rules chose; says it again."""
+        self.s.overrides.pop("speech_rate", None)
+        base = int(self.settings()["speech_rate"])
+        steps = [r for r in dict.fromkeys(max(RATE_MIN, base - n * SLOWER_STEP) for n in (1, 2)) if r < base]
+        if event.value is not None:
+            self.s.overrides["speech_rate"] = max(RATE_MIN, int(event.value))
+        elif self._slower_level < len(steps):
+            self.s.overrides["speech_rate"] = steps[self._slower_level]
+        self._slower_level = (self._slower_level + 1) % (len(steps) + 1) if event.value is None else 0
+        return self._show(reason="repeat")
+
     def _on_view(self, event: Event) -> list[Effect]:
         current = self.settings()["view_preset"]
         if event.value is None:
@@ -430,6 +445,7 @@ class Session:
     # ---- moving -------------------------------------------------------------------------------
     def _reset(self, reason: str) -> list[Effect]:
         self.s = _State(dict(self.start_inputs))
+        self._slower_level = 0
         return [Reset(reason)] + self.start()
 
     def _next_from(self, step: Step, choice_next: str | None, exclude: set[str],

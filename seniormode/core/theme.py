@@ -49,7 +49,7 @@ SPACING_NAMES = ("padding", "gap")
 # Icons the kiosk's own buttons and screens use, whatever the flow.
 UI_ICONS = (
     "back", "repeat", "bigger_text", "smaller_text", "language", "staff", "more_time", "yes", "no",
-    "keypad_delete", "change", "help", "view_angle", "warning", "fallback",
+    "keypad_delete", "change", "help", "view_angle", "warning", "slower", "fallback",
 )
 
 # The brief's floors (MIIT 适老化, WCAG 2.2, kiosk research). A theme may be stricter, never looser.

@@ -34,6 +34,7 @@ _SIMPLE_TARGETS = {
     "primary": Event("ok"), "bar:repeat": Event("repeat"), "bar:bigger": Event("bigger"),
     "bar:smaller": Event("smaller"), "bar:language": Event("language"), "bar:back": Event("back"),
     "bar:staff": Event("staff"), "bar:help": Event("help"), "bar:view": Event("view"),
+    "bar:slower": Event("slower"),
     "overlay:more_time": Event("extend"), "device:fail": Event("device_failed"),
 }
 

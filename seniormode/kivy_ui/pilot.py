@@ -88,7 +88,8 @@ def target_for(event: Event) -> str:
     kind, value = event.kind, event.value
     simple = {"ok": "primary", "back": "bar:back", "repeat": "bar:repeat", "help": "bar:help", "staff": "bar:staff",
               "extend": "overlay:more_time", "bigger": "bar:bigger", "smaller": "bar:smaller",
-              "language": "bar:language", "view": "bar:view", "card": "device:ok", "device_ok": "device:ok",
+              "language": "bar:language", "view": "bar:view", "slower": "bar:slower", "card": "device:ok",
+              "device_ok": "device:ok",
               "device_failed": "device:fail", "yes": "choice:yes", "no": "choice:no"}
     if kind in simple:
         return simple[kind]

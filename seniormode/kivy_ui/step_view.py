@@ -86,19 +86,21 @@ class StepView(FloatLayout):
     def _top_bar(self, show: ShowStep, scale: float, target: float) -> BoxLayout:
         theme, c = self.theme, self.theme.colours
         bar = BoxLayout(orientation="horizontal", size_hint_y=None, height=target, spacing=dp(theme.gap))
-        bar.add_widget(FitLabel(text=self._tr(self.flow_title), color=c.rgba("muted_text"), size_hint_x=0.22,
+        bar.add_widget(FitLabel(text=self._tr(self.flow_title), color=c.rgba("muted_text"), size_hint_x=0.17,
                                 base_size=dp(theme.font_size("strip_text", scale)), halign="left"))
-        strip = BoxLayout(orientation="vertical", size_hint_x=0.46)
+        strip = BoxLayout(orientation="vertical", size_hint_x=0.38)
         strip.add_widget(FitLabel(text=show.strip_label or show.strip.label(), color=c.rgba("text"),
                                   font_name=FONT_BOLD, base_size=dp(theme.font_size("strip_text", scale))))
         strip.add_widget(StepDots(position=show.strip.position, total=show.strip.total,
                                   done_color=list(c.rgba("strip_done")), todo_color=list(c.rgba("strip_todo")),
                                   focus_color=list(c.rgba("focus")), size_hint_y=0.45))
         bar.add_widget(strip)
+        bar.add_widget(tile(theme, "bar:slower", self._t("ui_slower"), theme.icon("slower"), self.action, scale,
+                            orientation="horizontal", role="button_text", size_hint_x=0.15))
         bar.add_widget(tile(theme, "bar:help", self._t("ui_help"), theme.icon("help"), self.action, scale,
-                            orientation="horizontal", role="button_text", size_hint_x=0.16))
+                            orientation="horizontal", role="button_text", size_hint_x=0.15))
         bar.add_widget(tile(theme, "bar:view", self._t("ui_view"), theme.icon("view_angle"), self.action, scale,
-                            orientation="horizontal", role="button_text", size_hint_x=0.16))
+                            orientation="horizontal", role="button_text", size_hint_x=0.15))
         return bar
 
     def _header(self, show: ShowStep, scale: float) -> BoxLayout:

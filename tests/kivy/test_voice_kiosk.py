@@ -128,3 +128,12 @@ def _note(app: Any, seen: list[str]) -> None:
     lit = [tid for tid, w in app.view.targets().items() if w.highlighted]
     if lit and (not seen or seen[-1] != lit[0]):
         seen.append(lit[0])
+
+
+def test_the_speed_control_is_a_button_and_the_voice_slows(app: Any, pilot: Any) -> None:
+    start(app, pilot, inputs={"age": 76})
+    wait_for(pilot, lambda: app.player.playing)
+    pilot.tap("bar:slower")
+    wait_for(pilot, lambda: app.player.playing and app.player.played[-1].speak.reason == "repeat")
+    assert app.player.played[-1].speak.rate == 100  # 130 from the over-70 rule, 30 slower
+    assert app.view.current.settings["speech_rate"] == 100

@@ -159,3 +159,16 @@ def test_events_that_mean_nothing_here_are_rejected_not_crashes(hk_flow: Flow) -
               Event("change", "x"), Event("extend")):
         assert all(isinstance(x, Rejected) for x in s.handle(e))
     assert s.current.id == "welcome"
+
+
+def test_the_speed_control_slows_the_voice_then_returns_to_the_rules(hk_flow: Flow) -> None:
+    s = Session(hk_flow, {"age": 76})
+    drive(s, Event("ok"))
+    rates = []
+    for _ in range(3):
+        effects = s.handle(Event("slower"))
+        [speak] = [e for e in effects if isinstance(e, Speak)]
+        assert speak.reason == "repeat"  # said again at the new pace
+        rates.append(speak.rate)
+    assert rates == [100, 80, 130]  # the over-70 rule's 130, slower, slower still, back
+    assert s.settings()["text_scale"] == 1.4
