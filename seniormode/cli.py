@@ -129,16 +129,22 @@ def _read_script(path: str, flow: Flow) -> tuple[dict[str, Any], list[Any]]:
     return inputs, events
 
 
-def cmd_simulate(args: argparse.Namespace) -> int:
-    flow = _load(args.flow)
-    if flow is None:
-        return 1
+def _session_for(flow: Flow, args: argparse.Namespace) -> tuple[Session, list[Any]]:
+    """The applicant of `simulate` and `run`: --input, a --script's inputs and events, --hour, --lang."""
     script_inputs: dict[str, Any] = {}
     events: list[Any] = []
     if args.script:
         script_inputs, events = _read_script(args.script, flow)
     session = Session(flow, _inputs(flow, args.input, script_inputs), clock=_clock(args.hour),
                       catalogs=Catalogs(LOCALES_DIR), preferences=_language_preferences(flow, args))
+    return session, events
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    flow = _load(args.flow)
+    if flow is None:
+        return 1
+    session, events = _session_for(flow, args)
     print(f"== {flow.title.value}  ({flow.file})")
     if not args.script:
         return interactive(session)
@@ -272,12 +278,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if flow is None:
         return 1
     theme = _theme(flow, args.theme)
-    script_inputs: dict[str, Any] = {}
-    events: list[Any] = []
-    if args.script:
-        script_inputs, events = _read_script(args.script, flow)
-    session = Session(flow, _inputs(flow, args.input, script_inputs), clock=_clock(args.hour),
-                      catalogs=Catalogs(LOCALES_DIR), preferences=_language_preferences(flow, args))
+    session, events = _session_for(flow, args)
     if args.jump and not flow.has_step(args.jump):
         raise UsageProblem(f"no step '{args.jump}' in {flow.id}")
     if args.script or args.screenshots:
