@@ -12,13 +12,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import rule_engine
-import rule_engine.ast as ast
-import rule_engine.errors as rerrors
-
 from ..problems import Location, Problems, did_you_mean
 from ..source import Scalar
+from . import engine_tables
 from .symbols import SymbolTable
+
+engine_tables.install()  # before rule_engine builds its parser: saved tables make the import ~10x faster
+import rule_engine  # noqa: E402
+import rule_engine.ast as ast  # noqa: E402
+import rule_engine.errors as rerrors  # noqa: E402
+
+engine_tables.save()
 
 _ENGINE_TYPES = {
     "number": rule_engine.DataType.FLOAT,
