@@ -77,6 +77,12 @@ def _language_preferences(flow: Flow, args: argparse.Namespace) -> dict[str, str
     return prefs
 
 
+def _hour(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 23:
+        raise argparse.ArgumentTypeError(f"an hour of the day is 0 to 23, not '{text}'")
+    return int(text)
+
+
 def _clock(hour: int | None) -> Any:
     if hour is None:
         return None
@@ -457,7 +463,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("flow")
     p.add_argument("--script", help="YAML list of events (a scripted applicant)")
     p.add_argument("--input", action="append", metavar="NAME=VALUE", help="applicant value, e.g. age=76")
-    p.add_argument("--hour", type=int, help="pretend it is this hour of the day")
+    p.add_argument("--hour", type=_hour, help="pretend it is this hour of the day")
     p.add_argument("--lang", help="screen and voice language, e.g. yue_Hans_CN (translators)")
     p.add_argument("--voice", help="voice language only")
     p.add_argument("--display", help="screen language only")
@@ -473,7 +479,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jump", metavar="STEP", help="open at this step with sample answers")
     p.add_argument("--no-voice", action="store_true", help="a silent kiosk (no speech worker)")
     p.add_argument("--input", action="append", metavar="NAME=VALUE")
-    p.add_argument("--hour", type=int)
+    p.add_argument("--hour", type=_hour)
     p.add_argument("--lang", help="screen and voice language, e.g. yue_Hans_CN (translators)")
     p.add_argument("--voice", help="voice language only")
     p.add_argument("--display", help="screen language only")
@@ -517,7 +523,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("flow")
     p.add_argument("--input", action="append", metavar="NAME=VALUE")
     p.add_argument("--step", help="explain as if on this step")
-    p.add_argument("--hour", type=int)
+    p.add_argument("--hour", type=_hour)
     p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser("scenarios", help="run YAML scenario files and report pass/fail")

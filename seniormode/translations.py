@@ -97,7 +97,9 @@ def update(locales_dir: Path, locales: tuple[str, ...] = LOCALES) -> list[Path]:
             template = _read(template_path)  # fresh each time: Catalog.update shares the template's messages
             path = catalog_path(locales_dir, locale, domain)
             catalog = _read(path, locale) if path.is_file() else new_catalog(locale, domain)
+            old = {(m.context, m.id): m for m in catalog.obsolete.values()}
             catalog.update(template, no_fuzzy_matching=False, update_header_comment=False)
+            _restore_returning(catalog, old)
             set_plural_forms(catalog, locale)
             if locale == SOURCE_LOCALE:  # the source language translates to itself
                 for m in catalog:
@@ -107,6 +109,18 @@ def update(locales_dir: Path, locales: tuple[str, ...] = LOCALES) -> list[Path]:
             _write(catalog, path)
             written.append(path)
     return written
+
+
+def _restore_returning(catalog: Catalog, obsolete: dict[tuple[Any, Any], Any]) -> None:
+    """A string removed and later put back gets its old translation again (Babel's update forgets it)."""
+    for m in catalog:
+        if m.id and not m.string:
+            before = obsolete.get((m.context, m.id))
+            if before is not None and before.string:
+                m.string = before.string
+    for key in [k for k, m in catalog.obsolete.items() if catalog.get(m.id, context=m.context) is not None
+                and catalog.get(m.id, context=m.context).string]:
+        del catalog.obsolete[key]
 
 
 def compile_all(locales_dir: Path) -> list[Path]:

@@ -64,6 +64,7 @@ class ShowStep(Effect):
     amount: float | None = None
     changing: bool = False
     unit: str = ""  # after the typed number, e.g. 年
+    max_length: int = 12  # how many keys the keypad takes
     language_button: str = ""  # the language the language button switches to, in its own name
     strip_label: str = ""  # "第 3 步，共 7 步" in the screen's language
 

@@ -32,6 +32,7 @@ MESSAGES: dict[str, str] = {
     "ui_slower": "慢一点",
     "ui_more_time": "我还需要时间",
     "ui_still_there": "您还在吗？",
+    "ui_close": "好的",
     "ui_seconds_left": "还有 {seconds} 秒",
     "ui_change": "修改",
     "ui_delete": "删除",

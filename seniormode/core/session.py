@@ -41,9 +41,6 @@ from .settings import LOCALES, SETTINGS
 from .viewing import PRESET_ORDER
 
 ACTIVE, FINISHED, HANDED_OFF = "active", "finished", "handed_off"
-TEXT_SCALE_MIN = SETTINGS["text_scale"].low or 1.0
-TEXT_SCALE_MAX = SETTINGS["text_scale"].high or 2.0
-RATE_MIN = int(SETTINGS["speech_rate"].low or 80)
 SLOWER_STEP = 30  # words per minute less for each press of the speed control
 _BUILTIN_NAMES = tuple(s.name for s in BUILTIN_SYMBOLS)
 
@@ -77,8 +74,11 @@ class _State:
     card_in: bool = False
     error: Text | None = None
     ticket: Ticket | None = None
-    # The applicant's own choices on the screen (text size, viewing angle, language): above the rules.
+    # The applicant's own choices on the screen (viewing angle, language): above the rules.
     overrides: dict[str, Any] = field(default_factory=dict)
+    # Bigger/smaller text and the speed control move the rules' value, so a rule that applies later
+    # (the card says 82) still counts: text_scale +0.2 per press, speech_rate -30 per press.
+    adjust: dict[str, float] = field(default_factory=dict)
 
 
 class Session:
@@ -92,7 +92,6 @@ class Session:
         self.start_inputs = dict(inputs or {})
         self.clock = clock or datetime.datetime.now
         self.tickets = tickets or TicketCounter()
-        self._slower_level = 0
         # Kept across resets: what this kiosk has walked, for branch coverage.
         self.transitions: list[Transition] = []
         self.choices_made: set[tuple[str, str]] = set()
@@ -136,6 +135,10 @@ class Session:
         settings = dict(self.adaptation().settings)
         settings.update(self.preferences)
         settings.update(self.s.overrides)
+        for name, delta in self.s.adjust.items():
+            spec = SETTINGS[name]
+            value = min(max(float(settings[name]) + delta, spec.low or 0.0), spec.high or float(settings[name]))
+            settings[name] = round(value, 1) if name == "text_scale" else int(value)
         return settings
 
     # ---- driving ------------------------------------------------------------------------------
@@ -158,8 +161,10 @@ class Session:
         handler = getattr(self, f"_on_{kind}", None)
         if handler is None:
             return out + [Rejected(kind, "unknown event")]
+        if self.s.status == HANDED_OFF and kind == "staff":
+            return out + [Rejected(kind, "a person is already on the way")]
         if self.s.status != ACTIVE and kind not in ("reset", "card_removed", "repeat", "ok", "help", "bigger",
-                                                     "smaller", "view", "language", "slower"):
+                                                     "smaller", "view", "language", "slower", "staff"):
             return out + [Rejected(kind, "the session has ended; touch to start again")]
         result: list[Effect] = handler(event)
         return out + result
@@ -227,7 +232,9 @@ class Session:
         self.choices_made.add((step.id, "no"))
         if step.no_next:
             return self._enter(step.no_next, "answer no", [])
-        return self._on_back(event)
+        if self._can_back():
+            return self._on_back(event)
+        return self._advance(step)  # nothing to go back to (a payment is done): "no" is an answer, go on
 
     def _on_back(self, event: Event) -> list[Effect]:
         h = self.s.history
@@ -305,21 +312,23 @@ class Session:
         return self._reset("reset")
 
     def _on_bigger(self, event: Event) -> list[Effect]:
-        return self._override("text_scale", min(TEXT_SCALE_MAX, round(self.settings()["text_scale"] + 0.2, 1)))
+        return self._adjust_text(+0.2)
 
     def _on_smaller(self, event: Event) -> list[Effect]:
-        return self._override("text_scale", max(TEXT_SCALE_MIN, round(self.settings()["text_scale"] - 0.2, 1)))
+        return self._adjust_text(-0.2)
+
+    def _adjust_text(self, step: float) -> list[Effect]:
+        before = self.settings()["text_scale"]
+        self.s.adjust["text_scale"] = round(self.s.adjust.get("text_scale", 0.0) + step, 1)
+        if self.settings()["text_scale"] == before:  # at the limit: pressing again changes nothing
+            self.s.adjust["text_scale"] = round(self.s.adjust["text_scale"] - step, 1)
+            return [Rejected("text_scale", "already at the limit")]
+        return self._show(reason="prompt", speak=False)
 
     def _on_slower(self, event: Event) -> list[Effect]:
         """The speed control: slower, slower still, then back to the pace the rules chose; says it again."""
-        self.s.overrides.pop("speech_rate", None)
-        base = int(self.settings()["speech_rate"])
-        steps = [r for r in dict.fromkeys(max(RATE_MIN, base - n * SLOWER_STEP) for n in (1, 2)) if r < base]
-        if event.value is not None:
-            self.s.overrides["speech_rate"] = max(RATE_MIN, int(event.value))
-        elif self._slower_level < len(steps):
-            self.s.overrides["speech_rate"] = steps[self._slower_level]
-        self._slower_level = (self._slower_level + 1) % (len(steps) + 1) if event.value is None else 0
+        current = -self.s.adjust.get("speech_rate", 0.0) // SLOWER_STEP
+        self.s.adjust["speech_rate"] = -SLOWER_STEP * ((current + 1) % 3)
         return self._show(reason="repeat")
 
     def _on_view(self, event: Event) -> list[Effect]:
@@ -341,8 +350,8 @@ class Session:
         if langs.button in ("voice", "both"):
             voice = event.value or _next_in(langs.voice, settings["voice_language"])
             self.s.overrides["voice_language"] = voice
-            if langs.button == "both" and voice in langs.display:
-                self.s.overrides["display_language"] = voice
+            if langs.button == "both":  # the screen follows the voice where it can, else shows the first
+                self.s.overrides["display_language"] = voice if voice in langs.display else langs.display[0]
         else:
             self.s.overrides["display_language"] = event.value or _next_in(langs.display,
                                                                            settings["display_language"])
@@ -435,8 +444,7 @@ class Session:
         if not self.s.warning:
             self.s.idle = 0.0
             return [Rejected("extend", "no time-out warning is showing")]
-        if self._extensions_left() <= 0:
-            return [Rejected("extend", "no extensions left")]
+        # WCAG 2.2.1 asks for at least 10 extensions; a person pressing the button is there, so it never refuses.
         self.s.extensions += 1
         self.s.warning = False
         self.s.idle = 0.0
@@ -445,7 +453,6 @@ class Session:
     # ---- moving -------------------------------------------------------------------------------
     def _reset(self, reason: str) -> list[Effect]:
         self.s = _State(dict(self.start_inputs))
-        self._slower_level = 0
         return [Reset(reason)] + self.start()
 
     def _next_from(self, step: Step, choice_next: str | None, exclude: set[str],
@@ -455,10 +462,13 @@ class Session:
             return route.target, f"rule {route.match.rule.id}", route
         if choice_next:
             return choice_next, "choice", None
-        if step.kind == "choice" and step.choices and all(c.next for c in step.choices):
+        if step.kind == "choice" and step.choices:
             answer = self.s.answers.get(step.id)
             chosen = step.choice(answer) if isinstance(answer, str) else None
-            return (chosen or step.choices[0]).next, "choice", None
+            if chosen is not None and chosen.next:  # the answer given before leads its own way
+                return chosen.next, "choice", None
+            if chosen is None and all(c.next for c in step.choices):
+                return step.choices[0].next, "choice", None
         for b in step.next:
             if b.condition is None:
                 return b.target, "next" if len(step.next) == 1 else "otherwise", None
@@ -584,6 +594,7 @@ class Session:
             error=tr(self.s.error) if self.s.error else "", value=shown_value, can_back=self._can_back(),
             button=tr(button), amount=step.amount, changing=self.s.changing,
             unit=tr(step.unit) if step.unit is not None and step.kind != "payment" else "",
+            max_length=step.max_length,
             language_button=self.language_button_label(settings), strip_label=tr(message(
                 "ui_strip", position=len(self.s.history), total=self.strip().total)),
         )

@@ -45,6 +45,7 @@ class Node:
 class Scalar(Node):
     value: PlainValue
     quoted: bool = False
+    one_line: bool = True
 
     def plain(self) -> Any:
         return self.value
@@ -54,7 +55,9 @@ class Scalar(Node):
         return type_name(self.value)
 
     def column_of(self, offset: int) -> Location:
-        """Where character `offset` of a one-line string value sits in the file."""
+        """Where character `offset` of a string value sits in the file (its start, when it spans lines)."""
+        if not self.one_line:
+            return self.location
         return self.location.shifted(offset + (1 if self.quoted else 0))
 
 
@@ -172,7 +175,12 @@ class _Builder:
             value = node.value
         elif not isinstance(value, (str, int, float, bool, type(None))):
             value = node.value
-        return Scalar(loc, value, quoted=node.style in ("'", '"'))
+        quoted = node.style in ("'", '"')
+        # Columns inside the value are exact only when the source is the value itself, on one line (no folding,
+        # no escapes, no block scalar).
+        span = node.end_mark.index - node.start_mark.index
+        one_line = node.start_mark.line == node.end_mark.line and span == len(node.value) + (2 if quoted else 0)
+        return Scalar(loc, value, quoted=quoted, one_line=one_line)
 
     def _mapping(self, node: yaml.MappingNode, loc: Location, depth: int) -> Mapping:
         mapping = Mapping(loc)

@@ -13,7 +13,7 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 
-from ..core.effects import Effect, Handoff, Reset, ShowStep, Speak, TimeoutCleared, WarnTimeout
+from ..core.effects import Effect, Handoff, Reset, ShowHelp, ShowStep, Speak, TimeoutCleared, WarnTimeout
 from ..core.events import Event
 from ..core.flow import Flow
 from ..core.session import Session
@@ -35,7 +35,7 @@ _SIMPLE_TARGETS = {
     "bar:smaller": Event("smaller"), "bar:language": Event("language"), "bar:back": Event("back"),
     "bar:staff": Event("staff"), "bar:help": Event("help"), "bar:view": Event("view"),
     "bar:slower": Event("slower"),
-    "overlay:more_time": Event("extend"), "device:fail": Event("device_failed"),
+    "overlay:more_time": Event("extend"), "device:fail": Event("device_failed"), "overlay:help_staff": Event("staff"),
 }
 
 
@@ -106,8 +106,12 @@ class KioskApp(App):
 
     # ---- touches in -------------------------------------------------------------------------------
     def _any_touch(self, window: Any, touch: Any) -> bool:
-        """Any touch, anywhere, silences the voice at once (the touch then goes on to its target)."""
-        self.player.stop()
+        """Any touch, anywhere, silences the voice at once (the touch then goes on to its target).
+
+        Not a tremor's second touch just after the screen changed: the guard ignores it, so must the voice.
+        """
+        if self.now() - self._screen_changed_at >= DOUBLE_TOUCH_SECONDS:
+            self.player.stop()
         return False
 
     def now(self) -> float:
@@ -127,6 +131,9 @@ class KioskApp(App):
             self.send(event)
 
     def event_for(self, target_id: str) -> Event | None:
+        if target_id == "overlay:close":
+            self.view.clear_warning()
+            return None
         if target_id in _SIMPLE_TARGETS:
             return _SIMPLE_TARGETS[target_id]
         kind, _, value = target_id.partition(":")
@@ -177,6 +184,10 @@ class KioskApp(App):
             elif isinstance(effect, (TimeoutCleared, Reset)):
                 self.view.clear_warning()
                 self._warn_deadline = None
+                if isinstance(effect, Reset):
+                    self.view.forget()  # nothing the last applicant typed or saw survives on the screen
+            elif isinstance(effect, ShowHelp):
+                self.view.show_help(effect)
             elif isinstance(effect, Handoff):
                 self.view.set_ticket(effect.ticket)
             elif isinstance(effect, Speak):

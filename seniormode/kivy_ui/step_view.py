@@ -12,7 +12,7 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.widget import Widget
 
-from ..core.effects import ShowStep, Ticket, WarnTimeout
+from ..core.effects import ShowHelp, ShowStep, Ticket, WarnTimeout
 from ..core.flow import Text
 from ..core.i18n import SOURCE_LOCALE, Catalogs
 from ..core.messages import message
@@ -53,11 +53,10 @@ class StepView(FloatLayout):
 
     # ---- building -----------------------------------------------------------------------------
     def show(self, show: ShowStep) -> None:
+        if self.current is None or show.step != self.current.step or show.error:
+            self.typed = ""  # a new entry starts empty (a change or Back too: the old answer is not appended to)
         if self.current is None or show.step != self.current.step:
-            self.typed = show.value
             self.ticket = None
-        elif show.error:
-            self.typed = ""
         self.current = show
         self._rebuild()
 
@@ -168,7 +167,7 @@ class StepView(FloatLayout):
         display.add_widget(self._display)
         left.add_widget(display)
         row.add_widget(left)
-        row.add_widget(Keypad(theme, self.action, scale, self._t("ui_enter"), size_hint_x=0.58))
+        row.add_widget(Keypad(theme, self.action, scale, self._t("ui_enter"), self._t("ui_delete"), size_hint_x=0.58))
         return row
 
     def _display_text(self, show: ShowStep) -> str:
@@ -244,11 +243,16 @@ class StepView(FloatLayout):
         return bar
 
     # ---- changes within a step ----------------------------------------------------------------
+    def forget(self) -> None:
+        self.current = None
+        self.typed = ""
+        self.ticket = None
+
     def type_key(self, key: str) -> None:
         assert self.current is not None
         if key == "del":
             self.typed = self.typed[:-1]
-        elif len(self.typed) < 16:
+        elif len(self.typed) < self.current.max_length:
             self.typed += key
         if self._display is not None:
             self._display.text = self._display_text(self.current)
@@ -273,6 +277,26 @@ class StepView(FloatLayout):
         panel.add_widget(self._overlay_label)
         panel.add_widget(tile(theme, "overlay:more_time", self._t("ui_more_time"), theme.icon("more_time"), self.action,
                               scale, primary=True, orientation="horizontal", role="title"))
+        self.overlay = panel
+        self.add_widget(panel)
+
+    def show_help(self, help_: ShowHelp) -> None:
+        """The help, on the screen as well as spoken (for applicants who hear poorly), with a way to staff."""
+        theme, c = self.theme, self.theme.colours
+        scale = float(self.current.settings.get("text_scale", 1.0)) if self.current else 1.0
+        self.clear_warning()
+        panel = Panel(orientation="vertical", background=list(c.rgba("surface")), border_width=dp(6),
+                      border_color=list(c.rgba("focus")), padding=dp(24), spacing=dp(theme.gap),
+                      size_hint=(0.8, 0.7), pos_hint={"center_x": 0.5, "center_y": 0.5})
+        panel.add_widget(FitLabel(text=help_.text, color=c.rgba("text"), font_name=FONT_BOLD,
+                                  base_size=dp(theme.font_size("title", scale)), line_height=line_height(theme)))
+        buttons = BoxLayout(orientation="horizontal", spacing=dp(theme.gap), size_hint_y=0.45)
+        if "staff" in help_.offers:
+            buttons.add_widget(tile(theme, "overlay:help_staff", self._t("ui_staff"), theme.icon("staff"),
+                                    self.action, scale, danger=True, orientation="horizontal", role="button_text"))
+        buttons.add_widget(tile(theme, "overlay:close", self._t("ui_close"), theme.icon("yes"), self.action, scale,
+                                primary=True, orientation="horizontal", role="button_text"))
+        panel.add_widget(buttons)
         self.overlay = panel
         self.add_widget(panel)
 

@@ -226,11 +226,12 @@ class StepDots(Widget):
 class Keypad(GridLayout):
     """A big on-screen keypad: digits, delete, OK. Never the system keyboard."""
 
-    def __init__(self, theme: Theme, action: Action, text_scale: float, ok_text: str, **kwargs: Any):
+    def __init__(self, theme: Theme, action: Action, text_scale: float, ok_text: str, delete_text: str,
+                 **kwargs: Any):
         super().__init__(cols=3, spacing=dp(theme.gap) / 2, **kwargs)
         for key in "123456789":
             self.add_widget(tile(theme, f"key:{key}", key, "", action, text_scale, role="title"))
-        self.add_widget(tile(theme, "key:del", "删除", theme.icon("keypad_delete"), action, text_scale,
+        self.add_widget(tile(theme, "key:del", delete_text, theme.icon("keypad_delete"), action, text_scale,
                              orientation="horizontal", role="button_text"))
         self.add_widget(tile(theme, "key:0", "0", "", action, text_scale, role="title"))
         self.add_widget(tile(theme, "key:ok", ok_text, theme.icon("yes"), action, text_scale, primary=True,

@@ -262,3 +262,34 @@ def test_spoken_prompt_follows_each_tap(kiosk_app: Any, pilot: Any) -> None:
     pilot.perform(Event("ok"))
     last = kiosk_app.effects[-1]
     assert isinstance(last, Speak) and last.reason == "prompt" and "身份证" in last.text
+
+
+def test_help_is_shown_on_the_screen_with_a_way_to_staff(kiosk_app: Any, pilot: Any) -> None:
+    start(kiosk_app)
+    pilot.perform(Event("ok"))
+    pilot.tap("bar:help")
+    assert kiosk_app.view.overlay is not None
+    texts = [label.text for label in kiosk_app.view.labels()]
+    assert any("读卡区" in t for t in texts)  # the step's own help text, readable, not only spoken
+    assert {"overlay:close", "overlay:help_staff"} <= pilot.targets()
+    pilot.tap("overlay:close")
+    assert kiosk_app.view.overlay is None and shown(kiosk_app).step == "read_card"
+    pilot.tap("bar:help")
+    pilot.tap("overlay:help_staff")
+    assert shown(kiosk_app).step == "staff_window"
+
+
+def test_the_keypad_takes_the_fields_length_and_a_change_starts_empty(kiosk_app: Any, pilot: Any) -> None:
+    session = start(kiosk_app, "home_visit")
+    pilot.perform(Event("ok"))
+    pilot.perform(Event("choose", "elderly"))
+    for key in "138001380009999":  # 15 presses on an 11-digit field
+        pilot.tap(f"key:{key}")
+    assert kiosk_app.view.typed == "13800138000"
+    pilot.tap("key:ok")
+    pilot.perform(Event("choose", "weekend"))
+    assert shown(kiosk_app).step == "check"
+    pilot.tap("change:phone")
+    assert kiosk_app.view.typed == ""  # the new number is typed afresh, not appended to the old one
+    pilot.perform(Event("enter", "13900139000"))
+    assert session.answers["phone"] == "13900139000" and shown(kiosk_app).step == "check"

@@ -83,7 +83,12 @@ def test_a_touch_anywhere_stops_the_voice_within_100_ms(app: Any, pilot: Any) ->
     pilot.perform(Event("ok"))
     wait_for(pilot, lambda: app.player.playing)
     sound = app.player.sound
-    x, y = 640, 440  # the empty middle of the card screen: no button there
+    from seniormode.kivy_ui.widgets import IconView
+
+    icon = next(w for w in app.view.walk(restrict=True)
+                if isinstance(w, IconView) and w.icon == app.theme.icon("id_card"))
+    x, y = icon.to_window(*icon.center)  # the step's big icon: not a button
+    app.time_offset += 1  # a calm touch, not a tremor right after the screen changed
     touched = time.perf_counter()
     pilot.tap_at(x, y)
     stopped = wait_for(pilot, lambda: not app.player.playing, timeout=1.0)
@@ -137,3 +142,14 @@ def test_the_speed_control_is_a_button_and_the_voice_slows(app: Any, pilot: Any)
     wait_for(pilot, lambda: app.player.playing and app.player.played[-1].speak.reason == "repeat")
     assert app.player.played[-1].speak.rate == 100  # 130 from the over-70 rule, 30 slower
     assert app.view.current.settings["speech_rate"] == 100
+
+
+def test_a_tremors_second_touch_leaves_the_new_prompt_playing(app: Any, pilot: Any) -> None:
+    start(app, pilot)
+    pilot.frame(2)  # laid out: the button is where it will be seen
+    x, y = pilot.visual_centre("primary")
+    app.time_offset += 1
+    pilot.tap_at(x, y)  # 开始
+    wait_for(pilot, lambda: app.player.playing and "身份证" in app.player.played[-1].speak.text)
+    pilot.tap_at(x, y)  # the same finger again at once: ignored, and the voice goes on
+    assert app.ignored_touches == 1 and app.player.playing

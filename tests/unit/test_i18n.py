@@ -138,3 +138,20 @@ def test_update_marks_changed_source_text_fuzzy_and_status_reports_it(tmp_path: 
     proc = subprocess.run([sys.executable, "-m", "seniormode.cli", "i18n", "status", "--strict", "--locales",
                            str(tmp_path / "locales")], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1 and "missing: home_visit/done/help" in proc.stdout
+
+
+def test_a_string_that_comes_back_gets_its_translation_back(tmp_path: Path) -> None:
+    shutil.copytree(LOCALES, tmp_path / "locales")
+    flows_dir = tmp_path / "flows"
+    shutil.copytree(ROOT / "flows_yaml", flows_dir)
+    path = flows_dir / "hk_macau_renewal.yaml"
+    original = path.read_text(encoding="utf-8")
+    help_line = "    help: 去香港，按左边的图；去澳门，按右边的图。\n"
+    assert help_line in original
+    for text in (original.replace(help_line, ""), original):  # removed, then put back
+        path.write_text(text, encoding="utf-8")
+        extract([load_flow_or_raise(p) for p in sorted(flows_dir.glob("*.yaml"))], tmp_path / "locales")
+        update(tmp_path / "locales")
+    rows = {(r.locale, r.domain): r for r in status(tmp_path / "locales")}
+    assert rows[("yue_Hans_CN", "hk_macau_renewal")].complete
+    assert rows[("en", "hk_macau_renewal")].stale == 0

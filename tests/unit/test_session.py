@@ -83,7 +83,7 @@ def test_timeout_warns_with_at_least_20_seconds_then_resets(hk_flow: Flow) -> No
     assert s.answers == {} and s.history == ["welcome"]
 
 
-def test_ten_extensions_then_no_more(hk_flow: Flow) -> None:
+def test_ten_extensions_counted_and_a_present_applicant_is_never_refused(hk_flow: Flow) -> None:
     s = Session(hk_flow, {"age": 45})
     s.start()
     for i in range(10):
@@ -91,8 +91,9 @@ def test_ten_extensions_then_no_more(hk_flow: Flow) -> None:
         [cleared] = s.handle(Event("extend"))
         assert cleared.extensions_left == 9 - i  # type: ignore[attr-defined]
     s.handle(Event("tick", 60))
-    [refused] = s.handle(Event("extend"))
-    assert isinstance(refused, Rejected)
+    [cleared] = s.handle(Event("extend"))
+    assert cleared.extensions_left == 0 and s.values()["extensions"] == 11  # type: ignore[attr-defined]
+    assert s.current.id == "welcome"
 
 
 def test_older_applicants_get_longer_timeouts(hk_flow: Flow) -> None:
@@ -172,3 +173,100 @@ def test_the_speed_control_slows_the_voice_then_returns_to_the_rules(hk_flow: Fl
         rates.append(speak.rate)
     assert rates == [100, 80, 130]  # the over-70 rule's 130, slower, slower still, back
     assert s.settings()["text_scale"] == 1.4
+
+
+def test_own_text_and_speed_choices_move_the_rules_value_even_before_the_card(hk_flow: Flow) -> None:
+    s = Session(hk_flow)
+    s.start()
+    s.handle(Event("bigger"))
+    s.handle(Event("slower"))
+    s.handle(Event("ok"))
+    s.handle(Event("card", {"age": 82}))  # the over-80 rule: text x1.6, 110 wpm
+    assert s.settings()["text_scale"] == 1.8 and s.settings()["speech_rate"] == 80
+
+
+BRANCHY = """
+flow: branchy
+title: 分支
+call_staff: staff
+rules:
+  - {id: retake, when: photo_ok == "retake", after: [photo_ok], go: take_photo}
+languages: {display: [zh_Hans_CN, en], voice: [zh_Hans_CN, en, yue_Hans_CN], button: both}
+steps:
+  - id: q1
+    kind: choice
+    text: 一
+    choices: [{id: a, text: 甲, icon: i}, {id: b, text: 乙, icon: i}]
+  - id: q2
+    kind: choice
+    text: 二
+    choices: [{id: x, text: 叉, icon: i, next: q4}, {id: y, text: 歪, icon: i}]
+  - {id: q3, kind: info, text: 三}
+  - {id: q4, kind: info, text: 四}
+  - {id: take_photo, kind: photo, text: 拍照}
+  - id: photo_ok
+    kind: choice
+    text: 照片好吗
+    choices: [{id: fine, text: 好, icon: i}, {id: retake, text: 重拍, icon: i}]
+  - {id: sum, kind: summary, text: 核对}
+  - {id: ok_pay, kind: confirm, text: 付款, next: pay}
+  - {id: pay, kind: payment, text: 付, amount: 1}
+  - {id: sms, kind: confirm, text: 发短信吗}
+  - {id: fin, kind: end, text: 完}
+  - {id: staff, kind: handoff, text: 人工, window: 1号}
+"""
+
+
+@pytest.fixture(scope="module")
+def branchy() -> Flow:
+    from seniormode.core.loader import load_flow_text
+
+    flow, problems = load_flow_text(BRANCHY, "branchy.yaml")
+    assert flow is not None, [str(p) for p in problems]
+    return flow
+
+
+def test_a_change_on_the_summary_follows_the_saved_answers_own_way(branchy: Flow) -> None:
+    s = Session(branchy)
+    drive(s, Event("choose", "a"), Event("choose", "x"), Event("ok"), Event("device_ok"), Event("choose", "fine"))
+    assert s.current.id == "sum" and "q3" not in s.history
+    s.handle(Event("change", "q1"))
+    s.handle(Event("choose", "b"))
+    assert s.current.id == "sum" and "q3" not in s.history  # q2 -> q4 as answered, not q3
+
+
+def test_a_rule_may_send_back_to_a_step_it_names(branchy: Flow) -> None:
+    s = Session(branchy)
+    drive(s, Event("choose", "a"), Event("choose", "x"), Event("ok"), Event("device_ok"))
+    s.handle(Event("choose", "retake"))
+    assert s.current.id == "take_photo"
+
+
+def test_no_on_a_confirm_after_a_payment_goes_on(branchy: Flow) -> None:
+    s = Session(branchy)
+    drive(s, Event("choose", "a"), Event("choose", "x"), Event("ok"), Event("device_ok"), Event("choose", "fine"),
+          Event("ok"), Event("yes"), Event("device_ok"))
+    assert s.current.id == "sms"
+    s.handle(Event("no"))
+    assert s.current.id == "fin" and s.answers["sms"] is False
+
+
+def test_language_both_keeps_a_screen_language_the_flow_offers(branchy: Flow) -> None:
+    s = Session(branchy)
+    s.start()
+    s.handle(Event("language"))
+    assert (s.settings()["voice_language"], s.settings()["display_language"]) == ("en", "en")
+    s.handle(Event("language"))
+    assert (s.settings()["voice_language"], s.settings()["display_language"]) == ("yue_Hans_CN", "zh_Hans_CN")
+
+
+def test_a_condition_on_an_unknown_value_is_not_met(hk_flow: Flow) -> None:
+    from seniormode.core.problems import Location, Problems
+    from seniormode.core.rules.expression import compile_condition
+    from seniormode.core.rules.symbols import SymbolTable
+    from seniormode.core.source import Scalar
+
+    cond = compile_condition(Scalar(Location("x"), "not first_time"), SymbolTable.with_builtins(), Problems())
+    assert cond is not None
+    assert cond.evaluate({"first_time": None}).result is False
+    assert cond.evaluate({"first_time": False}).result is True

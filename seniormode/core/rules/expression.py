@@ -58,6 +58,10 @@ class Condition:
     def evaluate(self, values: Mapping[str, Any]) -> Evaluation:
         used = {n: values.get(n) for n in sorted(self.names)}
         unknown = tuple(n for n, v in used.items() if v is None)
+        if unknown:
+            # A condition on something not known yet (the card is not read, the question not asked) is not met,
+            # whatever it says: `not first_time` must not be true before the card is read.
+            return Evaluation(False, used, unknown)
         try:
             result = bool(self._rule.evaluate(_engine_values(used)))
         except rerrors.EngineError:

@@ -139,7 +139,9 @@ class RuleSet:
         """The first routing rule (by priority, then file order) that matches when leaving `after_step`."""
         checked: list[RuleMatch] = []
         for r in self.routes:
-            if not r.applies_after(after_step) or r.go in exclude or r.go == after_step:
+            # A rule for any step never sends back to a step already seen (it would loop); a rule that names
+            # the steps it follows may (e.g. "retake the photo").
+            if not r.applies_after(after_step) or (r.go in exclude and not r.after) or r.go == after_step:
                 continue
             m = RuleMatch(r, r.check(values))
             checked.append(m)
