@@ -280,6 +280,11 @@ class Session:
     def _on_card_removed(self, event: Event) -> list[Effect]:
         if not self.s.card_in:
             return [Rejected("card_removed", "no card was read")]
+        if self.s.status != ACTIVE:
+            # Taking the card at the end is what we asked for: the ticket or the goodbye stays on the screen
+            # until its own time-out wipes the session.
+            self.s.card_in = False
+            return []
         return self._reset("card_removed")
 
     def _on_device_ok(self, event: Event) -> list[Effect]:

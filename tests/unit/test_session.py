@@ -270,3 +270,13 @@ def test_a_condition_on_an_unknown_value_is_not_met(hk_flow: Flow) -> None:
     assert cond is not None
     assert cond.evaluate({"first_time": None}).result is False
     assert cond.evaluate({"first_time": False}).result is True
+
+
+def test_taking_the_card_on_the_ticket_screen_keeps_the_ticket_until_the_time_out(hk_flow: Flow) -> None:
+    s = Session(hk_flow, {"age": 45})
+    drive(s, Event("ok"), Event("card", {"age": 9, "first_time": True}))
+    assert s.current.id == "child_window"
+    assert s.handle(Event("card_removed")) == []
+    assert s.current.id == "child_window" and s.status == "handed_off"
+    effects = s.handle(Event("tick", s.step_timeout()))
+    assert isinstance(effects[0], Reset) and s.history == ["welcome"] and s.answers == {}
