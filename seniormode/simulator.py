@@ -37,7 +37,7 @@ def render(effect: Effect) -> list[str]:
     if isinstance(effect, ShowStep):
         s = effect.strip
         dots = "●" * s.position + "○" * (s.total - s.position)
-        lines = ["", "┌" + "─" * WIDTH, f"│ {effect.strip_label or s.label()}  {dots}   [{effect.step}]",
+        lines = ["", "┌" + "─" * WIDTH, f"│ {effect.strip_label}  {dots}   [{effect.step}]",
                  f"│ [{effect.icon or '?'}]  {effect.text}"]
         if effect.error:
             lines.append(f"│ ⚠ {effect.error}")

@@ -8,14 +8,11 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Strip:
-    """The step strip: 'step 3 of 7'. Position counts from 1."""
+    """The step strip: 'step 3 of 7' (ShowStep.strip_label says it in the screen's language). Counts from 1."""
 
     position: int
     total: int
     steps: tuple[str, ...] = ()
-
-    def label(self) -> str:
-        return f"第 {self.position} 步，共 {self.total} 步"
 
 
 @dataclass(frozen=True)

@@ -422,9 +422,9 @@ class Session:
         self.s.done.add(step.id)
 
     # ---- time ---------------------------------------------------------------------------------
-    def step_timeout(self) -> float:
+    def step_timeout(self, settings: dict[str, Any] | None = None) -> float:
         base = self.current.timeout or self.flow.timeout.seconds
-        return float(base) * float(self.settings()["timeout_factor"])
+        return float(base) * float((settings or self.settings())["timeout_factor"])
 
     def _extensions_left(self) -> int:
         return max(0, self.flow.timeout.extensions - self.s.extensions)
@@ -592,16 +592,17 @@ class Session:
         answer = self.s.answers.get(step.id)
         shown_value = value or ("" if answer is None or isinstance(answer, bool) else str(answer))
         button = step.button or (message("finish") if step.kind in ("end", "handoff") else message("ok"))
+        strip = self.strip()
         show = ShowStep(
             step=step.id, step_kind=step.kind, text=tr(step.text), text_key=step.text.key, icon=step.icon,
-            strip=self.strip(), settings=settings, timeout=self.step_timeout(), tiles=tiles,
+            strip=strip, settings=settings, timeout=self.step_timeout(settings), tiles=tiles,
             summary=self._summary_rows(step, display) if step.kind == "summary" else (),
             error=tr(self.s.error) if self.s.error else "", value=shown_value, can_back=self._can_back(),
             button=tr(button), amount=step.amount, changing=self.s.changing,
             unit=tr(step.unit) if step.unit is not None and step.kind != "payment" else "",
             max_length=step.max_length,
             language_button=self.language_button_label(settings), strip_label=tr(message(
-                "ui_strip", position=len(self.s.history), total=self.strip().total)),
+                "ui_strip", position=strip.position, total=strip.total)),
         )
         if not speak:
             return [show]

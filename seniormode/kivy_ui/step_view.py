@@ -88,7 +88,7 @@ class StepView(FloatLayout):
         bar.add_widget(FitLabel(text=self._tr(self.flow_title), color=c.rgba("muted_text"), size_hint_x=0.17,
                                 base_size=dp(theme.font_size("strip_text", scale)), halign="left"))
         strip = BoxLayout(orientation="vertical", size_hint_x=0.38)
-        strip.add_widget(FitLabel(text=show.strip_label or show.strip.label(), color=c.rgba("text"),
+        strip.add_widget(FitLabel(text=show.strip_label, color=c.rgba("text"),
                                   font_name=FONT_BOLD, base_size=dp(theme.font_size("strip_text", scale))))
         strip.add_widget(StepDots(position=show.strip.position, total=show.strip.total,
                                   done_color=list(c.rgba("strip_done")), todo_color=list(c.rgba("strip_todo")),
@@ -262,34 +262,34 @@ class StepView(FloatLayout):
         if self.current is not None and self.current.step_kind == "handoff":
             self._rebuild()
 
-    def warn(self, warning: WarnTimeout) -> None:
+    def _open_overlay(self, title: str) -> tuple[Panel, float]:
+        """A panel over the step (time-out warning, help) with its title; returns it and the text scale."""
         theme, c = self.theme, self.theme.colours
         scale = float(self.current.settings.get("text_scale", 1.0)) if self.current else 1.0
         self.clear_warning()
         panel = Panel(orientation="vertical", background=list(c.rgba("surface")), border_width=dp(6),
                       border_color=list(c.rgba("focus")), padding=dp(24), spacing=dp(theme.gap),
                       size_hint=(0.8, 0.7), pos_hint={"center_x": 0.5, "center_y": 0.5})
-        panel.add_widget(FitLabel(text=self._t("ui_still_there"), color=c.rgba("text"), font_name=FONT_BOLD,
+        panel.add_widget(FitLabel(text=title, color=c.rgba("text"), font_name=FONT_BOLD,
                                   base_size=dp(theme.font_size("title", scale)), line_height=line_height(theme)))
+        self.overlay = panel
+        self.add_widget(panel)
+        return panel, scale
+
+    def warn(self, warning: WarnTimeout) -> None:
+        theme, c = self.theme, self.theme.colours
+        panel, scale = self._open_overlay(self._t("ui_still_there"))
         self._overlay_label = FitLabel(text=self._t("ui_seconds_left", seconds=int(warning.seconds_left)),
                                        color=c.rgba("text"), base_size=dp(theme.font_size("body", scale)),
                                        size_hint_y=0.4)
         panel.add_widget(self._overlay_label)
         panel.add_widget(tile(theme, "overlay:more_time", self._t("ui_more_time"), theme.icon("more_time"), self.action,
                               scale, primary=True, orientation="horizontal", role="title"))
-        self.overlay = panel
-        self.add_widget(panel)
 
     def show_help(self, help_: ShowHelp) -> None:
         """The help, on the screen as well as spoken (for applicants who hear poorly), with a way to staff."""
-        theme, c = self.theme, self.theme.colours
-        scale = float(self.current.settings.get("text_scale", 1.0)) if self.current else 1.0
-        self.clear_warning()
-        panel = Panel(orientation="vertical", background=list(c.rgba("surface")), border_width=dp(6),
-                      border_color=list(c.rgba("focus")), padding=dp(24), spacing=dp(theme.gap),
-                      size_hint=(0.8, 0.7), pos_hint={"center_x": 0.5, "center_y": 0.5})
-        panel.add_widget(FitLabel(text=help_.text, color=c.rgba("text"), font_name=FONT_BOLD,
-                                  base_size=dp(theme.font_size("title", scale)), line_height=line_height(theme)))
+        theme = self.theme
+        panel, scale = self._open_overlay(help_.text)
         buttons = BoxLayout(orientation="horizontal", spacing=dp(theme.gap), size_hint_y=0.45)
         if "staff" in help_.offers:
             buttons.add_widget(tile(theme, "overlay:help_staff", self._t("ui_staff"), theme.icon("staff"),
@@ -297,8 +297,6 @@ class StepView(FloatLayout):
         buttons.add_widget(tile(theme, "overlay:close", self._t("ui_close"), theme.icon("yes"), self.action, scale,
                                 primary=True, orientation="horizontal", role="button_text"))
         panel.add_widget(buttons)
-        self.overlay = panel
-        self.add_widget(panel)
 
     def count_down(self, seconds: float) -> None:
         if self._overlay_label is not None:

@@ -37,7 +37,7 @@ def test_strip_counts_the_predicted_path(hk_flow: Flow) -> None:
     s = Session(hk_flow, {"age": 45})
     effects = drive(s, *TO_CHECK)
     strip = shows(effects)[-1].strip
-    assert strip.label() == "第 7 步，共 11 步"
+    assert shows(effects)[-1].strip_label == "第 7 步，共 11 步"
     assert strip.steps[:7] == tuple(s.history)
     assert strip.steps[-1] == "done"
 
