@@ -2,6 +2,8 @@
 # Set up seniormode on a fresh Debian/Ubuntu machine, then run one job:
 #   ./bootstrap.sh demo    install everything, run the demo kiosk
 #   ./bootstrap.sh test    install everything, run the whole test suite
+#   ./bootstrap.sh lint    install everything, lint and audit the demo flows, themes and catalogs
+#   ./bootstrap.sh fuzz    install everything, fuzz the linter with 10,000 examples per target (nightly)
 #   ./bootstrap.sh         install only
 # Run as root, or as a user with sudo (used only for apt-get).
 set -euo pipefail
@@ -44,6 +46,8 @@ if [ -z "${DISPLAY:-}" ]; then XVFB=(xvfb-run -a -s "-screen 0 1280x800x24 +exte
 case "${1:-}" in
   demo) shift; exec .venv/bin/seniormode demo "$@" ;;
   test) shift; exec "${XVFB[@]}" .venv/bin/python -m pytest "$@" ;;
+  lint) shift; exec .venv/bin/seniormode lint --audit --strict "$@" ;;
+  fuzz) shift; export SENIORMODE_FUZZ=nightly; exec "${XVFB[@]}" .venv/bin/python -m pytest -m fuzz "$@" ;;
   "") echo "bootstrap: installed. Try: .venv/bin/seniormode demo" ;;
-  *) echo "usage: ./bootstrap.sh [demo|test]" >&2; exit 2 ;;
+  *) echo "usage: ./bootstrap.sh [demo|test|lint|fuzz]" >&2; exit 2 ;;
 esac

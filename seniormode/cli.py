@@ -24,7 +24,6 @@ from .core.scenario import check_scenario, load_scenarios, scenario_files
 from .core.session import Session
 from .core.source import Mapping, load_file
 from .core.source import Sequence as YSequence
-from .lint import lint_file
 from .simulator import interactive, print_effects, render
 
 REPO = Path(__file__).resolve().parent.parent
@@ -89,22 +88,69 @@ def _clock(hour: int | None) -> Any:
     return lambda: datetime.datetime.now().replace(hour=hour, minute=0)
 
 
+DEFAULT_LINT_PATHS = ("flows_yaml", "themes", "locales")
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    paths: list[Path] = []
-    for name in args.flows:
-        p = Path(name)
-        paths.extend(sorted(p.glob("*.yaml")) if p.is_dir() else [p])
-    if not paths:
-        raise UsageProblem("no flow files given")
-    everything: list[Problem] = []
-    for path in paths:
-        everything.extend(lint_file(path, args.theme).sorted())
+    """`seniormode lint`: flows, rule files, themes and catalogs; with --audit, every screen laid out too."""
+    from .lint import LintOptions, expand, lint_paths
+
+    names = args.paths or [str(REPO / p) for p in DEFAULT_LINT_PATHS]
+    if not expand(names):
+        raise UsageProblem("no flow, theme, rule or catalog files found in " + ", ".join(names))
+    locales = None if args.no_catalogs else Path(args.locales)
+    result = lint_paths(names, LintOptions(theme=args.theme, locales=locales))
+    everything = result.problems.sorted()
+    if args.audit:
+        everything += _audit_problems([str(f.file) for f in result.flows], args)
     _print_problems(everything, args.format)
     errors = sum(p.severity is Severity.ERROR for p in everything)
     warnings = len(everything) - errors
     if args.format == "text":
-        print(f"{len(paths)} file(s) checked: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+        audited = f", {len(result.flows)} flow(s) audited" if args.audit else ""
+        print(f"{len(result.files)} file(s) checked{audited}: {errors} error(s), {warnings} warning(s)",
+              file=sys.stderr)
     return 1 if errors or (args.strict and warnings) else 0
+
+
+def _audit_problems(flow_files: list[str], args: argparse.Namespace) -> list[Problem]:
+    from .audit import AuditOptions, run_audit
+
+    scales = [float(s) for s in args.scales.split(",")] if args.scales else None
+    try:
+        languages = [normalise_locale(s) for s in args.languages.split(",")] if args.languages else None
+    except UnknownLocale as exc:
+        raise UsageProblem(str(exc)) from None
+    options = AuditOptions(theme=args.theme, size=_size(args.size), scales=scales, languages=languages,
+                           locales_dir=Path(args.locales))
+    return run_audit([Path(f) for f in flow_files], options).sorted()
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    """`seniormode audit`: the lint with every screen laid out at every text size and language."""
+    args.audit = True
+    return cmd_check(args)
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from . import schema
+
+    out = Path(args.out)
+    if args.check:
+        stale = schema.check_schemas(out)
+        for name in stale:
+            print(f"{out / name} is out of date: run 'seniormode schema'", file=sys.stderr)
+        return 1 if stale else 0
+    for path in schema.write_schemas(out):
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from . import problem_docs
+
+    print(f"wrote {problem_docs.write_problem_docs(REPO)}")
+    return 0
 
 
 def _read_script(path: str, flow: Flow) -> tuple[dict[str, Any], list[Any]]:
@@ -451,13 +497,32 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="seniormode", description="Accessible kiosk flows for senior applicants.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    for name in ("check", "lint"):
-        p = sub.add_parser(name, help="check flow files and print problems as file:line:col")
-        p.add_argument("flows", nargs="+", help="flow files or folders")
-        p.add_argument("--format", choices=("text", "json", "github"), default="text")
+    for name in ("lint", "check", "audit"):
+        helps = {"lint": "check flows, rule files, themes and catalogs; print problems as file:line:col",
+                 "check": "the same as lint", "audit": "lint, and lay out every screen at every text size and "
+                                                      "language to check the senior numbers (Kivy under Xvfb)"}
+        p = sub.add_parser(name, help=helps[name])
+        p.add_argument("paths", nargs="*", help="files or folders (default: flows_yaml themes locales)")
+        p.add_argument("--format", choices=("text", "json", "github"), default="text",
+                       help="text (file:line:col), json, or github (workflow annotations)")
         p.add_argument("--strict", action="store_true", help="fail on warnings too")
-        p.add_argument("--theme", help="check icons against this theme (default: each flow's own)")
-        p.set_defaults(func=cmd_check)
+        p.add_argument("--theme", help="theme name or file (default: each flow's own)")
+        p.add_argument("--locales", default=str(LOCALES_DIR), help="the catalogs' folder")
+        p.add_argument("--no-catalogs", action="store_true", help="skip the translation checks")
+        if name != "audit":
+            p.add_argument("--audit", action="store_true", help="also lay out every screen (see 'seniormode audit')")
+        p.add_argument("--size", default="1280x800", help="audit: screen size, WIDTHxHEIGHT")
+        p.add_argument("--scales", help="audit: text sizes, e.g. 1.0,2.0 (default: every step of the theme's)")
+        p.add_argument("--languages", help="audit: screen languages (default: each flow's)")
+        p.set_defaults(func=cmd_audit if name == "audit" else cmd_check)
+
+    p = sub.add_parser("schema", help="write the JSON Schemas of flows, rule files and themes (for editors)")
+    p.add_argument("--out", default=str(REPO / "schemas"))
+    p.add_argument("--check", action="store_true", help="exit 1 if the files in --out are out of date")
+    p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("docs", help="write docs/problems.md: every problem code with a bad example and its fix")
+    p.set_defaults(func=cmd_docs)
 
     p = sub.add_parser("simulate", help="walk a flow in the terminal, or run a scripted applicant")
     p.add_argument("flow")

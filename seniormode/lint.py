@@ -1,23 +1,186 @@
-"""`seniormode check` / `lint`: every problem of a flow file, including the theme's view of its icons."""
+"""`seniormode lint`: flows, rule files, themes and catalogs checked together, as the gate before a kiosk.
+
+A path is a file or a folder (read recursively). What a file is comes from what it holds: a `.po` file is a
+catalog; a YAML file with `flow:` is a flow (or, with `scenarios:`, a scenario file), with `theme:` a theme,
+and with only `rules:` a shared rule file.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .core.events import EventError, parse_event
+from .core.flow import Flow
 from .core.loader import load_flow
-from .core.problems import FlowError, Problems
-from .core.theme import icon_problems, load_theme_by_name
+from .core.problems import FlowError, Location, Problem, Problems
+from .core.rules.analysis import rule_problems
+from .core.rules.ruleset import RuleSet, read_rules
+from .core.rules.symbols import SymbolTable
+from .core.source import Mapping, Scalar, load_file
+from .core.source import Sequence as YSequence
+from .core.theme import Theme, icon_problems, load_theme, load_theme_by_name
+
+REPO = Path(__file__).resolve().parent.parent
+LOCALES_DIR = REPO / "locales"
+SKIP_DIRS = {".git", ".venv", "__pycache__", "out", "node_modules"}
+
+
+@dataclass
+class LintOptions:
+    """`theme` is a theme name or a theme file (default: each flow's own); `locales` None skips catalog checks."""
+
+    theme: str | None = None
+    locales: Path | None = LOCALES_DIR
+    rule_analysis: bool = True
+    fonts: bool = True
+
+
+@dataclass
+class LintResult:
+    problems: Problems = field(default_factory=Problems)
+    files: list[Path] = field(default_factory=list)
+    flows: list[Flow] = field(default_factory=list)
+
+
+def expand(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named, and the .yaml/.yml/.po files under folders named, in a stable order."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for child in sorted(p.rglob("*")):
+                if child.is_file() and child.suffix in (".yaml", ".yml", ".po") \
+                        and not SKIP_DIRS.intersection(child.relative_to(p).parts):
+                    out.append(child)
+        else:
+            out.append(p)
+    return out
+
+
+TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)[ \t]*:", re.MULTILINE)
+
+
+def file_kind(path: Path) -> str:
+    """'catalog', 'flow', 'scenario', 'script', 'theme' or 'rules', from the top-level keys (read cheaply)."""
+    if path.suffix in (".po", ".pot"):
+        return "catalog"
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(256 * 1024).decode("utf-8", errors="replace")
+    except OSError:
+        return "flow"  # the flow loader says what is wrong with it
+    keys = set(TOP_KEY.findall(head))
+    if "scenarios" in keys:
+        return "scenario"
+    if "events" in keys and "steps" not in keys:
+        return "script"
+    if "theme" in keys and "steps" not in keys:
+        return "theme"
+    if "rules" in keys and "flow" not in keys and "steps" not in keys:
+        return "rules"
+    return "flow"
+
+
+def lint_paths(paths: Sequence[str | Path], options: LintOptions | None = None) -> LintResult:
+    options = options or LintOptions()
+    result = LintResult()
+    files = expand(paths)
+    for path in files:
+        if not path.exists():
+            result.problems.error("SM004", f"there is no file '{path}'", Location(str(path)))
+            continue
+        result.files.append(path)
+        kind = file_kind(path)
+        if kind == "flow":
+            flow, problems = lint_flow(path, options)
+            result.problems.extend(problems)
+            if flow is not None:
+                result.flows.append(flow)
+        elif kind == "theme":
+            result.problems.extend(load_theme(path)[1])
+        elif kind == "rules":
+            result.problems.extend(lint_rule_file(path))
+        elif kind == "catalog":
+            from .lint_i18n import catalog_file_problems
+
+            result.problems.extend(catalog_file_problems(path))
+        elif kind == "script":
+            result.problems.extend(lint_script(path))
+        elif kind == "scenario":
+            from .core.scenario import load_scenarios
+
+            result.problems.extend(load_scenarios(path).problems)
+    return result
+
+
+def lint_rule_file(path: Path) -> Problems:
+    """A shared rule file on its own, read as a flow reads it: conditions typed against every flow's names."""
+    problems = Problems()
+    where = Location(str(path))
+    one_file = YSequence(where, [Scalar(where, path.name)])
+    read_rules(one_file, SymbolTable.with_builtins(), problems, RuleSet(), path.parent)
+    return problems
+
+
+def lint_script(path: Path) -> Problems:
+    """A scripted applicant (`seniormode run --script`): `inputs:` and a list of `events:` the session knows."""
+    problems = Problems()
+    root = load_file(path, problems, str(path))
+    if not isinstance(root, Mapping):
+        return problems
+    events = root.get("events")
+    if not isinstance(events, YSequence):
+        problems.error("SM401", "'events' is a list of events", root.key_location("events"))
+        return problems
+    for node in events.items:
+        try:
+            parse_event(node.plain(), node.location)
+        except EventError as exc:
+            problems.add(exc.problem)
+    return problems
+
+
+def theme_for(flow: Flow, options: LintOptions) -> Theme:
+    name = options.theme or str(flow.settings.get("theme", "senior"))
+    if name.endswith((".yaml", ".yml")) or "/" in name:
+        theme, problems = load_theme(name)
+        if theme is None:
+            raise FlowError(problems.sorted())
+        return theme
+    return load_theme_by_name(name)
+
+
+def lint_flow(path: str | Path, options: LintOptions | None = None) -> tuple[Flow | None, Problems]:
+    """Every check of one flow: the loader's, then (with no errors) rules, icons, glyphs, catalogs."""
+    options = options or LintOptions()
+    flow, problems = load_flow(path)
+    if flow is None:
+        return None, problems
+    try:
+        theme = theme_for(flow, options)
+    except FlowError as exc:
+        problems.extend(exc.problems)
+        return flow, problems
+    problems.extend(icon_problems(flow, theme))
+    if options.fonts:
+        from .font_coverage import glyph_problems
+
+        problems.extend(glyph_problems(flow, theme))
+    if options.rule_analysis:
+        problems.extend(rule_problems(flow.rules, flow.symbols))
+    if options.locales is not None:
+        from .lint_i18n import flow_catalog_problems
+
+        problems.extend(flow_catalog_problems(flow, options.locales))
+    return flow, problems
 
 
 def lint_file(path: str | Path, theme_name: str | None = None) -> Problems:
-    """Load and check a flow; with no errors, also check its icons against its theme."""
-    flow, problems = load_flow(path)
-    if flow is None:
-        return problems
-    try:
-        theme = load_theme_by_name(theme_name or str(flow.settings.get("theme", "senior")))
-    except FlowError as exc:
-        problems.extend(exc.problems)
-        return problems
-    problems.extend(icon_problems(flow, theme))
-    return problems
+    """One flow, without catalog checks (the bad flows of tests/bad_flows have no catalogs)."""
+    return lint_flow(path, LintOptions(theme=theme_name, locales=None))[1]
+
+
+__all__ = ["LintOptions", "LintResult", "Problem", "expand", "file_kind", "lint_file", "lint_flow", "lint_paths"]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from .flow import Flow
-from .graph import Edge, edges, reachable
+from .flow import IRREVERSIBLE_KINDS, Flow, Step
+from .graph import Edge, can_finish, descendants, dominators, edges, reachable
 from .problems import Location, Problems, did_you_mean
+from .rules.analysis import describe, route_gap
 
 # Screen text is read by people who read little: warn when one screen's words run long.
 MAX_SCREEN_TEXT = 40
@@ -65,12 +66,83 @@ def check_flow(flow: Flow, problems: Problems, call_staff_location: Location,
         if step.kind == "choice" and step.choices and all(c.next for c in step.choices):
             continue
         if step.next and all(b.condition is not None for b in step.next) and flow.following(step.id) is None:
-            problems.error("SM107", f"step '{step.id}' has no way out when no 'if' matches", step.location,
-                           "add a last line '- go: STEP' without 'if'")
+            _check_route_gap(flow, step, problems, all_edges)
         elif not step.next and flow.following(step.id) is None:
             problems.error("SM107", f"step '{step.id}' has no way out", step.location,
                            "add 'next: STEP', or make the last step an 'end' or 'handoff'")
+    _check_loops(flow, problems, all_edges, reach)
+    _check_changes_after_irreversible(flow, problems, all_edges)
     _check_senior_rules(flow, problems, all_edges)
+
+
+# Names the session always knows; the others may be unknown until a step answers them or the card is read.
+ALWAYS_KNOWN = frozenset({"hour", "weekday", "step", "errors", "extensions", "helps"})
+CARD_NAMES = frozenset({"age", "first_time", "region", "name"})
+
+
+def _check_route_gap(flow: Flow, step: Step, problems: Problems, all_edges: list[Edge]) -> None:
+    """`next: - if:` lines with no plain `- go:` and no step below: prove every answer has a line, or show one."""
+    conditions = [b.condition for b in step.next if b.condition is not None]
+    before = dominators(flow, all_edges).get(step.id, {step.id})
+    known = set(ALWAYS_KNOWN) | before
+    if any(flow.step(s).kind == "id_card" for s in before if s != step.id):
+        known |= CARD_NAMES
+    own_values = None
+    if step.kind == "choice":
+        own_values = [c.id for c in step.choices if not c.next]
+    elif step.id in flow.symbols.symbols:
+        known.add(step.id)
+    maybe_unknown = [n for n in flow.symbols.symbols if n not in known]
+    decided, example = route_gap(conditions, flow.symbols, step.id if own_values is not None else None,
+                                 own_values, maybe_unknown)
+    where = conditions[-1].location
+    if not decided:
+        problems.error("SM107", f"step '{step.id}' may have no way out when no 'if' matches", where,
+                       "add a last line '- go: STEP' without 'if'")
+    elif example is not None:
+        names: set[str] = set()
+        for c in conditions:
+            names |= c.names
+        if own_values is not None:
+            names.add(step.id)
+        problems.error("SM304", f"when {describe(example, names)}, no line of 'next' of step '{step.id}' "
+                                "matches and there is no step below it", where,
+                       "add a last line '- go: STEP' without 'if', or an 'if' for that case")
+
+
+def _check_loops(flow: Flow, problems: Problems, all_edges: list[Edge], reach: set[str]) -> None:
+    """Steps that lead only round and round: no answer ever reaches an 'end' or a 'handoff'."""
+    finish = can_finish(flow, all_edges)
+    stuck = [s for s in flow.steps if s.id in reach and s.id not in finish]
+    reported: set[str] = set()
+    for step in stuck:
+        later = descendants(step.id, all_edges)
+        if step.id in reported or step.id not in later:
+            continue  # not on a loop itself: the loop it leads into is reported at its own first step
+        loop = [s.id for s in stuck if s.id == step.id or (s.id in later and step.id in descendants(s.id, all_edges))]
+        reported.update(loop)
+        problems.error("SM116", f"steps {', '.join(loop[:6])} lead round and round: no answer ever reaches an "
+                                "'end' or 'handoff' step", step.location,
+                       "give one of these steps a way on to the end of the flow")
+
+
+def _check_changes_after_irreversible(flow: Flow, problems: Problems, all_edges: list[Edge]) -> None:
+    """A summary after a payment or print must not offer to change an answer given before it."""
+    irreversible = [s for s in flow.steps if s.kind in IRREVERSIBLE_KINDS]
+    if not irreversible:
+        return
+    after = {s.id: descendants(s.id, all_edges) for s in irreversible}
+    for summary in flow.steps:
+        if summary.kind != "summary":
+            continue
+        for name, loc in zip(summary.show, summary.show_locations, strict=True):
+            for done in irreversible:
+                if summary.id in after[done.id] and done.id in descendants(name, all_edges) \
+                        and name not in after[done.id]:
+                    problems.error("SM117", f"summary '{summary.id}' comes after {done.kind} step '{done.id}' "
+                                            f"and offers to change '{name}', answered before it", loc,
+                                   f"show '{name}' on a summary before '{done.id}', or leave it out of this one")
+                    break
 
 
 def _check_senior_rules(flow: Flow, problems: Problems, all_edges: list[Edge]) -> None:

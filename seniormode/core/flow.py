@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .problems import Location
+from .rules.symbols import SymbolTable
 
 if TYPE_CHECKING:
     from .rules.expression import Condition
@@ -152,6 +153,9 @@ class Languages:
     display: tuple[str, ...] = ("zh_Hans_CN",)
     voice: tuple[str, ...] = ("zh_Hans_CN", "yue_Hans_CN")
     button: str = "voice"  # voice | display | both
+    # Voice languages whose every prompt must be a human recording (locales/<locale>/audio/), not the synthesiser.
+    recorded: tuple[str, ...] = ()
+    recorded_location: Location | None = None
 
 
 @dataclass
@@ -179,6 +183,8 @@ class Flow:
     rules: RuleSet
     file: str = ""
     languages: Languages = field(default_factory=Languages)
+    # The names conditions may use, with their types and choices (kept for rule analysis).
+    symbols: SymbolTable = field(default_factory=SymbolTable.with_builtins)
 
     def __post_init__(self) -> None:
         self._by_id = {s.id: s for s in self.steps}

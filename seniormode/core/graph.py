@@ -65,3 +65,67 @@ def reachable(flow: Flow, all_edges: list[Edge] | None = None) -> set[str]:
                 seen.add(target)
                 queue.append(target)
     return seen
+
+
+def dominators(flow: Flow, all_edges: list[Edge] | None = None) -> dict[str, set[str]]:
+    """For each reachable step, the steps every way to it from the first step passes through (itself included)."""
+    all_edges = all_edges if all_edges is not None else edges(flow)
+    reach = reachable(flow, all_edges)
+    order = [s.id for s in flow.steps if s.id in reach]
+    index = {name: i for i, name in enumerate(order)}
+    preds: dict[str, list[int]] = {name: [] for name in order}
+    for e in all_edges:
+        if e.source in index and e.target in index:
+            preds[e.target].append(index[e.source])
+    everything = (1 << len(order)) - 1
+    first = flow.first.id
+    dom = {name: everything for name in order}
+    # The call-staff handoff is entered from every step by its button, not by an edge: only itself before it.
+    roots = {first, flow.call_staff}
+    for r in roots:
+        if r in index:
+            dom[r] = 1 << index[r]
+    changed = True
+    while changed:
+        changed = False
+        for name in order:
+            if name in roots:
+                continue
+            meet = everything
+            for p in preds[name]:
+                meet &= dom[order[p]]
+            new = meet | (1 << index[name]) if preds[name] else 1 << index[name]
+            if new != dom[name]:
+                dom[name], changed = new, True
+    return {name: {order[i] for i in range(len(order)) if mask >> i & 1} for name, mask in dom.items()}
+
+
+def can_finish(flow: Flow, all_edges: list[Edge] | None = None) -> set[str]:
+    """Steps from which an 'end' or 'handoff' step can be reached by answering (not by calling staff)."""
+    back: dict[str, list[str]] = {}
+    for e in all_edges if all_edges is not None else edges(flow):
+        back.setdefault(e.target, []).append(e.source)
+    done = {s.id for s in flow.steps if s.is_terminal}
+    queue = deque(done)
+    while queue:
+        current = queue.popleft()
+        for source in back.get(current, []):
+            if source not in done:
+                done.add(source)
+                queue.append(source)
+    return done
+
+
+def descendants(start: str, all_edges: list[Edge]) -> set[str]:
+    """Steps reachable from `start` (not including it unless on a loop)."""
+    graph: dict[str, list[str]] = {}
+    for e in all_edges:
+        graph.setdefault(e.source, []).append(e.target)
+    seen: set[str] = set()
+    queue = deque(graph.get(start, []))
+    while queue:
+        current = queue.popleft()
+        if current not in seen:
+            seen.add(current)
+            queue.extend(graph.get(current, []))
+    return seen

@@ -120,7 +120,7 @@ class _FlowBuilder:
             id=self.flow_id, title=title, language=str(language.value) if language else "zh_Hans_CN",
             location=root.location, steps=steps, inputs=inputs, timeout=timeout,
             call_staff=str(call_staff.value), settings=settings, rules=ruleset, file=self.file,
-            languages=languages,
+            languages=languages, symbols=table,
         )
         written = {str(n.get("id").value) for n, _ in raw_steps  # type: ignore[union-attr]
                    if isinstance(n.get("id"), Scalar)}
@@ -161,10 +161,10 @@ class _FlowBuilder:
     def read_languages(self, node: Mapping | None) -> Languages:
         if node is None:
             return Languages()
-        f = Fields(node, ("display", "voice", "button"), self.problems, "languages")
+        f = Fields(node, ("display", "voice", "button", "recorded"), self.problems, "languages")
         default = Languages()
         lists: dict[str, tuple[str, ...]] = {}
-        for key in ("display", "voice"):
+        for key in ("display", "voice", "recorded"):
             chosen = []
             for item in f.string_list(key):
                 if item.value not in LOCALES:
@@ -174,7 +174,8 @@ class _FlowBuilder:
                     chosen.append(str(item.value))
             lists[key] = tuple(chosen) or getattr(default, key)
         button = f.one_of("button", ("voice", "display", "both"), default="voice") or "voice"
-        return Languages(lists["display"], lists["voice"], button)
+        recorded_at = f.location("recorded") if lists["recorded"] else None
+        return Languages(lists["display"], lists["voice"], button, lists["recorded"], recorded_at)
 
     def read_timeout(self, f: Fields) -> Timeout:
         node = f.node_of("timeout")

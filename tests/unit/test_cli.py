@@ -24,7 +24,7 @@ def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str
 def test_check_demo_flows_is_clean() -> None:
     proc = run("check", "flows_yaml")
     assert proc.returncode == 0, proc.stderr
-    assert "3 file(s) checked: 0 error(s), 0 warning(s)" in proc.stderr
+    assert "5 file(s) checked: 0 error(s), 0 warning(s)" in proc.stderr  # 3 flows, the rule file, the script
 
 
 def test_check_prints_file_line_col_and_did_you_mean(tmp_path: Path) -> None:
@@ -71,9 +71,9 @@ def test_explain_shows_rules_lines_values_and_winners() -> None:
     proc = run("explain", HK, "--input", "age=76", "--input", "region=北京")
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
-    assert "MATCHED     over_70 at flows_yaml/rules/senior.yaml:5:5: when age >= 70  [age=76]" in out
-    assert "not matched over_80 at flows_yaml/rules/senior.yaml:14:5: when age >= 80  [age=76]" in out
-    assert "text_scale = 1.4  from rule over_70 at flows_yaml/rules/senior.yaml:5:5 (priority 10)" in out
+    assert "MATCHED     over_70 at flows_yaml/rules/senior.yaml:6:5: when age >= 70  [age=76]" in out
+    assert "not matched over_80 at flows_yaml/rules/senior.yaml:15:5: when age >= 80  [age=76]" in out
+    assert "text_scale = 1.4  from rule over_70 at flows_yaml/rules/senior.yaml:6:5 (priority 10)" in out
     assert "speech_rate = 130" in out and "timeout_factor = 2" in out
     assert "child_first_time" in out
 

@@ -49,11 +49,14 @@ class Evaluation:
 class Condition:
     """A compiled, type-checked condition such as `age >= 70 and first_time`."""
 
-    def __init__(self, source: str, location: Location, rule: rule_engine.Rule, names: frozenset[str]):
+    def __init__(self, source: str, location: Location, rule: rule_engine.Rule, names: frozenset[str],
+                 literals: Mapping[str, frozenset[Any]] | None = None):
         self.source = source
         self.location = location
         self._rule = rule
         self.names = names
+        # The values each name is compared with (`age >= 70` -> {age: {70}}): the boundaries rule analysis tries.
+        self.literals: dict[str, frozenset[Any]] = dict(literals or {})
 
     def evaluate(self, values: Mapping[str, Any]) -> Evaluation:
         used = {n: values.get(n) for n in sorted(self.names)}
@@ -157,10 +160,12 @@ def compile_condition(node: Scalar, table: SymbolTable, problems: Problems,
                                 " not true/false", node.location, "compare it, e.g. 'age >= 70'")
         return None
     names: set[str] = set()
+    literals: dict[str, set[Any]] = {}
     ok = True
     for sub in _walk(rule.statement):
         if isinstance(sub, ast.SymbolExpression):
             names.add(sub.name)
+        _collect_literals(sub, literals)
         if isinstance(sub, ast.ComparisonExpression):
             ok &= _check_comparison(sub, source, node, table, problems)
         if isinstance(sub, ast.ContainsExpression) and isinstance(sub.member, ast.SymbolExpression) \
@@ -169,7 +174,30 @@ def compile_condition(node: Scalar, table: SymbolTable, problems: Problems,
                 ok &= _check_choice_literal(sub.member.name, literal, source, node, table, problems)
     if not ok:
         return None
-    return Condition(source, node.location, rule, frozenset(names))
+    return Condition(source, node.location, rule, frozenset(names),
+                     {name: frozenset(values) for name, values in literals.items()})
+
+
+_LITERALS = (ast.FloatExpression, ast.StringExpression, ast.BooleanExpression)
+
+
+def _collect_literals(sub: object, literals: dict[str, set[Any]]) -> None:
+    """`name OP literal`, `literal OP name` and `name in [literals]`: the literal values, by name."""
+    if isinstance(sub, ast.ComparisonExpression):
+        for sym, lit in ((sub.left, sub.right), (sub.right, sub.left)):
+            if isinstance(sym, ast.SymbolExpression) and isinstance(lit, _LITERALS):
+                value = lit.value
+                literals.setdefault(sym.name, set()).add(float(value) if isinstance(lit, ast.FloatExpression)
+                                                         else value)
+    elif isinstance(sub, ast.ContainsExpression) and isinstance(sub.member, ast.SymbolExpression) \
+            and isinstance(sub.container, (ast.ArrayExpression, ast.SetExpression)) \
+            and isinstance(sub.container.value, (tuple, list)):
+        for lit in sub.container.value:
+            # A literal array is folded to plain values at parse time; an array with names in it is not.
+            value = lit.value if isinstance(lit, _LITERALS) else lit
+            if isinstance(value, (str, bool, Decimal, int, float)):
+                literals.setdefault(sub.member.name, set()).add(
+                    float(value) if isinstance(value, (Decimal, int)) and not isinstance(value, bool) else value)
 
 
 def _check_comparison(sub: Any, source: str, node: Scalar, table: SymbolTable, problems: Problems) -> bool:

@@ -188,7 +188,11 @@ def read_rules(node: Node, table: SymbolTable, problems: Problems, ruleset: Rule
 def _read_rule_file(item: Scalar, table: SymbolTable, problems: Problems, ruleset: RuleSet, base_dir: Path,
                     seen_files: set[Path]) -> None:
     assert isinstance(item.value, str)
-    path = (base_dir / item.value).resolve()
+    try:
+        path = (base_dir / item.value).resolve()
+    except (ValueError, OSError):  # a NUL byte or a name the file system refuses
+        problems.error("SM004", f"'{item.value[:40]}' is not a file name", item.location)
+        return
     if path in seen_files:
         return
     seen_files.add(path)
