@@ -114,16 +114,20 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _audit_problems(flow_files: list[str], args: argparse.Namespace) -> list[Problem]:
-    from .audit import AuditOptions, run_audit
+    from .audit import AuditError, AuditOptions, run_audit
 
-    scales = [float(s) for s in args.scales.split(",")] if args.scales else None
     try:
-        languages = [normalise_locale(s) for s in args.languages.split(",")] if args.languages else None
-    except UnknownLocale as exc:
-        raise UsageProblem(str(exc)) from None
+        scales = tuple(float(s) for s in args.scales.split(",")) if args.scales else None
+        languages = tuple(normalise_locale(s) for s in args.languages.split(",")) if args.languages else None
+    except (ValueError, UnknownLocale) as exc:
+        raise UsageProblem(f"--scales takes numbers like 1.0,2.0 and --languages locales: {exc}") from None
     options = AuditOptions(theme=args.theme, size=_size(args.size), scales=scales, languages=languages,
-                           locales_dir=Path(args.locales))
-    return run_audit([Path(f) for f in flow_files], options).sorted()
+                           locales_dir=None if args.no_catalogs else Path(args.locales))
+    try:
+        return run_audit([Path(f) for f in flow_files], options).sorted()
+    except AuditError as exc:
+        _print_problems(exc.problems, args.format)
+        raise UsageProblem(str(exc)) from None
 
 
 def cmd_audit(args: argparse.Namespace) -> int:

@@ -52,7 +52,7 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
         p = Path(raw)
         if p.is_dir():
             for child in sorted(p.rglob("*")):
-                if child.is_file() and child.suffix in (".yaml", ".yml", ".po") \
+                if child.is_file() and child.suffix in (".yaml", ".yml", ".po", ".pot") \
                         and not SKIP_DIRS.intersection(child.relative_to(p).parts):
                     out.append(child)
         else:

@@ -91,8 +91,9 @@ def _read_catalog(path: Path, locale: str | None) -> CatalogRead:
         message = str(exc).split(" on ", 1)[0] if " on " in str(exc) else str(exc)
         return CatalogRead(None, [Problem("SM605", f"catalog syntax error: {message}", Location(where, max(1, line)),
                                           hint="each entry is msgctxt/msgid/msgstr lines with \"quoted\" text")])
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as exc:
-        # Babel's own header parsing (Plural-Forms, charset, dates) raises these on garbage headers.
+    except (ValueError, TypeError, LookupError, AttributeError, RecursionError) as exc:
+        # Babel's own header parsing raises these on garbage headers (Plural-Forms, dates; an unknown charset
+        # such as rot13 is a LookupError).
         return CatalogRead(None, [Problem("SM605", f"catalog header cannot be read: {exc}", Location(where),
                                           hint="compare its header with one 'seniormode i18n update' writes")])
     return CatalogRead(catalog, [])

@@ -7,6 +7,8 @@ expansion, scalar length) turns into a Problem instead of a crash or a hang.
 from __future__ import annotations
 
 import datetime
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +27,8 @@ MAX_BYTES = 2_000_000
 MAX_DEPTH = 40
 MAX_NODES = 100_000
 MAX_SCALAR = 20_000
+MAX_INT_DIGITS = 1_000
+_INT_LIMIT = 10**MAX_INT_DIGITS
 
 PlainValue = Union[str, int, float, bool, None]
 
@@ -175,6 +179,12 @@ class _Builder:
             value = node.value
         elif not isinstance(value, (str, int, float, bool, type(None))):
             value = node.value
+        elif isinstance(value, int) and abs(value) >= _INT_LIMIT:
+            # 0x and 1:2:3 (base 60) numbers have no digit limit in YAML, but Python refuses to print an int of
+            # more than 4300 digits (ValueError), and every message quotes the value: keep it as the text written.
+            self.problems.error("SM108", f"a number of more than {MAX_INT_DIGITS:,} digits", loc,
+                                "numbers in a flow are short: ages, seconds, sizes")
+            value = node.value
         quoted = node.style in ("'", '"')
         # Columns inside the value are exact only when the source is the value itself, on one line (no folding,
         # no escapes, no block scalar).
@@ -268,17 +278,28 @@ def load_file(path: str | Path, problems: Problems, display_name: str | None = N
     """Read and parse a YAML file; unreadable or non-UTF-8 files become SM004 problems."""
     name = display_name or str(path)
     try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        problems.error("SM004", f"cannot read file: {exc.strerror or exc}", Location(name))
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            # Reading a FIFO blocks for ever and a device may never end: only regular files are flow files.
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            problems.error("SM004", f"cannot read file: it is {kind}", Location(name))
+            return None
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)  # never more than the limit, whatever size the file says it has
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
+        problems.error("SM004", f"cannot read file: {getattr(exc, 'strerror', None) or exc}", Location(name))
         return None
     if len(raw) > MAX_BYTES:
-        problems.error("SM003", f"file is {len(raw)} bytes (limit {MAX_BYTES})", Location(name))
+        size = max(info.st_size, len(raw))
+        problems.error("SM003", f"file is {size} bytes (limit {MAX_BYTES})", Location(name))
         return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        problems.error("SM004", "file is not UTF-8 text", Location(name, line), "save it as UTF-8")
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        # Editors count characters: decode what comes before the bad byte on its line to find its column.
+        column = len(raw[line_start:exc.start].decode("utf-8", errors="replace")) + 1
+        problems.error("SM004", "file is not UTF-8 text", Location(name, line, column), "save it as UTF-8")
         return None
     return load_text(text, name, problems)

@@ -18,6 +18,7 @@ on any screen of up to 160 dpi.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -108,15 +109,16 @@ def contrast_ratio(a: RGB, b: RGB) -> float:
     return (hi + 0.05) / (lo + 0.05)
 
 
+_HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+
+
 def parse_hex(text: str) -> RGB | None:
     """'#RRGGBB' -> (r, g, b), or None when the text is not such a colour."""
     text = text.strip()
-    if len(text) != 7 or text[0] != "#":
+    # Not int(..., 16) alone: it takes '+1', ' 1', '_' and full-width digits, so '#+1+2+3' was a colour.
+    if not _HEX_COLOUR.fullmatch(text):
         return None
-    try:
-        return int(text[1:3], 16), int(text[3:5], 16), int(text[5:7], 16)
-    except ValueError:
-        return None
+    return int(text[1:3], 16), int(text[3:5], 16), int(text[5:7], 16)
 
 
 def to_hex(rgb: RGB) -> str:
@@ -127,14 +129,30 @@ def resolve_font(name: str, dirs: Iterable[str | Path] = DEFAULT_FONT_DIRS) -> P
     """The first existing file for a font: `name` itself if it is an absolute path, else `name` in each dir."""
     if not name:
         return None
-    path = Path(name).expanduser()
+    path = _expand_user(Path(name))
     if path.is_absolute():
-        return path if path.is_file() else None
+        return path if _is_file(path) else None
     for folder in dirs:
-        candidate = Path(folder).expanduser() / name
-        if candidate.is_file():
+        candidate = _expand_user(Path(folder)) / name
+        if _is_file(candidate):
             return candidate
     return None
+
+
+def _expand_user(path: Path) -> Path:
+    """`~/fonts` as the user's folder; `~nosuchuser/fonts` stays as written (pathlib raises RuntimeError)."""
+    try:
+        return path.expanduser()
+    except RuntimeError:
+        return path
+
+
+def _is_file(path: Path) -> bool:
+    """Path.is_file, but False for a name the file system refuses (too long: is_file raises OSError)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 @dataclass(frozen=True)
@@ -369,14 +387,7 @@ def load_theme_by_name(name: str) -> Theme:
 
 def load_theme(path: str | Path) -> tuple[Theme | None, Problems]:
     """Read and check a theme file. The theme is None when there are errors; warnings come with a theme."""
-    problems = Problems()
-    path = Path(path)
-    root = load_file(path, problems, _display(path))
-    if root is None:
-        return None, problems
-    theme = _ThemeReader(problems, path).read(root)
-    if theme is not None:
-        check_theme(theme, problems)
+    theme, problems = read_theme_unchecked(path)
     return (None if problems.has_errors else theme), problems
 
 
@@ -511,7 +522,7 @@ class _ThemeReader:
         dirs = default.dirs
         if ff.has("dirs"):
             # A relative folder is relative to the theme file, so a kiosk can ship fonts next to its themes.
-            folders = [Path(str(s.value)).expanduser() for s in ff.string_list("dirs")]
+            folders = [_expand_user(Path(str(s.value))) for s in ff.string_list("dirs")]
             dirs = tuple(str(d if d.is_absolute() else self.path.parent / d) for d in folders)
         return FontSpec(family=text("family", default.family), regular=text("regular", default.regular),
                         bold=text("bold", default.bold), emoji=text("emoji", default.emoji), dirs=dirs)
@@ -600,3 +611,25 @@ __all__ = [
     "check_theme", "contrast_ratio", "icon_problems", "load_theme", "load_theme_by_name", "parse_hex",
     "relative_luminance", "resolve_font", "theme_names", "themes_dir", "to_hex",
 ]
+
+
+# ---- for the accessibility audit --------------------------------------------------------------------------------
+def read_theme_unchecked(path: str | Path) -> tuple[Theme | None, Problems]:
+    """Read and check a theme file like `load_theme`, but return the Theme whenever it is complete.
+
+    The kiosk refuses a theme with errors; the audit (seniormode/audit.py) lays every screen out with it anyway, to
+    report what its colours, sizes and targets measure on each screen. None only when the file cannot be read or a
+    required value is missing or unusable.
+    """
+    problems = Problems()
+    path = Path(path)
+    root = load_file(path, problems, _display(path))
+    if root is None:
+        return None, problems
+    theme = _ThemeReader(problems, path).read(root)
+    if theme is not None:
+        check_theme(theme, problems)
+    return theme, problems
+
+
+__all__ += ["read_theme_unchecked"]

@@ -26,6 +26,9 @@ HARDWARE_ACTION = {"id_card": "ui_card_action", "photo": "ui_photo_action", "pay
 
 
 
+ENTRY_KINDS = ("number", "text")
+
+
 class StepView(FloatLayout):
     """Renders steps; every pressable thing has a `target_id` and calls `action(target_id)`."""
 
@@ -105,23 +108,29 @@ class StepView(FloatLayout):
     def _header(self, show: ShowStep, scale: float) -> BoxLayout:
         theme, c = self.theme, self.theme.colours
         share = 0.12 if show.step_kind == "summary" else 0.3
-        header = BoxLayout(orientation="horizontal", size_hint_y=share + (0.14 if show.error else 0),
+        # An entry's error goes beside its keypad (see _entry): the header does not grow, so the keys do not shrink.
+        error_here = bool(show.error) and show.step_kind not in ENTRY_KINDS
+        header = BoxLayout(orientation="horizontal", size_hint_y=share + (0.14 if error_here else 0),
                            spacing=dp(theme.gap))
         header.add_widget(IconView(icon=theme.icon(show.icon), size_hint_x=0.22))
         words = BoxLayout(orientation="vertical", spacing=dp(theme.gap) / 2)
         words.add_widget(FitLabel(text=show.text, color=c.rgba("text"), font_name=FONT_BOLD,
                                   base_size=dp(theme.font_size("title", scale)), halign="left",
                                   line_height=line_height(theme)))
-        if show.error:
-            box = Panel(orientation="horizontal", background=list(c.rgba("error_background")),
-                        border_color=list(c.rgba("error_text")), border_width=dp(3), padding=dp(8))
-            box.add_widget(IconView(icon=theme.icon("warning"), size_hint_x=0.12))
-            box.add_widget(FitLabel(text=show.error, color=c.rgba("error_text"), font_name=FONT_BOLD,
-                                    base_size=dp(theme.font_size("body", scale)), halign="left",
-                                    line_height=line_height(theme)))
-            words.add_widget(box)
+        if error_here:
+            words.add_widget(self._error(show.error, scale))
         header.add_widget(words)
         return header
+
+    def _error(self, text: str, scale: float, **kwargs: Any) -> Widget:
+        theme, c = self.theme, self.theme.colours
+        box = Panel(orientation="horizontal", background=list(c.rgba("error_background")),
+                    border_color=list(c.rgba("error_text")), border_width=dp(3), padding=dp(8), **kwargs)
+        box.add_widget(IconView(icon=theme.icon("warning"), size_hint_x=0.12))
+        box.add_widget(FitLabel(text=text, color=c.rgba("error_text"), font_name=FONT_BOLD,
+                                base_size=dp(theme.font_size("body", scale)), halign="left",
+                                line_height=line_height(theme)))
+        return box
 
     def _content(self, show: ShowStep, scale: float, target: float) -> Widget:
         kind = show.step_kind
@@ -159,13 +168,19 @@ class StepView(FloatLayout):
     def _entry(self, show: ShowStep, scale: float) -> Widget:
         theme, c = self.theme, self.theme.colours
         row = BoxLayout(orientation="horizontal", spacing=dp(theme.gap))
-        left = AnchorLayout(anchor_y="center", size_hint_x=0.42)
+        left = BoxLayout(orientation="vertical", size_hint_x=0.42, spacing=dp(theme.gap))
         display = Panel(orientation="vertical", background=list(c.rgba("surface")), border_width=dp(4),
                         border_color=list(c.rgba("focus")), size_hint_y=0.45, padding=dp(8))
         self._display = FitLabel(text=self._display_text(show), color=c.rgba("text"), font_name=FONT_BOLD,
                                  base_size=dp(theme.font_size("title", scale)))
         display.add_widget(self._display)
-        left.add_widget(display)
+        if show.error:  # under the field it is about, beside the keypad that fixes it
+            left.add_widget(display)
+            left.add_widget(self._error(show.error, scale, size_hint_y=0.55))
+        else:
+            centred = AnchorLayout(anchor_y="center")
+            centred.add_widget(display)
+            left.add_widget(centred)
         row.add_widget(left)
         row.add_widget(Keypad(theme, self.action, scale, self._t("ui_enter"), self._t("ui_delete"), size_hint_x=0.58))
         return row

@@ -48,9 +48,7 @@ PENDING: set[str] = set()
 
 # Examples whose header states the right column while the linter reports another. The column test is a strict
 # xfail for them: it fails once the linter is fixed, and then the entry must go.
-KNOWN_COLUMN_BUGS: dict[str, str] = {
-    "SM004_not_utf8.yaml": "SM004 points at column 1 of the line, not at the first byte that is not UTF-8 (col 8)",
-}
+KNOWN_COLUMN_BUGS: dict[str, str] = {}
 
 
 def examples() -> list[Example]:
