@@ -37,7 +37,7 @@ class UsageProblem(Exception):
 
 
 def _print_problems(problems: Sequence[Problem], fmt: str = "text") -> None:
-    if problems:
+    if problems or fmt == "json":  # an empty JSON list is still JSON
         print(format_problems(list(problems), fmt), file=sys.stderr if fmt == "text" else sys.stdout)
 
 
@@ -100,9 +100,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageProblem("no flow, theme, rule or catalog files found in " + ", ".join(names))
     locales = None if args.no_catalogs else Path(args.locales)
     result = lint_paths(names, LintOptions(theme=args.theme, locales=locales))
-    everything = result.problems.sorted()
     if args.audit:
-        everything += _audit_problems([str(f.file) for f in result.flows], args)
+        from .audit import AuditError
+
+        try:
+            result.problems.extend(_audit_problems([str(f.file) for f in result.flows], args))
+        except AuditError as exc:  # lint's own findings still count; the layout could not run
+            _print_problems(result.problems.sorted(), args.format)
+            raise UsageProblem(str(exc)) from None
+    everything = result.problems.sorted()
     _print_problems(everything, args.format)
     errors = sum(p.severity is Severity.ERROR for p in everything)
     warnings = len(everything) - errors
@@ -113,8 +119,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if errors or (args.strict and warnings) else 0
 
 
+# What only laying the screens out can find. The audit also runs the loader's and the catalogs' checks, which
+# lint has just reported at the same lines: those are left to lint, so each problem is told once.
+AUDIT_ONLY_CODES = frozenset({"SM111", "SM501", "SM502", "SM503", "SM506", "SM507", "SM508"})
+
+
 def _audit_problems(flow_files: list[str], args: argparse.Namespace) -> list[Problem]:
-    from .audit import AuditError, AuditOptions, run_audit
+    from .audit import AuditOptions, run_audit
 
     try:
         scales = tuple(float(s) for s in args.scales.split(",")) if args.scales else None
@@ -123,11 +134,8 @@ def _audit_problems(flow_files: list[str], args: argparse.Namespace) -> list[Pro
         raise UsageProblem(f"--scales takes numbers like 1.0,2.0 and --languages locales: {exc}") from None
     options = AuditOptions(theme=args.theme, size=_size(args.size), scales=scales, languages=languages,
                            locales_dir=None if args.no_catalogs else Path(args.locales))
-    try:
-        return run_audit([Path(f) for f in flow_files], options).sorted()
-    except AuditError as exc:
-        _print_problems(exc.problems, args.format)
-        raise UsageProblem(str(exc)) from None
+    found = run_audit([Path(f) for f in flow_files], options)
+    return [p for p in found.sorted() if p.code in AUDIT_ONLY_CODES]
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -140,12 +148,18 @@ def cmd_schema(args: argparse.Namespace) -> int:
     from . import schema
 
     out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UsageProblem(f"--out {out} is a file; give a folder for the schemas")
     if args.check:
         stale = schema.check_schemas(out)
         for name in stale:
             print(f"{out / name} is out of date: run 'seniormode schema'", file=sys.stderr)
         return 1 if stale else 0
-    for path in schema.write_schemas(out):
+    try:
+        written = schema.write_schemas(out)
+    except OSError as exc:
+        raise UsageProblem(f"cannot write the schemas to {out}: {exc.strerror}") from None
+    for path in written:
         print(f"wrote {path}")
     return 0
 

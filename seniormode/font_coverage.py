@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .core.flow import Flow
+from .core.i18n import SOURCE_LOCALE, Catalogs
 from .core.problems import Location, Problem
 from .core.theme import Theme
 from .translations import flow_messages
@@ -65,8 +66,12 @@ def covered(font: Path, family: str) -> frozenset[int]:
     return frozenset(points)
 
 
-def glyph_problems(flow: Flow, theme: Theme) -> list[Problem]:
-    """An SM505 error for each string of the flow with a character the screen font cannot draw."""
+def glyph_problems(flow: Flow, theme: Theme, locales_dir: Path | None = None) -> list[Problem]:
+    """An SM505 error for each string the screen shows with a character its font cannot draw.
+
+    Spoken-only words (`say:`) are never drawn. With `locales_dir`, each translation the flow's other screen
+    languages show is checked too, at the flow's line of the string (the catalog names the translation).
+    """
     font = theme.font.regular_path()
     if font is None:
         return []  # the theme check already says the font is missing
@@ -74,19 +79,33 @@ def glyph_problems(flow: Flow, theme: Theme) -> list[Problem]:
         have = covered(font, theme.font.family)
     except ImportError:
         return []  # fontTools comes with the kiosk extra; without it the kiosk cannot run either
+    except Exception as exc:  # noqa: BLE001 - fontTools raises many kinds on a damaged or wrong file
+        return [Problem("SM004", f"the theme's font {font} cannot be read ({type(exc).__name__}: {exc})",
+                        theme.location("font"), hint="point 'font: regular:' at an OpenType/TrueType font")]
+    catalogs = Catalogs(locales_dir) if locales_dir is not None else None
+    languages = [SOURCE_LOCALE] + [loc for loc in flow.languages.display if loc != SOURCE_LOCALE]
     found: list[Problem] = []
     lines: list[str] | None = None
     for text, _ in flow_messages(flow):
-        missing = sorted({c for c in text.value if c not in NEVER_DRAWN and ord(c) not in have},
-                         key=text.value.index)
-        if missing:
+        if text.key.endswith("/say"):
+            continue
+        for language in languages:
+            if language != SOURCE_LOCALE and catalogs is None:
+                break
+            shown = text.value if language == SOURCE_LOCALE else catalogs.translate(text, language)  # type: ignore[union-attr]
+            if language != SOURCE_LOCALE and shown == text.value:
+                continue  # not translated: the source text, checked above
+            missing = sorted({c for c in shown if c not in NEVER_DRAWN and ord(c) not in have}, key=shown.index)
+            if not missing:
+                continue
             if lines is None:
                 lines = _source_lines(flow.file)
-            where = _at_character(text.location, missing[0], lines)
-            shown = ", ".join(f"'{c}' (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})" for c in missing[:3])
+            where = _at_character(text.location, missing[0], lines) if language == SOURCE_LOCALE else text.location
+            chars = ", ".join(f"'{c}' (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})" for c in missing[:3])
             more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
-            found.append(Problem("SM505", f"{theme.font.family} cannot draw {shown}{more}; the kiosk would show "
-                                          "a box", where,
+            whose = "" if language == SOURCE_LOCALE else f" in its {language} translation"
+            found.append(Problem("SM505", f"{theme.font.family} cannot draw {chars}{more}{whose}; the kiosk would "
+                                          "show a box", where,
                                  hint="use a word instead; icons go in 'icon:', not in the text"))
     return found
 

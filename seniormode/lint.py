@@ -85,35 +85,51 @@ def file_kind(path: Path) -> str:
 
 
 def lint_paths(paths: Sequence[str | Path], options: LintOptions | None = None) -> LintResult:
+    """Every file under `paths`. Flows go first: a rule file a flow includes is checked with that flow's names,
+    and a catalog of a flow checked here reports its missing and fuzzy strings at the flow's lines, once."""
     options = options or LintOptions()
     result = LintResult()
-    files = expand(paths)
-    for path in files:
+    kinds: dict[str, list[Path]] = {}
+    for path in expand(paths):
         if not path.exists():
             result.problems.error("SM004", f"there is no file '{path}'", Location(str(path)))
-            continue
-        result.files.append(path)
-        kind = file_kind(path)
-        if kind == "flow":
-            flow, problems = lint_flow(path, options)
-            result.problems.extend(problems)
-            if flow is not None:
-                result.flows.append(flow)
-        elif kind == "theme":
-            result.problems.extend(load_theme(path)[1])
-        elif kind == "rules":
+        elif not path.is_file():  # a pipe or a device would block the read for ever
+            result.problems.error("SM004", f"'{path}' is not a regular file", Location(str(path)))
+        else:
+            result.files.append(path)
+            kinds.setdefault(file_kind(path), []).append(path)
+    for path in kinds.get("flow", []):
+        flow, problems = lint_flow(path, options)
+        result.problems.extend(problems)
+        if flow is not None:
+            result.flows.append(flow)
+    included = {_resolved(r.location.file) for f in result.flows for r in f.rules.rules}
+    for path in kinds.get("rules", []):
+        if _resolved(str(path)) not in included:
             result.problems.extend(lint_rule_file(path))
-        elif kind == "catalog":
-            from .lint_i18n import catalog_file_problems
+    for path in kinds.get("theme", []):
+        result.problems.extend(load_theme(path)[1])
+    if kinds.get("catalog"):
+        from .lint_i18n import catalog_file_problems
 
-            result.problems.extend(catalog_file_problems(path))
-        elif kind == "script":
-            result.problems.extend(lint_script(path))
-        elif kind == "scenario":
-            from .core.scenario import load_scenarios
+        covered = {f.id for f in result.flows} if options.locales is not None else set()
+        for path in kinds["catalog"]:
+            result.problems.extend(catalog_file_problems(path, entries=path.stem not in covered))
+    for path in kinds.get("script", []):
+        result.problems.extend(lint_script(path))
+    if kinds.get("scenario"):
+        from .core.scenario import load_scenarios
 
+        for path in kinds["scenario"]:
             result.problems.extend(load_scenarios(path).problems)
     return result
+
+
+def _resolved(name: str) -> Path:
+    try:
+        return Path(name).resolve()
+    except (OSError, ValueError):
+        return Path(name)
 
 
 def lint_rule_file(path: Path) -> Problems:
@@ -168,7 +184,7 @@ def lint_flow(path: str | Path, options: LintOptions | None = None) -> tuple[Flo
     if options.fonts:
         from .font_coverage import glyph_problems
 
-        problems.extend(glyph_problems(flow, theme))
+        problems.extend(glyph_problems(flow, theme, options.locales))
     if options.rule_analysis:
         problems.extend(rule_problems(flow.rules, flow.symbols))
     if options.locales is not None:

@@ -18,7 +18,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, read_po
 
 from .core.flow import Flow, Text
-from .core.i18n import LOCALES, SOURCE_LOCALE, UnknownLocale, catalog_path, domain_of, normalise_locale
+from .core.i18n import KIOSK_DOMAIN, LOCALES, SOURCE_LOCALE, UnknownLocale, catalog_path, domain_of, normalise_locale
 from .core.problems import Location, Problem, Problems, Severity
 from .translations import TEMPLATES, flow_messages
 from .voice.build import flow_prompts
@@ -81,6 +81,8 @@ def _read_catalog(path: Path, locale: str | None) -> CatalogRead:
         line = data[: exc.start].count(b"\n") + 1
         return CatalogRead(None, [Problem("SM605", "catalog is not UTF-8 text", Location(where, line),
                                           hint="save it as UTF-8")])
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]  # Windows Notepad's byte-order mark: gettext's tools and the kiosk read past it too
     quoting = _unterminated_quote(data.decode("utf-8"), where)
     if quoting is not None:
         return CatalogRead(None, [quoting])
@@ -114,6 +116,8 @@ def _unterminated_quote(text: str, where: str) -> Problem | None:
         if match is None:
             continue  # not a quoted line: Babel's own parser judges it
         rest = stripped[match.end():]
+        if len(rest) >= 2 and rest.endswith('"') and not rest.endswith('\\"') and '"' not in rest[1:-1]:
+            continue  # the usual line, quickly: one quoted text with no quote inside
         closed = re.fullmatch(r'"(?:[^"\\]|\\.)*"', rest)
         if closed is None:
             column = len(line) - len(line.lstrip()) + match.end() + 1
@@ -126,8 +130,12 @@ def _entry_location(where: str, message: Message) -> Location:
     return Location(where, max(1, int(message.lineno or 1)))
 
 
-def catalog_file_problems(path: Path) -> list[Problem]:
-    """One .po file on its own, and against its template (locales/templates/<domain>.pot) when there is one."""
+def catalog_file_problems(path: Path, entries: bool = True) -> list[Problem]:
+    """One .po file on its own, and against its template (locales/templates/<domain>.pot) when there is one.
+
+    `entries` False leaves out missing and fuzzy strings: a flow checked in the same run reports them at its
+    own lines (and a spoken prompt as the error it is), so a translator is not told twice at two severities.
+    """
     path = Path(path)
     locale = _locale_of(path)
     read = read_catalog(path, locale)
@@ -137,7 +145,7 @@ def catalog_file_problems(path: Path) -> list[Problem]:
     found: list[Problem] = []
     is_template = path.suffix == ".pot" or path.parent.name == TEMPLATES
     for m in read.catalog:
-        if not m.id or is_template:
+        if not m.id or is_template or not entries:
             continue
         strings = m.string if isinstance(m.string, tuple) else (m.string,)
         if m.fuzzy:
@@ -224,8 +232,27 @@ def flow_catalog_problems(flow: Flow, locales_dir: Path) -> Problems:
         catalog = _Catalog(read.catalog)
         for text in strings:
             _check_string(text, locale, catalog, is_voice and (text.key, text.msgid) in spoken, problems)
+    _check_kiosk_prompts(flow, locales_dir, problems)
     _check_recordings(flow, locales_dir, problems)
     return problems
+
+
+def _check_kiosk_prompts(flow: Flow, locales_dir: Path, problems: Problems) -> None:
+    """The kiosk's own words this flow makes it say (the time-out warning, an entry's error) in each voice."""
+    prompts = {p.source.key: p for p in flow_prompts(flow) if domain_of(p.source) == KIOSK_DOMAIN}
+    for locale in flow.languages.voice:
+        if locale == SOURCE_LOCALE or not prompts:
+            continue
+        path = catalog_path(locales_dir, locale, KIOSK_DOMAIN)
+        read = read_catalog(path, locale) if path.is_file() else None
+        catalog = _Catalog(read.catalog) if read is not None and read.catalog is not None else None
+        for prompt in prompts.values():
+            entry = catalog.by_key.get((prompt.context, prompt.msgid)) if catalog is not None else None
+            if entry is None or entry.fuzzy or not entry.string:
+                state = "no" if entry is None else "only a fuzzy" if entry.fuzzy else "an empty"
+                problems.add(Problem("SM604", f"the kiosk says '{_short(prompt.text)}' ({prompt.role}) on this "
+                                              f"flow, and {_display(path)} has {state} {locale} translation of it",
+                                     flow.location, hint="translate it in that catalog"))
 
 
 def _severity(code: str) -> Severity:

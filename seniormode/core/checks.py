@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .flow import IRREVERSIBLE_KINDS, Flow, Step
-from .graph import Edge, can_finish, descendants, dominators, edges, reachable
+from .graph import Edge, Reach, can_finish, dominators, edges, reachable
 from .problems import Location, Problems, did_you_mean
 from .rules.analysis import describe, route_gap
 
@@ -60,13 +60,14 @@ def check_flow(flow: Flow, problems: Problems, call_staff_location: Location,
         if step.id not in reach:
             problems.error("SM106", f"step '{step.id}' can never be reached", step.location,
                            "point a 'next' or a choice at it, or remove it")
+    doms: dict[str, dict[str, set[str]]] = {}  # dominators, worked out once if a step needs them
     for step in flow.steps:
         if step.is_terminal:
             continue
         if step.kind == "choice" and step.choices and all(c.next for c in step.choices):
             continue
         if step.next and all(b.condition is not None for b in step.next) and flow.following(step.id) is None:
-            _check_route_gap(flow, step, problems, all_edges)
+            _check_route_gap(flow, step, problems, all_edges, doms)
         elif not step.next and flow.following(step.id) is None:
             problems.error("SM107", f"step '{step.id}' has no way out", step.location,
                            "add 'next: STEP', or make the last step an 'end' or 'handoff'")
@@ -75,36 +76,53 @@ def check_flow(flow: Flow, problems: Problems, call_staff_location: Location,
     _check_senior_rules(flow, problems, all_edges)
 
 
+# What must come just before an irreversible step: a payment is confirmed by a screen that names the amount;
+# printing by a confirm, the check-your-answers summary, or the confirmed payment it follows.
+CONFIRMED_BY = {"payment": ("confirm",), "print": ("confirm", "summary", "payment")}
+
 # Names the session always knows; the others may be unknown until a step answers them or the card is read.
 ALWAYS_KNOWN = frozenset({"hour", "weekday", "step", "errors", "extensions", "helps"})
 CARD_NAMES = frozenset({"age", "first_time", "region", "name"})
 
 
-def _check_route_gap(flow: Flow, step: Step, problems: Problems, all_edges: list[Edge]) -> None:
-    """`next: - if:` lines with no plain `- go:` and no step below: prove every answer has a line, or show one."""
+def _check_route_gap(flow: Flow, step: Step, problems: Problems, all_edges: list[Edge],
+                     doms: dict[str, dict[str, set[str]]]) -> None:
+    """`next: - if:` lines with no plain `- go:` and no step below: prove every answer has a line, or show one.
+
+    Routing rules that apply after this step are tried first, as the session does; the step's own answer
+    takes only the values its `valid:` accepts (or, on a choice, the choices that do not route themselves).
+    """
+    rules = [r for r in flow.rules.routes if r.applies_after(step.id) and r.go != step.id]
+    if any(r.condition is None for r in rules):
+        return  # a rule with no condition always routes on
     conditions = [b.condition for b in step.next if b.condition is not None]
-    before = dominators(flow, all_edges).get(step.id, {step.id})
+    tried = conditions + [r.condition for r in rules if r.condition is not None]
+    if "all" not in doms:
+        doms["all"] = dominators(flow, all_edges)
+    before = doms["all"].get(step.id, {step.id})
     known = set(ALWAYS_KNOWN) | before
     if any(flow.step(s).kind == "id_card" for s in before if s != step.id):
         known |= CARD_NAMES
+    own: str | None = None
     own_values = None
     if step.kind == "choice":
-        own_values = [c.id for c in step.choices if not c.next]
+        own, own_values = step.id, [c.id for c in step.choices if not c.next]
     elif step.id in flow.symbols.symbols:
+        own = step.id
         known.add(step.id)
     maybe_unknown = [n for n in flow.symbols.symbols if n not in known]
-    decided, example = route_gap(conditions, flow.symbols, step.id if own_values is not None else None,
-                                 own_values, maybe_unknown)
+    decided, example = route_gap(tried, flow.symbols, own, own_values, maybe_unknown,
+                                 step.valid if own is not None and step.kind != "choice" else None)
     where = conditions[-1].location
     if not decided:
         problems.error("SM107", f"step '{step.id}' may have no way out when no 'if' matches", where,
                        "add a last line '- go: STEP' without 'if'")
     elif example is not None:
         names: set[str] = set()
-        for c in conditions:
+        for c in tried:
             names |= c.names
-        if own_values is not None:
-            names.add(step.id)
+        if own is not None:
+            names.add(own)
         problems.error("SM304", f"when {describe(example, names)}, no line of 'next' of step '{step.id}' "
                                 "matches and there is no step below it", where,
                        "add a last line '- go: STEP' without 'if', or an 'if' for that case")
@@ -114,12 +132,13 @@ def _check_loops(flow: Flow, problems: Problems, all_edges: list[Edge], reach: s
     """Steps that lead only round and round: no answer ever reaches an 'end' or a 'handoff'."""
     finish = can_finish(flow, all_edges)
     stuck = [s for s in flow.steps if s.id in reach and s.id not in finish]
+    later = Reach(all_edges)
     reported: set[str] = set()
     for step in stuck:
-        later = descendants(step.id, all_edges)
-        if step.id in reported or step.id not in later:
+        if step.id in reported or step.id not in later.after(step.id):
             continue  # not on a loop itself: the loop it leads into is reported at its own first step
-        loop = [s.id for s in stuck if s.id == step.id or (s.id in later and step.id in descendants(s.id, all_edges))]
+        loop = [s.id for s in stuck
+                if s.id == step.id or (s.id in later.after(step.id) and step.id in later.after(s.id))]
         reported.update(loop)
         problems.error("SM116", f"steps {', '.join(loop[:6])} lead round and round: no answer ever reaches an "
                                 "'end' or 'handoff' step", step.location,
@@ -131,14 +150,14 @@ def _check_changes_after_irreversible(flow: Flow, problems: Problems, all_edges:
     irreversible = [s for s in flow.steps if s.kind in IRREVERSIBLE_KINDS]
     if not irreversible:
         return
-    after = {s.id: descendants(s.id, all_edges) for s in irreversible}
+    later = Reach(all_edges)
     for summary in flow.steps:
         if summary.kind != "summary":
             continue
         for name, loc in zip(summary.show, summary.show_locations, strict=True):
             for done in irreversible:
-                if summary.id in after[done.id] and done.id in descendants(name, all_edges) \
-                        and name not in after[done.id]:
+                after_done = later.after(done.id)
+                if summary.id in after_done and done.id in later.after(name) and name not in after_done:
                     problems.error("SM117", f"summary '{summary.id}' comes after {done.kind} step '{done.id}' "
                                             f"and offers to change '{name}', answered before it", loc,
                                    f"show '{name}' on a summary before '{done.id}', or leave it out of this one")
@@ -147,11 +166,17 @@ def _check_changes_after_irreversible(flow: Flow, problems: Problems, all_edges:
 
 def _check_senior_rules(flow: Flow, problems: Problems, all_edges: list[Edge]) -> None:
     for step in flow.steps:
-        if step.kind == "payment":
-            before = [e.source for e in all_edges if e.target == step.id]
-            if not any(flow.step(b).kind == "confirm" for b in before if flow.has_step(b)):
-                problems.warning("SM112", f"payment step '{step.id}' has no confirm step before it", step.location,
-                                 "add a 'confirm' step that says what will be paid")
+        if step.kind in CONFIRMED_BY:
+            # Every way in must pass a confirmation: one choice that skips the confirm screen is enough to pay
+            # without being asked.
+            sources = [e.source for e in all_edges if e.target == step.id and flow.has_step(e.source)]
+            unconfirmed = [b for b in dict.fromkeys(sources) if flow.step(b).kind not in CONFIRMED_BY[step.kind]]
+            if unconfirmed or not sources:
+                how = f" from '{unconfirmed[0]}'" if unconfirmed else ""
+                problems.warning("SM112", f"{step.kind} step '{step.id}' can be reached{how} without a confirm step "
+                                          "just before it", step.location,
+                                 "add a 'confirm' step that says what will be paid" if step.kind == "payment"
+                                 else "put a 'confirm' or 'summary' step before it")
         if step.error is not None and step.field_name is not None and step.field_name.value not in step.error.value:
             problems.warning("SM113", f"error message of '{step.id}' does not name the field "
                                       f"'{step.field_name.value}'", step.error.location,

@@ -118,14 +118,26 @@ def can_finish(flow: Flow, all_edges: list[Edge] | None = None) -> set[str]:
 
 def descendants(start: str, all_edges: list[Edge]) -> set[str]:
     """Steps reachable from `start` (not including it unless on a loop)."""
-    graph: dict[str, list[str]] = {}
-    for e in all_edges:
-        graph.setdefault(e.source, []).append(e.target)
-    seen: set[str] = set()
-    queue = deque(graph.get(start, []))
-    while queue:
-        current = queue.popleft()
-        if current not in seen:
-            seen.add(current)
-            queue.extend(graph.get(current, []))
-    return seen
+    return Reach(all_edges).after(start)
+
+
+class Reach:
+    """Steps reachable from each step, each worked out once (a flow can ask for hundreds)."""
+
+    def __init__(self, all_edges: list[Edge]):
+        self.graph: dict[str, list[str]] = {}
+        for e in all_edges:
+            self.graph.setdefault(e.source, []).append(e.target)
+        self._after: dict[str, set[str]] = {}
+
+    def after(self, start: str) -> set[str]:
+        if start not in self._after:
+            seen: set[str] = set()
+            queue = deque(self.graph.get(start, []))
+            while queue:
+                current = queue.popleft()
+                if current not in seen:
+                    seen.add(current)
+                    queue.extend(self.graph.get(current, []))
+            self._after[start] = seen
+        return self._after[start]

@@ -115,9 +115,14 @@ class Problems:
     """An ordered collection of problems, sorted by place when printed."""
 
     items: list[Problem] = field(default_factory=list)
+    # Each problem once; a set, because a file can have thousands (a new catalog: every string untranslated).
+    _seen: set[Problem] = field(default_factory=set, repr=False, compare=False)
 
     def add(self, problem: Problem) -> None:
-        if problem not in self.items:
+        if not self._seen and self.items:  # items given to the constructor
+            self._seen.update(self.items)
+        if problem not in self._seen:
+            self._seen.add(problem)
             self.items.append(problem)
 
     def error(self, code: str, message: str, location: Location, hint: str = "") -> None:

@@ -25,6 +25,7 @@ from seniormode.voice.build import flow_prompts
 from seniormode.voice.recordings import recording_path
 
 ROOT = Path(__file__).resolve().parent
+REPO_LOCALES = ROOT.parents[1] / "locales"
 EXPECT = {
     "SM509_recording_missing.yaml": "SM509 line 25 col 11",
     "SM601_untranslated.po": "SM601 line 13 col 1",
@@ -110,6 +111,9 @@ def flow_example(name: str, comment: str, fix: str, *, bad: dict[str, Any], good
         locales = folder / "locales"
         kept = catalog if folder == ROOT and catalog else {}
         write(locales / "yue_Hans_CN" / "LC_MESSAGES" / f"{flow_id}.po", po_text(cantonese(flow, **kept)))
+        # The kiosk's own words it speaks on every flow (the time-out warning): the repository's translation.
+        kiosk = REPO_LOCALES / "yue_Hans_CN" / "LC_MESSAGES" / "kiosk.po"
+        write(locales / "yue_Hans_CN" / "LC_MESSAGES" / "kiosk.po", kiosk.read_text(encoding="utf-8"))
         if recordings is not None:
             prompts = [p for p in flow_prompts(flow) if domain_of(p.source) == flow.id]
             for prompt in prompts if folder != ROOT else prompts[:recordings]:

@@ -1,7 +1,9 @@
 """Rule analysis against brute force: what the lint proves about conditions holds for every value on a fine grid.
 
 The analysis tries only the values that make a difference (each literal and its neighbours); brute force tries
-every age from -3 to 130 in half years, yes and no, and every region named plus one more. They must agree.
+every whole age from -3 to 130 (ages are whole years; between two whole literals the analysis tries only whole
+numbers), yes and no, and every region named plus one more. They must agree. Decimal literals are tried with
+vision, on a grid of hundredths.
 """
 
 from __future__ import annotations
@@ -17,14 +19,14 @@ from seniormode.core.problems import Location, Problems
 from seniormode.core.rules.analysis import route_gap, rule_problems
 from seniormode.core.rules.expression import Condition, compile_condition
 from seniormode.core.rules.ruleset import Rule, RuleSet
-from seniormode.core.rules.symbols import SymbolTable
+from seniormode.core.rules.symbols import Symbol, SymbolTable
 from seniormode.core.source import Scalar
 
 pytestmark = pytest.mark.property
 
 TABLE = SymbolTable.with_builtins()
 REGIONS = ("广东", "香港", "北京")
-AGES = [a / 2 for a in range(-6, 261)]
+AGES = list(range(-3, 131))
 GRID = [{"age": a, "wheelchair": w, "region": r} for a, w, r in
         itertools.product(AGES, (True, False), (*REGIONS, "上海"))]
 
@@ -86,3 +88,33 @@ def test_overridden_means_the_higher_rule_applies_wherever_the_lower_one_does(
     ranks_above = high_priority >= low_priority  # equal priority: the earlier rule (order 0) wins
     truly = ranks_above and bool(low_fires) and all(fires(high.condition, v) for v in low_fires)  # type: ignore[arg-type]
     assert overridden == truly, (low_source, high_source, low_priority, high_priority)
+
+
+VISION_TABLE = SymbolTable.with_builtins()
+VISION_TABLE.add(Symbol("vision", "number", "eyesight on the decimal chart"))
+VISIONS = [v / 100 for v in range(300, 560)]
+# Not 4.0 or 5.0: between two whole literals only whole numbers are tried (the documented assumption).
+vision_atoms = st.builds(lambda op, n: f"vision {op} {n / 10}", st.sampled_from(["<", "<=", ">", ">="]),
+                         st.integers(35, 52).filter(lambda n: n % 10 != 0))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.recursive(vision_atoms, lambda inner: st.builds(lambda a, op, b: f"({a}) {op} ({b})", inner,
+                                                                   st.sampled_from(["and", "or"]), inner),
+                             max_leaves=3), min_size=1, max_size=3))
+def test_decimal_literals_are_tried_between_as_well(sources: list[str]) -> None:
+    problems = Problems()
+    compiled = [compile_condition(Scalar(Location("t.yaml", 1, 1), s), VISION_TABLE, problems) for s in sources]
+    assert all(c is not None for c in compiled), [str(p) for p in problems.items]
+    decided, example = route_gap(compiled, VISION_TABLE)  # type: ignore[arg-type]
+    assert decided
+    covered = all(any(c.evaluate({"vision": v}).result for c in compiled) for v in VISIONS)  # type: ignore[union-attr]
+    assert (example is None) == covered, (sources, example)
+
+
+def test_patterns_and_comparisons_between_names_are_left_undecided() -> None:
+    for source in ['region =~ "^广"', "errors > helps", "age + 1 > 70"]:
+        decided, _ = route_gap([compile_(source)], TABLE)
+        assert not decided, source
+        rule = Rule("r", Location("t.yaml", 1, 1), compile_(source), settings={"text_scale": 1.4})
+        assert rule_problems(RuleSet([rule]), TABLE) == []

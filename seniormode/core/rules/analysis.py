@@ -65,18 +65,47 @@ def domain_for(table: SymbolTable, conditions: Iterable[Condition | None],
         elif symbol.choices:
             pool = list(symbol.choices)
         elif symbol.type == "number":
-            numbers = sorted({float(v) for v in lits if isinstance(v, (int, float)) and not isinstance(v, bool)})
-            around = set()
-            for n in numbers:
-                step = 1.0 if n == int(n) else 0.5
-                around |= {n - step, n, n + step}
-            pool = sorted(around) or [0.0]
+            pool = _number_points(lits)
         else:
             pool = sorted(str(v) for v in lits if isinstance(v, str)) + [OTHER_TEXT]
         if name in unknown:
             pool.append(UNKNOWN)
         values[name] = tuple(pool)
     return Domain(values)
+
+
+def _number_points(literals: Iterable[Any]) -> list[float]:
+    """A number on each side of every literal and one between each two: every answer behaves like one of these.
+
+    Between two whole numbers a whole number is tried (ages, years and counts are whole); between others, the
+    middle (a vision of 4.7 between 4.6 and 4.9).
+    """
+    numbers = sorted({float(v) for v in literals if isinstance(v, (int, float)) and not isinstance(v, bool)})
+    if not numbers:
+        return [0.0]
+    points = {numbers[0] - 1.0, numbers[-1] + 1.0, *numbers}
+    for low, high in zip(numbers, numbers[1:], strict=False):
+        if low.is_integer() and high.is_integer():
+            if high - low > 1:
+                points.add(low + 1.0)
+        else:
+            points.add((low + high) / 2)
+    return sorted(points)
+
+
+class Budget:
+    """How many condition evaluations the analysis may still spend: past it, a check decides nothing."""
+
+    def __init__(self, evaluations: int = 200_000):
+        self.left = evaluations
+
+    def spend(self, count: int) -> bool:
+        self.left -= count
+        return self.left >= 0
+
+
+def analysable(*conditions: Condition | None) -> bool:
+    return all(c is None or c.analysable for c in conditions)
 
 
 def _fires(condition: Condition | None, values: Mapping[str, Any]) -> bool:
@@ -100,24 +129,34 @@ def describe(values: Mapping[str, Any], names: Iterable[str]) -> str:
     return " and ".join(parts) if parts else "always"
 
 
-def rule_problems(ruleset: RuleSet, table: SymbolTable) -> list[Problem]:
-    """SM302 for a rule no values can make apply; SM303 for a rule that never decides anything."""
+def rule_problems(ruleset: RuleSet, table: SymbolTable, budget: Budget | None = None) -> list[Problem]:
+    """SM302 for a rule no values can make apply; SM303 for a rule that never decides anything.
+
+    Conditions beyond and/or/not over comparisons with fixed values (a pattern, `name.length`, `errors > helps`)
+    are left alone: trying literals does not decide them.
+    """
+    budget = budget or Budget()
     found: list[Problem] = []
     domain = domain_for(table, (r.condition for r in ruleset.rules))
     for rule in ruleset.rules:
-        if rule.condition is None:
+        if rule.condition is None or not rule.condition.analysable:
             continue
         combos = domain.combinations(rule.condition.names)
-        if combos is not None and not any(_fires(rule.condition, v) for v in combos):
+        if combos is None:
+            continue
+        combos_list = list(combos)
+        if not budget.spend(len(combos_list)):
+            return found
+        if not any(_fires(rule.condition, v) for v in combos_list):
             found.append(Problem("SM302", f"rule '{rule.id}' can never apply: '{rule.condition.source}' is false "
                                           "for every value", rule.condition.location, severity=Severity.WARNING,
                                  hint="check the comparison (> or <, and or or), or remove the rule"))
-    found += _shadowed(ruleset.adaptations, domain, adaptation=True)
-    found += _shadowed(ruleset.routes, domain, adaptation=False)
+    found += _shadowed(ruleset.adaptations, domain, True, budget)
+    found += _shadowed(ruleset.routes, domain, False, budget)
     return found
 
 
-def _shadowed(ranked: Sequence[Rule], domain: Domain, adaptation: bool) -> list[Problem]:
+def _shadowed(ranked: Sequence[Rule], domain: Domain, adaptation: bool, budget: Budget) -> list[Problem]:
     """A rule every one of whose decisions is always taken by rules ranked above it (priority, then order)."""
     found: list[Problem] = []
     for i, rule in enumerate(ranked):
@@ -130,17 +169,22 @@ def _shadowed(ranked: Sequence[Rule], domain: Domain, adaptation: bool) -> list[
                             and rule.after]}
         if not keys or not all(above.values()):
             continue
-        names = set(rule.condition.names if rule.condition else ())
-        for rules in above.values():
-            for h in rules:
-                names |= h.condition.names if h.condition else set()
+        involved = [rule.condition] + [h.condition for rules in above.values() for h in rules]
+        if not analysable(*involved):
+            continue
+        names: set[str] = set()
+        for c in involved:
+            names |= c.names if c else set()
         combos = domain.combinations(names)
         if combos is None:
             continue
+        combos_list = list(combos)
+        if not budget.spend(len(combos_list) * len(involved)):
+            return found
         fired = False
-        winners: dict[str, str] = {}
+        winners: dict[str, list[str]] = {k: [] for k in keys}
         always_beaten = True
-        for values in combos:
+        for values in combos_list:
             if not _fires(rule.condition, values):
                 continue
             fired = True
@@ -149,38 +193,60 @@ def _shadowed(ranked: Sequence[Rule], domain: Domain, adaptation: bool) -> list[
                 if winner is None:
                     always_beaten = False
                     break
-                winners.setdefault(k, winner.id)
+                if winner.id not in winners[k]:
+                    winners[k].append(winner.id)
             if not always_beaten:
                 break
         if fired and always_beaten:
-            by_winner: dict[str, list[str]] = {}
-            for k, w in winners.items():
-                by_winner.setdefault(w, []).append(k)
-            if adaptation:
-                what = "; ".join(f"'{w}' decides {', '.join(ks)}" for w, ks in by_winner.items())
-                message = f"rule '{rule.id}' is always overridden: whenever it applies, {what}"
-            else:
-                message = f"rule '{rule.id}' never routes: whenever it applies, '{winners['go']}' routes first"
-            found.append(Problem("SM303", message, rule.location, severity=Severity.WARNING,
-                                 hint="give it a higher priority, narrow the rule above it, or remove it"))
+            found.append(_overridden(rule, winners, adaptation))
     return found
 
 
+def _overridden(rule: Rule, winners: Mapping[str, list[str]], adaptation: bool) -> Problem:
+    def who(ids: list[str]) -> str:
+        return " or ".join(f"'{w}'" for w in ids)
+
+    if adaptation:
+        by_winners: dict[str, list[str]] = {}
+        for key, ids in winners.items():
+            by_winners.setdefault(who(ids), []).append(key)
+        what = "; ".join(f"{w} decides {', '.join(ks)}" for w, ks in by_winners.items())
+        message = f"rule '{rule.id}' is always overridden: whenever it applies, {what}"
+    else:
+        message = f"rule '{rule.id}' never routes: whenever it applies, {who(winners['go'])} routes first"
+    return Problem("SM303", message, rule.location, severity=Severity.WARNING,
+                   hint="give it a higher priority, narrow the rule above it, or remove it")
+
+
 def route_gap(conditions: Sequence[Condition], table: SymbolTable, own: str | None = None,
-              own_values: Sequence[Any] | None = None, maybe_unknown: Iterable[str] = ()) \
-        -> tuple[bool, dict[str, Any] | None]:
+              own_values: Sequence[Any] | None = None, maybe_unknown: Iterable[str] = (),
+              valid: Condition | None = None) -> tuple[bool, dict[str, Any] | None]:
     """(decided, example): an example of values no condition matches, or None when every combination has one.
 
-    `own` is the step's own answer, tried only with `own_values` (a choice step's choices that do not route
-    themselves). `decided` is False when there were too many combinations to try.
+    `own` is the step's own answer: tried only with `own_values` when given (a choice step's choices that do
+    not route themselves), and only with values its `valid` condition (on `value`) accepts. `decided` is False
+    when a condition is beyond the analysis or there were too many combinations to try.
     """
-    domain = domain_for(table, conditions, maybe_unknown)
-    if own is not None and own_values is not None:
-        domain = Domain({**domain.values, own: tuple(own_values)})
+    if not analysable(*conditions, valid):
+        return False, None
+    domain = domain_for(table, list(conditions) + [valid], maybe_unknown)
+    if own is not None:
+        if own_values is not None:
+            pool: Sequence[Any] = tuple(own_values)
+        else:
+            symbol = table.symbols.get(own)
+            valid_literals = valid.literals.get("value", frozenset()) if valid is not None else frozenset()
+            if symbol is not None and symbol.type == "number":
+                pool = _number_points(set(literals_of(conditions).get(own, set())) | set(valid_literals))
+            else:
+                pool = domain.values.get(own, (UNKNOWN,))
+            if valid is not None:
+                pool = [v for v in pool if v is not UNKNOWN and valid.evaluate({"value": v}).result]
+        domain = Domain({**domain.values, own: tuple(pool)})
     names: set[str] = set()
     for c in conditions:
         names |= c.names
-    if own is not None and own_values is not None:
+    if own is not None:
         names.add(own)
     combos = domain.combinations(names)
     if combos is None:

@@ -57,6 +57,9 @@ class Condition:
         self.names = names
         # The values each name is compared with (`age >= 70` -> {age: {70}}): the boundaries rule analysis tries.
         self.literals: dict[str, frozenset[Any]] = dict(literals or {})
+        # Only and/or/not over `name OP value`, `name in [values]` and yes/no names: then trying the literals and
+        # the values between them decides the condition for every value (seniormode/core/rules/analysis.py).
+        self.analysable = _analysable(rule.statement)
 
     def evaluate(self, values: Mapping[str, Any]) -> Evaluation:
         used = {n: values.get(n) for n in sorted(self.names)}
@@ -106,6 +109,85 @@ def _symbol_column(source: str, name: str) -> int:
     return m.start() if m else 0
 
 
+# rule-engine's tokens, as far as _costly_construct needs them (same string, name and comment rules).
+_TOKEN = re.compile(r"""
+    (?P<comment>\#.*)
+  | (?P<string>[bdtrs]?(?P<quote>["'])(?:[^\\\n]|\\.)*?(?P=quote))
+  | (?P<name>\$?[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<op>=~~?|!~~?|<<|>>|\*\*|//|[<>=!]=|\?\?|&\.|[^\s\w])
+  | (?P<other>\S)
+""", re.VERBOSE)
+_REGEX_OPS = frozenset({"=~", "=~~", "!~", "!~~"})
+# Everything that binds less tightly than a comparison: where the operands of `=~` end.
+_OPERAND_ENDS = frozenset({",", ":", "?", "??", "==", "!=", "<", "<=", ">", ">=", "and", "or", "not", "in", "if",
+                           "for"}) | _REGEX_OPS
+_OPENING, _CLOSING = frozenset("([{"), frozenset(")]}")
+
+
+def _operand(tokens: list[tuple[str, str, int]], start: int, step: int) -> list[tuple[str, str, int]]:
+    """The tokens of one comparison operand, walking from `start` in direction `step` (-1 left, 1 right)."""
+    out: list[tuple[str, str, int]] = []
+    depth = 0
+    i = start
+    into, out_of = (_CLOSING, _OPENING) if step < 0 else (_OPENING, _CLOSING)
+    while 0 <= i < len(tokens):
+        kind, text, _ = tokens[i]
+        if kind != "string":
+            if text in out_of:
+                if depth == 0:
+                    break
+                depth -= 1
+            elif text in into:
+                depth += 1
+            elif depth == 0 and text in _OPERAND_ENDS:
+                break
+        out.append(tokens[i])
+        i += step
+    return out[::-1] if step < 0 else out
+
+
+def _costly_construct(source: str, table: SymbolTable) -> tuple[str, int, str] | None:
+    """What rule-engine would work out at parse time at any cost: (message, offset, hint), else None.
+
+    rule-engine folds constant parts while parsing, with no limit: `2 << 9999999999` builds a 1 GB number and
+    `"aaaa…!" =~ "(a+)+$"` backtracks for ever. Conditions compare answers with fixed values, so a bit shift is
+    never needed, and a pattern match is `name =~ "pattern"`: with a name on the left nothing is folded.
+    """
+    tokens = [(m.lastgroup or "", m.group(), m.start()) for m in _TOKEN.finditer(source)
+              if m.lastgroup != "comment"]
+    for i, (kind, text, offset) in enumerate(tokens):
+        if kind != "op":
+            continue
+        if text in ("<<", ">>"):
+            return (f"'{text}' is a bit shift, which conditions do not use", offset,
+                    "compare with <, <=, > or >=, e.g. age >= 70")
+        if text in _REGEX_OPS:
+            left = _operand(tokens, i - 1, -1)
+            right = _operand(tokens, i + 1, 1)
+            comprehension = any(t == "for" for _, t, _ in tokens)
+            is_pattern = len(right) == 1 and right[0][0] == "string" and right[0][1][0] in "\"'rs"
+            if not (_is_name_path(left, table, comprehension) and is_pattern):
+                return (f"'{text}' tests a name's text against a pattern: write the name on the left and the "
+                        "pattern in quotes on the right", offset, 'e.g. value =~ "^1[3-9][0-9]{9}$"')
+    return None
+
+
+_LITERAL_WORDS = frozenset({"true", "false", "null", "inf", "nan", "and", "or", "not", "in", "if", "for"})
+
+
+def _is_name_path(tokens: list[tuple[str, str, int]], table: SymbolTable, comprehension: bool) -> bool:
+    """`value` or `name.as_lower`: a name (with attributes) whose value is only known when the kiosk runs."""
+    if len(tokens) % 2 == 0 or any(kind != "name" for kind, _, _ in tokens[::2]) \
+            or any(text not in (".", "&.") for _, text, _ in tokens[1::2]):
+        return False
+    first = tokens[0][1]
+    if table.get(first) is not None:
+        return True
+    # An unknown name: rule-engine stops at it (SM202, with a "did you mean") before it folds anything; but not
+    # a name a comprehension binds, a literal word or a `$` built-in, which may be constants.
+    return not comprehension and not first.startswith("$") and first not in _LITERAL_WORDS
+
+
 def compile_condition(node: Scalar, table: SymbolTable, problems: Problems,
                       extra_context: str = "") -> Condition | None:
     """Parse and type-check a condition written in YAML; problems carry the YAML position."""
@@ -122,6 +204,11 @@ def compile_condition(node: Scalar, table: SymbolTable, problems: Problems,
         return None
     if len(source) > MAX_EXPRESSION or "\n" in source:
         problems.error("SM201", "condition too long; split it into simpler rules", node.location)
+        return None
+    costly = _costly_construct(source, table)
+    if costly is not None:
+        message, offset, hint = costly
+        problems.error("SM201", message, node.column_of(offset), hint)
         return None
     if table.engine_context is None:
         table.engine_context = rule_engine.Context(
@@ -179,6 +266,27 @@ def compile_condition(node: Scalar, table: SymbolTable, problems: Problems,
 
 
 _LITERALS = (ast.FloatExpression, ast.StringExpression, ast.BooleanExpression)
+_ORDERINGS = ("eq", "ne", "lt", "le", "gt", "ge")
+
+
+def _analysable(node: object) -> bool:
+    if isinstance(node, ast.Statement):
+        return _analysable(node.expression)
+    if isinstance(node, ast.LogicExpression):
+        return _analysable(node.left) and _analysable(node.right)
+    if isinstance(node, ast.UnaryExpression):
+        return node.type == "not" and _analysable(node.right)
+    if isinstance(node, (ast.SymbolExpression, ast.BooleanExpression)):
+        return True
+    if isinstance(node, ast.ComparisonExpression) and not isinstance(node, ast.FuzzyComparisonExpression):
+        sides = (node.left, node.right)
+        return node.type in _ORDERINGS and any(isinstance(x, ast.SymbolExpression) for x in sides) \
+            and any(isinstance(x, _LITERALS) for x in sides)
+    if isinstance(node, ast.ContainsExpression):
+        values = getattr(node.container, "value", None)
+        return isinstance(node.member, ast.SymbolExpression) and isinstance(values, (tuple, list)) \
+            and all(isinstance(v, (*_LITERALS, str, bool, int, float, Decimal)) for v in values)
+    return False
 
 
 def _collect_literals(sub: object, literals: dict[str, set[Any]]) -> None:
