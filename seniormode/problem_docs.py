@@ -195,7 +195,7 @@ def language(path: Path) -> str:
 # --- sections ----------------------------------------------------------------------------------------------------
 
 
-def render_example(example: Example, repo: Path, number: str) -> list[str]:
+def render_example(example: Example, repo: Path, number: str, audit: bool = False) -> list[str]:
     rel = relative(example.path, repo)
     text, encoding_note = decoded(example.path)
     lines = file_lines(text)
@@ -210,9 +210,14 @@ def render_example(example: Example, repo: Path, number: str) -> list[str]:
         if number_in_file == example.line:
             shown.append(caret_line(visible(line), example.column, example.code))
     out += [fence("\n".join(shown), language(example.path)), ""]
-    problems = lint_example(example.path)
-    out += ["`seniormode lint` prints:", "",
-            fence("\n".join(printed(p, repo) for p in problems) or "(nothing)", "text"), ""]
+    if audit:
+        # The audit draws the screens (Kivy): tests/kivy/test_audit.py checks it reports exactly this place.
+        out += [f"`seniormode audit` reports {example.code} at line {example.line}, column {example.column}, "
+                "with what it measured on each screen (checked by tests/kivy/test_audit.py).", ""]
+    else:
+        problems = lint_example(example.path)
+        out += ["`seniormode lint` prints:", "",
+                fence("\n".join(printed(p, repo) for p in problems) or "(nothing)", "text"), ""]
     out += render_fix(example, lines[skip:], repo, encoding_note)
     return out
 
@@ -261,6 +266,11 @@ def render_audit_code(code: str, repo: Path) -> list[str]:
     if not fixtures:
         return ["No example yet.", ""]
     for path in fixtures:
+        if EXPECT.match(_first_line(path)):
+            example = read_example(path)
+            if example.code == code:
+                out += render_example(example, repo, "", audit=True)
+                continue
         rel = relative(path, repo)
         text, note = decoded(path)
         lines = file_lines(text)

@@ -162,3 +162,14 @@ def test_a_smaller_screen_is_laid_out_at_its_size_and_the_window_given_back(kios
     assert tuple(Window.size) == (1280, 800)
     # 1024x600 is a small kiosk screen: at ×2.0 something no longer fits or is too small to touch.
     assert {p.code for p in problems} & {"SM503", "SM506"}
+
+
+@pytest.mark.parametrize("bad", [OVERFLOW, NO_ICON, BODY_18], ids=lambda p: p.name)
+def test_each_audit_example_has_a_fixed_twin_the_audit_passes(kiosk_app: Any, bad: Path) -> None:
+    """docs/problems.md shows each audit example with its fix: the fix must really pass, strictly."""
+    fixed = bad.parent / "fixed" / bad.name
+    if bad.parent.name == "audit_themes":
+        problems = run_audit([HOME_VISIT], AuditOptions(theme=str(fixed), scales=(1.0, 2.0)))
+    else:
+        problems = run_audit([fixed], AuditOptions(theme="senior", locales_dir=None))
+    assert [p.format() for p in problems] == []
