@@ -387,6 +387,16 @@ def _demo_flows(names: list[str] | None) -> list[Flow]:
 def cmd_i18n(args: argparse.Namespace) -> int:
     from . import translations
 
+    try:
+        return _i18n(args)
+    except translations.CatalogUnreadable as exc:
+        print(f"seniormode: {exc} (run 'seniormode lint {args.locales}' to see where)", file=sys.stderr)
+        return 1
+
+
+def _i18n(args: argparse.Namespace) -> int:
+    from . import translations
+
     locales_dir = Path(args.locales)
     if args.action == "extract":
         for path in translations.extract(_demo_flows(args.flows), locales_dir):
@@ -632,6 +642,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 is printed escaped, not a crash
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -73,9 +73,18 @@ def _write(catalog: Catalog, path: Path, mo: bool = False) -> None:
     tmp.replace(path)
 
 
+class CatalogUnreadable(ValueError):
+    """A .po or .pot file Babel cannot read (`seniormode lint` reports where, as SM605)."""
+
+
 def _read(path: Path, locale: str | None = None) -> Catalog:
-    with path.open("rb") as fh:
-        return read_po(fh, locale=locale)
+    try:
+        with path.open("rb") as fh:
+            return read_po(fh, locale=locale)
+    except (ValueError, LookupError, TypeError, AttributeError, RecursionError) as exc:
+        # Babel raises these on a broken header (an unknown charset is a LookupError): name the file instead.
+        raise CatalogUnreadable(f"{path} cannot be read ({type(exc).__name__}: {exc}); "
+                                f"'seniormode lint {path}' shows where") from exc
 
 
 def extract(flows: list[Flow], locales_dir: Path) -> list[Path]:

@@ -9,6 +9,9 @@ reader), so a translator's saved change shows at the next start.
 
 from __future__ import annotations
 
+import logging
+import string
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +27,7 @@ KIOSK_DOMAIN = "kiosk"
 # Babel gives Cantonese two plural forms; like Mandarin it has one.
 PLURAL_FORMS = {"zh_Hans_CN": "nplurals=1; plural=0;", "yue_Hans_CN": "nplurals=1; plural=0;",
                 "en": "nplurals=2; plural=(n != 1);"}
+_log = logging.getLogger(__name__)
 LANGUAGE_NAMES = {"zh_Hans_CN": "普通话", "yue_Hans_CN": "粤语", "en": "English"}
 
 
@@ -68,9 +72,8 @@ class Catalogs:
         if key not in self._loaded:
             table: dict[tuple[str | None, str], str] = {}
             path = catalog_path(self.locales_dir, locale, domain)
-            if path.is_file():
-                with path.open("rb") as fh:
-                    catalog = read_po(fh, locale=locale, domain=domain)
+            catalog = _read_or_none(path, locale, domain)
+            if catalog is not None:
                 for message in catalog:
                     if message.id and isinstance(message.id, str) and isinstance(message.string, str) \
                             and message.string and not message.fuzzy:
@@ -87,15 +90,50 @@ class Catalogs:
         if not text.params:
             return found
         values = {k: self.translate(v, locale) if isinstance(v, Text) else v for k, v in text.params}
-        try:
-            return found.format(**values)
-        except (KeyError, IndexError, ValueError):  # a translator broke a {placeholder}: the source still works
-            return text.value
+        filled = _fill(found, values)
+        # A translator broke a {placeholder}: the source still works.
+        return text.value if filled is None else filled
 
     def has(self, text: Text, locale: str) -> bool:
         if locale == SOURCE_LOCALE:
             return True
         return (text.key, text.msgid) in self._table(locale, domain_of(text))
+
+
+def _fill(template: str, values: Mapping[str, object]) -> str | None:
+    """`template` with its `{name}` fields filled in, or None when it asks for more.
+
+    Not str.format: a translated string is data, and `{n:999999999}` would build a gigabyte of spaces, `{n.x}` or
+    `{n[0]}` raise, and `{n.__class__}` reach into the object. Only plain names the message gives are filled.
+    """
+    out: list[str] = []
+    try:
+        for literal, name, spec, conversion in string.Formatter().parse(template):
+            out.append(literal)
+            if name is None:
+                continue
+            if spec or conversion or name not in values:
+                return None
+            out.append(str(values[name]))
+    except ValueError:  # a lone '{' or '}'
+        return None
+    return "".join(out)
+
+
+def _read_or_none(path: Path, locale: str, domain: str) -> Catalog | None:
+    """A catalog, or None when there is none or it cannot be read: the kiosk then shows the source text.
+
+    Babel raises on a broken header (an unknown charset is a LookupError, a bad plural index a ValueError);
+    `seniormode lint` reports those as SM605, and a running kiosk must not stop for them.
+    """
+    try:
+        if not path.is_file():
+            return None
+        with path.open("rb") as fh:
+            return read_po(fh, locale=locale, domain=domain)
+    except (OSError, ValueError, LookupError, TypeError, AttributeError, RecursionError) as exc:
+        _log.warning("catalog %s cannot be read (%s: %s); showing the source text", path, type(exc).__name__, exc)
+        return None
 
 
 def domain_of(text: Text) -> str:

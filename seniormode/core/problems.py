@@ -90,16 +90,19 @@ class Problem:
     hint: str = field(default="", kw_only=True)
 
     def format(self) -> str:
+        """One line, always: a message quoting someone's text shows its line breaks as \\n."""
         text = f"{self.location}: {self.severity.value}[{self.code}] {self.message}"
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        return _one_line(text)
 
     def format_github(self) -> str:
+        """A GitHub workflow annotation, escaped as its format asks (%, line breaks; also , and : in properties)."""
         level = "error" if self.severity is Severity.ERROR else "warning"
         loc = self.location
-        msg = self.message + (f" ({self.hint})" if self.hint else "")
-        return f"::{level} file={loc.file},line={loc.line},col={loc.column},title={self.code}::{msg}"
+        msg = _one_line(self.message + (f" ({self.hint})" if self.hint else ""))
+        file = _github_escape(_one_line(loc.file), properties=True)
+        return f"::{level} file={file},line={loc.line},col={loc.column},title={self.code}::{_github_escape(msg)}"
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
@@ -151,6 +154,19 @@ class Problems:
 
     def __len__(self) -> int:
         return len(self.items)
+
+
+def _one_line(text: str) -> str:
+    """Control characters (a line break in a quoted value, a NUL) written as escapes, so one problem is one line."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+                   for ch in text)
+
+
+def _github_escape(text: str, properties: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if properties else text
 
 
 def format_problems(problems: Sequence[Problem], fmt: str = "text") -> str:

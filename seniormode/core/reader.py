@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -94,11 +95,16 @@ class Fields:
         if not isinstance(node, Scalar) or isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
             self._wrong(key, node, "a number")
             return None
-        value = float(node.value)
+        try:
+            value = float(node.value)
+            shown = _fmt(value)
+        except OverflowError:  # a whole number too big for a float (10**400): outside every range
+            value = math.inf if node.value > 0 else -math.inf
+            shown = f"a number of {len(str(abs(node.value)))} digits"
         if value != value or (low is not None and value < low) or (high is not None and value > high):
             rng = f"from {_fmt(low)} to {_fmt(high)}" if low is not None and high is not None else \
                 f"at least {_fmt(low)}" if low is not None else f"at most {_fmt(high)}"
-            self.problems.error("SM108", f"'{key}' is {_fmt(value)}; it must be {rng}", node.location)
+            self.problems.error("SM108", f"'{key}' is {shown}; it must be {rng}", node.location)
             return None
         return value
 

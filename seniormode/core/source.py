@@ -244,17 +244,21 @@ def load_text(text: str, file: str, problems: Problems) -> Node | None:
             hint = "close the quote or bracket opened here"
         if "expected a single document" in str(exc):
             hint = "a flow file holds one document; remove the extra '---'"
+        if "maximum nesting depth" in str(exc.problem):
+            # libyaml stops at 1,000 levels (10,000 '[' is hostile, not a typo): too deep, as SM003 says.
+            problems.error("SM003", "nesting too deep to read", loc, "flows are shallow; check the brackets")
+            return None
         problems.error("SM001", what, loc, hint)
         return None
     except yaml.reader.ReaderError as exc:
         # No mark on reader errors: find the character itself (its position is in bytes or characters,
         # depending on whether libyaml is used).
         char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
-        offset = text.find(char)
-        line = text.count("\n", 0, offset) + 1 if offset >= 0 else 1
-        column = offset - text.rfind("\n", 0, offset) if offset >= 0 else 1
-        problems.error("SM001", f"a character that cannot be in a flow file (#x{ord(char):04x})",
-                       Location(file, line, column), "delete it; text pasted from a word processor brings these")
+        _bad_character(text, text.find(char), char, file, problems)
+        return None
+    except UnicodeEncodeError as exc:
+        # Text handed over as a str may hold a lone surrogate ('\ud800'), which libyaml's UTF-8 cannot.
+        _bad_character(text, exc.start, text[exc.start], file, problems)
         return None
     except yaml.YAMLError as exc:
         problems.error("SM001", str(exc).splitlines()[0] if str(exc) else "YAML error", Location(file))
@@ -272,6 +276,13 @@ def load_text(text: str, file: str, problems: Problems) -> Node | None:
         problems.error("SM003", "nesting too deep to read", Location(file), "check the indentation")
         return None
     return None if builder.over_budget else built
+
+
+def _bad_character(text: str, offset: int, char: str, file: str, problems: Problems) -> None:
+    line = text.count("\n", 0, offset) + 1 if offset >= 0 else 1
+    column = offset - text.rfind("\n", 0, offset) if offset >= 0 else 1
+    problems.error("SM001", f"a character that cannot be in a flow file (#x{ord(char[:1] or '?'):04x})",
+                   Location(file, line, column), "delete it; text pasted from a word processor brings these")
 
 
 def load_file(path: str | Path, problems: Problems, display_name: str | None = None) -> Node | None:

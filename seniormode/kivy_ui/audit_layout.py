@@ -595,6 +595,8 @@ def _words_of(label: Any, c: _Context, base_dp: float) -> _Words:
         said, prefer = f"the {c.screen.state} {quoted}", ("title", "body")
     elif text == c.show.text:
         said, prefer = f"the step's title {quoted}", ("title",)
+    elif c.screen.state == STATE_ERROR and c.show.error and text == c.show.error and c.step.error is not None:
+        said, prefer, where = f"the error message {quoted}", ("body",), c.step.error.location
     elif text == c.show.strip_label:
         said, prefer, own = f"the step strip {quoted}", ("strip_text",), False
     elif own and text == c.title:

@@ -190,13 +190,16 @@ def _read_rule_file(item: Scalar, table: SymbolTable, problems: Problems, rulese
     assert isinstance(item.value, str)
     try:
         path = (base_dir / item.value).resolve()
-    except (ValueError, OSError):  # a NUL byte or a name the file system refuses
+        is_file = path.is_file()
+    except (ValueError, OSError, RuntimeError):
+        # A NUL byte (ValueError), a name too long (OSError: is_file only ignores "not found"), a symlink loop
+        # (RuntimeError from resolve): none is a rule file.
         problems.error("SM004", f"'{item.value[:40]}' is not a file name", item.location)
         return
     if path in seen_files:
         return
     seen_files.add(path)
-    if not path.is_file():
+    if not is_file:
         problems.error("SM004", f"rule file '{item.value}' not found", item.location,
                        f"looked in {base_dir}")
         return
