@@ -390,7 +390,7 @@ def cmd_i18n(args: argparse.Namespace) -> int:
     try:
         return _i18n(args)
     except translations.CatalogUnreadable as exc:
-        print(f"seniormode: {exc} (run 'seniormode lint {args.locales}' to see where)", file=sys.stderr)
+        print(f"seniormode: {exc}", file=sys.stderr)
         return 1
 
 

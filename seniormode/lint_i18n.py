@@ -18,7 +18,17 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, read_po
 
 from .core.flow import Flow, Text
-from .core.i18n import KIOSK_DOMAIN, LOCALES, SOURCE_LOCALE, UnknownLocale, catalog_path, domain_of, normalise_locale
+from .core.i18n import (
+    KIOSK_DOMAIN,
+    LOCALES,
+    MAX_PLURALS,
+    SOURCE_LOCALE,
+    UnknownLocale,
+    catalog_path,
+    domain_of,
+    excessive_plurals,
+    normalise_locale,
+)
 from .core.problems import Location, Problem, Problems, Severity
 from .translations import TEMPLATES, flow_messages
 from .voice.build import flow_prompts
@@ -81,6 +91,11 @@ def _read_catalog(path: Path, locale: str | None) -> CatalogRead:
         line = data[: exc.start].count(b"\n") + 1
         return CatalogRead(None, [Problem("SM605", "catalog is not UTF-8 text", Location(where, line),
                                           hint="save it as UTF-8")])
+    plurals = excessive_plurals(data)
+    if plurals is not None:
+        return CatalogRead(None, [Problem("SM605", f"nplurals={plurals[0]}: no language has more than "
+                                                   f"{MAX_PLURALS} plural forms", Location(where, plurals[1]),
+                                          hint="Chinese and Cantonese have one: nplurals=1; plural=0;")])
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]  # Windows Notepad's byte-order mark: gettext's tools and the kiosk read past it too
     quoting = _unterminated_quote(data.decode("utf-8"), where)

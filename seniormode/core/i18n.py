@@ -10,6 +10,7 @@ reader), so a translator's saved change shows at the next start.
 from __future__ import annotations
 
 import logging
+import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -120,6 +121,22 @@ def _fill(template: str, values: Mapping[str, object]) -> str | None:
     return "".join(out)
 
 
+MAX_PLURALS = 6  # Arabic has the most plural forms of any language
+_NPLURALS = re.compile(rb"nplurals\s*=\s*(\d{1,12})")
+
+
+def excessive_plurals(data: bytes) -> tuple[int, int] | None:
+    """(count, line) of an `nplurals=` larger than any language has, else None.
+
+    Babel makes that many strings for every plural entry: `nplurals=300000000` takes gigabytes.
+    """
+    for match in _NPLURALS.finditer(data):
+        count = int(match.group(1))
+        if count > MAX_PLURALS:
+            return count, data.count(b"\n", 0, match.start()) + 1
+    return None
+
+
 def _read_or_none(path: Path, locale: str, domain: str) -> Catalog | None:
     """A catalog, or None when there is none or it cannot be read: the kiosk then shows the source text.
 
@@ -129,8 +146,10 @@ def _read_or_none(path: Path, locale: str, domain: str) -> Catalog | None:
     try:
         if not path.is_file():
             return None
-        with path.open("rb") as fh:
-            return read_po(fh, locale=locale, domain=domain)
+        data = path.read_bytes()
+        if excessive_plurals(data) is not None:
+            raise ValueError(f"nplurals above {MAX_PLURALS}")
+        return read_po(data.splitlines(keepends=True), locale=locale, domain=domain)
     except (OSError, ValueError, LookupError, TypeError, AttributeError, RecursionError) as exc:
         _log.warning("catalog %s cannot be read (%s: %s); showing the source text", path, type(exc).__name__, exc)
         return None

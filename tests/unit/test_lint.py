@@ -198,3 +198,30 @@ def test_cli_formats_and_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["lint"]) == 0  # the defaults: flows_yaml themes locales
     assert "0 error(s), 0 warning(s)" in capsys.readouterr().err
     assert main(["lint", "no/such/place.yaml"]) == 1
+
+
+def test_a_catalog_claiming_millions_of_plural_forms_is_refused_before_babel_reads_it(tmp_path: Path) -> None:
+    """Babel makes nplurals strings for every plural entry: 300 million took 24 GB and the OOM killer."""
+    import resource
+    import subprocess
+    import sys
+
+    po = tmp_path / "many.po"
+    po.write_text('msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=300000000; plural=0;\\n"\n\n'
+                  'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "b"\n', encoding="utf-8")
+
+    def one_gigabyte() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    proc = subprocess.run([sys.executable, "-m", "seniormode.cli", "lint", str(po)], capture_output=True, text=True,
+                          timeout=120, preexec_fn=one_gigabyte, cwd=REPO)
+    assert proc.returncode == 1, proc.stderr
+    assert ":3:1: error[SM605] nplurals=300000000" in proc.stderr
+    from seniormode.core.i18n import Catalogs, catalog_path
+
+    locales = tmp_path / "locales"
+    catalog_path(locales, "yue_Hans_CN", "kiosk").parent.mkdir(parents=True)
+    catalog_path(locales, "yue_Hans_CN", "kiosk").write_text(po.read_text(encoding="utf-8"), encoding="utf-8")
+    from seniormode.core.messages import message
+
+    assert Catalogs(locales).translate(message("ui_back"), "yue_Hans_CN") == "返回"  # the kiosk shows the source
