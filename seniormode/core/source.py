@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -50,6 +51,8 @@ class Scalar(Node):
     value: PlainValue
     quoted: bool = False
     one_line: bool = True
+    # The value as written, when it spans lines or is folded: to find a word in it (see column_of).
+    source: str | None = field(default=None, repr=False)
 
     def plain(self) -> Any:
         return self.value
@@ -59,10 +62,29 @@ class Scalar(Node):
         return type_name(self.value)
 
     def column_of(self, offset: int) -> Location:
-        """Where character `offset` of a string value sits in the file (its start, when it spans lines)."""
-        if not self.one_line:
+        """Where character `offset` of a string value sits in the file.
+
+        A value written over several lines (`when: >-`) is folded: the word at `offset` is looked for in the
+        text as written, counting the same word earlier in the value; failing that, the value's start.
+        """
+        if self.one_line:
+            return self.location.shifted(offset + (1 if self.quoted else 0))
+        value = self.value if isinstance(self.value, str) else ""
+        match = re.match(r"\w+|\S", value[offset:]) if 0 <= offset < len(value) else None
+        if match is None or self.source is None:
             return self.location
-        return self.location.shifted(offset + (1 if self.quoted else 0))
+        word = match.group()
+        before = len(re.findall(rf"(?<!\w){re.escape(word)}", value[:offset])) if word[0].isalnum() or word[0] == "_" \
+            else value[:offset].count(word)
+        found = -1
+        for _ in range(before + 1):
+            found = self.source.find(word, found + 1)
+            if found < 0:
+                return self.location
+        lines = self.source[:found].split("\n")
+        if len(lines) == 1:
+            return self.location.shifted(found)
+        return Location(self.location.file, self.location.line + len(lines) - 1, len(lines[-1]) + 1)
 
 
 @dataclass(eq=False)
@@ -128,9 +150,10 @@ def _loc(file: str, mark: Any) -> Location:
 class _Builder:
     """Turns composed PyYAML nodes into located nodes, within budgets."""
 
-    def __init__(self, file: str, problems: Problems):
+    def __init__(self, file: str, problems: Problems, text: str = ""):
         self.file = file
         self.problems = problems
+        self.text = text
         self.count = 0
         self.constructor = yaml.SafeLoader("")
         self.over_budget = False
@@ -190,7 +213,10 @@ class _Builder:
         # no escapes, no block scalar).
         span = node.end_mark.index - node.start_mark.index
         one_line = node.start_mark.line == node.end_mark.line and span == len(node.value) + (2 if quoted else 0)
-        return Scalar(loc, value, quoted=quoted, one_line=one_line)
+        written = None
+        if not one_line and isinstance(value, str):
+            written = self.text[node.start_mark.index:node.end_mark.index] or None
+        return Scalar(loc, value, quoted=quoted, one_line=one_line, source=written)
 
     def _mapping(self, node: yaml.MappingNode, loc: Location, depth: int) -> Mapping:
         mapping = Mapping(loc)
@@ -269,7 +295,7 @@ def load_text(text: str, file: str, problems: Problems) -> Node | None:
     if composed is None:
         problems.error("SM103", "the file is empty", Location(file), "start with 'flow: my_flow_id'")
         return None
-    builder = _Builder(file, problems)
+    builder = _Builder(file, problems, text)
     try:
         built = builder.build(composed)
     except RecursionError:

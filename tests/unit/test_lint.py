@@ -225,3 +225,20 @@ def test_a_catalog_claiming_millions_of_plural_forms_is_refused_before_babel_rea
     from seniormode.core.messages import message
 
     assert Catalogs(locales).translate(message("ui_back"), "yue_Hans_CN") == "返回"  # the kiosk shows the source
+
+
+def test_a_name_in_a_condition_written_over_several_lines_is_found_where_it_is_written() -> None:
+    rules = """rules:
+  - id: folded
+    when: >-
+      age >= 70 and
+      frist_time
+    set: {text_scale: 1.4}
+  - id: continued
+    when: age >= 70 or
+      wheelchair or hepls >= 2
+    set: {text_scale: 1.4}
+"""
+    _, problems = load_flow_text(flow_text(CARD, rules), "t.yaml")
+    assert [(p.code, p.location.line, p.location.column) for p in problems.sorted()] == [
+        ("SM202", 8, 7), ("SM202", 12, 21)]
