@@ -31,10 +31,10 @@ from typing import Any
 from .core.flow import Flow
 from .core.i18n import Catalogs, UnknownLocale, catalog_path, normalise_locale
 from .core.loader import load_flow
-from .core.problems import Location, Problem, Problems, Severity, did_you_mean
+from .core.problems import Location, Problem, Problems, Severity, did_you_mean, shorten
 from .core.reader import IDENTIFIER
 from .core.settings import SETTINGS
-from .core.source import Mapping, Node, Scalar, load_file
+from .core.source import Mapping, Node, Scalar, display_path, load_file
 from .core.source import Sequence as YSequence
 from .core.theme import Theme, read_theme_unchecked, theme_names, themes_dir
 
@@ -232,7 +232,8 @@ def flow_problems(flow: Flow, catalogs: Catalogs | None) -> Problems:
                     what = "say" if step.say is not None else "text"
                     po = catalog_path(catalogs.locales_dir, locale, flow.id)
                     problems.error("SM604", f"step '{step.id}' has no spoken prompt in {locale}: its '{what}' "
-                                   f"“{_short(prompt.value)}” is not translated in {_display(po)}", prompt.location,
+                                   f"“{shorten(prompt.value)}” is not translated in {display_path(po)}",
+                                   prompt.location,
                                    "run 'seniormode i18n extract' and 'update', then translate it")
     return problems
 
@@ -244,7 +245,7 @@ def raw_choice_problems(path: str | Path) -> list[Problem]:
     no screen to lay out.
     """
     found: list[Problem] = []
-    root = load_file(path, Problems(), _display(Path(path)))
+    root = load_file(path, Problems(), display_path(Path(path)))
     steps = root.get("steps") if isinstance(root, Mapping) else None
     if not isinstance(steps, YSequence):
         return found
@@ -376,16 +377,6 @@ def _worker(argv: list[str]) -> int:
     return code
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
-def _short(text: str, limit: int = 30) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 __all__ = ["AuditError", "AuditOptions", "LayoutJob", "audit_theme_file", "flow_problems", "problem_from_dict",

@@ -15,21 +15,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import PoFileError, read_po
+from babel.messages.pofile import PoFileError
 
 from .core.flow import Flow, Text
 from .core.i18n import (
     KIOSK_DOMAIN,
     LOCALES,
-    MAX_PLURALS,
     SOURCE_LOCALE,
+    ExcessivePlurals,
     UnknownLocale,
     catalog_path,
     domain_of,
-    excessive_plurals,
     normalise_locale,
+    parse_po,
 )
-from .core.problems import Location, Problem, Problems, Severity
+from .core.problems import Location, Problem, Problems, Severity, shorten
+from .core.source import display_path
 from .translations import TEMPLATES, flow_messages
 from .voice.build import flow_prompts
 from .voice.recordings import recording_for, recording_path
@@ -42,12 +43,6 @@ class CatalogRead:
     catalog: Catalog | None
     problems: list[Problem]
 
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 _READ: dict[tuple[str, str | None, int, int], CatalogRead] = {}
@@ -76,7 +71,7 @@ def forget_catalogs() -> None:
 
 
 def _read_catalog(path: Path, locale: str | None) -> CatalogRead:
-    where = _display(path)
+    where = display_path(path)
     try:
         size = path.stat().st_size
         if size > MAX_CATALOG_BYTES:
@@ -91,18 +86,14 @@ def _read_catalog(path: Path, locale: str | None) -> CatalogRead:
         line = data[: exc.start].count(b"\n") + 1
         return CatalogRead(None, [Problem("SM605", "catalog is not UTF-8 text", Location(where, line),
                                           hint="save it as UTF-8")])
-    plurals = excessive_plurals(data)
-    if plurals is not None:
-        return CatalogRead(None, [Problem("SM605", f"nplurals={plurals[0]}: no language has more than "
-                                                   f"{MAX_PLURALS} plural forms", Location(where, plurals[1]),
-                                          hint="Chinese and Cantonese have one: nplurals=1; plural=0;")])
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]  # Windows Notepad's byte-order mark: gettext's tools and the kiosk read past it too
-    quoting = _unterminated_quote(data.decode("utf-8"), where)
+    quoting = _unterminated_quote(data.decode("utf-8-sig"), where)  # a Notepad byte-order mark is fine
     if quoting is not None:
         return CatalogRead(None, [quoting])
     try:
-        catalog = read_po(data.splitlines(keepends=True), locale=locale, abort_invalid=True)
+        catalog = parse_po(data, locale=locale, abort_invalid=True)
+    except ExcessivePlurals as exc:
+        return CatalogRead(None, [Problem("SM605", str(exc), Location(where, exc.line),
+                                          hint="Chinese and Cantonese have one: nplurals=1; plural=0;")])
     except PoFileError as exc:
         line = int(getattr(exc, "lineno", 0) or 0) + 1
         message = str(exc).split(" on ", 1)[0] if " on " in str(exc) else str(exc)
@@ -156,7 +147,7 @@ def catalog_file_problems(path: Path, entries: bool = True) -> list[Problem]:
     read = read_catalog(path, locale)
     if read.catalog is None:
         return read.problems
-    where = _display(path)
+    where = display_path(path)
     found: list[Problem] = []
     is_template = path.suffix == ".pot" or path.parent.name == TEMPLATES
     for m in read.catalog:
@@ -164,10 +155,11 @@ def catalog_file_problems(path: Path, entries: bool = True) -> list[Problem]:
             continue
         strings = m.string if isinstance(m.string, tuple) else (m.string,)
         if m.fuzzy:
-            found.append(Problem("SM602", f"translation of '{_short(m.id)}' is marked fuzzy", _entry_location(where, m),
+            found.append(Problem("SM602", f"translation of '{shorten(m.id)}' is marked fuzzy",
+                                 _entry_location(where, m),
                                  severity=Severity.WARNING, hint="check it and remove the 'fuzzy' flag"))
         elif not all(strings):
-            found.append(Problem("SM601", f"no translation of '{_short(m.id)}'", _entry_location(where, m),
+            found.append(Problem("SM601", f"no translation of '{shorten(m.id)}'", _entry_location(where, m),
                                  severity=Severity.WARNING, hint="fill in msgstr"))
     template = _template_of(path)
     if template is not None and not is_template:
@@ -176,14 +168,14 @@ def catalog_file_problems(path: Path, entries: bool = True) -> list[Problem]:
             wanted = {(m.context, m.id) for m in tread.catalog if m.id}
             for m in read.catalog:
                 if m.id and (m.context, m.id) not in wanted:
-                    found.append(Problem("SM603", f"'{_short(m.id)}' is no longer in the template",
+                    found.append(Problem("SM603", f"'{shorten(m.id)}' is no longer in the template",
                                          _entry_location(where, m), severity=Severity.WARNING,
                                          hint="run 'seniormode i18n update'"))
             have = {(m.context, m.id) for m in read.catalog if m.id}
             missing = [key for key in wanted if key not in have]
             if missing:
                 found.append(Problem("SM603", f"catalog lacks {len(missing)} string(s) of the template, e.g. "
-                                              f"'{_short(str(missing[0][1]))}'", Location(where),
+                                              f"'{shorten(str(missing[0][1]))}'", Location(where),
                                      severity=Severity.WARNING, hint="run 'seniormode i18n update'"))
     return found
 
@@ -203,10 +195,6 @@ def _template_of(path: Path) -> Path | None:
     candidate = path.parent.parent.parent / TEMPLATES / f"{path.stem}.pot"
     return candidate if candidate.is_file() else None
 
-
-def _short(text: object, limit: int = 30) -> str:
-    s = str(text).replace("\n", " ")
-    return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
 class _Catalog:
@@ -235,7 +223,7 @@ def flow_catalog_problems(flow: Flow, locales_dir: Path) -> Problems:
         is_voice = locale in flow.languages.voice
         if not path.is_file():
             code = "SM604" if is_voice else "SM601"
-            problems.add(Problem(code, f"no {locale} catalog for flow '{flow.id}' ({_display(path)}): its "
+            problems.add(Problem(code, f"no {locale} catalog for flow '{flow.id}' ({display_path(path)}): its "
                                        f"{len(strings)} string(s) would be {'spoken' if is_voice else 'shown'} "
                                        f"in {flow.language}", flow.location, severity=_severity(code),
                                  hint="run 'seniormode i18n extract' and 'seniormode i18n update', then translate"))
@@ -265,8 +253,8 @@ def _check_kiosk_prompts(flow: Flow, locales_dir: Path, problems: Problems) -> N
             entry = catalog.by_key.get((prompt.context, prompt.msgid)) if catalog is not None else None
             if entry is None or entry.fuzzy or not entry.string:
                 state = "no" if entry is None else "only a fuzzy" if entry.fuzzy else "an empty"
-                problems.add(Problem("SM604", f"the kiosk says '{_short(prompt.text)}' ({prompt.role}) on this "
-                                              f"flow, and {_display(path)} has {state} {locale} translation of it",
+                problems.add(Problem("SM604", f"the kiosk says '{shorten(prompt.text)}' ({prompt.role}) on this "
+                                              f"flow, and {display_path(path)} has {state} {locale} translation of it",
                                      flow.location, hint="translate it in that catalog"))
 
 
@@ -276,11 +264,11 @@ def _severity(code: str) -> Severity:
 
 def _check_string(text: Text, locale: str, catalog: _Catalog, spoken: bool, problems: Problems) -> None:
     entry = catalog.by_key.get((text.key, text.msgid))
-    what = f"'{_short(text.value)}'"
+    what = f"'{shorten(text.value)}'"
     if entry is None:
         old = catalog.by_context.get(text.key)
         if old is not None and old.string:
-            problems.add(Problem("SM603", f"{what} changed since its {locale} translation ('{_short(old.id)}')",
+            problems.add(Problem("SM603", f"{what} changed since its {locale} translation ('{shorten(old.id)}')",
                                  text.location, severity=_severity("SM603"),
                                  hint="run 'seniormode i18n extract' and 'update', then check the translation"))
             return
@@ -313,8 +301,8 @@ def _check_template(flow: Flow, locales_dir: Path, strings: list[Text], problems
     have = {(m.context, m.id) for m in read.catalog if m.id}
     stale = [t for t in strings if (t.key, t.msgid) not in have]
     if stale:
-        problems.add(Problem("SM603", f"the template {_display(path)} lacks {len(stale)} string(s) of the flow, "
-                                      f"first '{_short(stale[0].value)}'", stale[0].location,
+        problems.add(Problem("SM603", f"the template {display_path(path)} lacks {len(stale)} string(s) of the flow, "
+                                      f"first '{shorten(stale[0].value)}'", stale[0].location,
                              severity=_severity("SM603"), hint="run 'seniormode i18n extract' and 'update'"))
 
 
@@ -330,6 +318,6 @@ def _check_recordings(flow: Flow, locales_dir: Path, problems: Problems) -> None
                 continue
             if recording_for(locales_dir, locale, prompt.context, prompt.msgid) is None:
                 wanted = recording_path(locales_dir, locale, prompt.context, prompt.msgid)
-                problems.add(Problem("SM509", f"no {locale} recording of '{_short(prompt.text)}' ({prompt.role})",
+                problems.add(Problem("SM509", f"no {locale} recording of '{shorten(prompt.text)}' ({prompt.role})",
                                      prompt.source.location, severity=_severity("SM509"),
-                                     hint=f"record it as {_display(wanted)}"))
+                                     hint=f"record it as {display_path(wanted)}"))

@@ -10,17 +10,16 @@ from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import write_po
 
 from .core.flow import Flow, Text
 from .core.i18n import (
     KIOSK_DOMAIN,
     LOCALES,
-    MAX_PLURALS,
     SOURCE_LOCALE,
     catalog_path,
-    excessive_plurals,
     new_catalog,
+    parse_po,
     set_plural_forms,
 )
 from .core.loader import load_flow_text
@@ -88,10 +87,7 @@ class CatalogUnreadable(ValueError):
 
 def _read(path: Path, locale: str | None = None) -> Catalog:
     try:
-        data = path.read_bytes()
-        if excessive_plurals(data) is not None:
-            raise ValueError(f"nplurals above {MAX_PLURALS}")
-        return read_po(data.splitlines(keepends=True), locale=locale)
+        return parse_po(path.read_bytes(), locale=locale)
     except (ValueError, LookupError, TypeError, AttributeError, RecursionError) as exc:
         # Babel raises these on a broken header (an unknown charset is a LookupError): name the file instead.
         raise CatalogUnreadable(f"{path} cannot be read ({type(exc).__name__}: {exc}); "

@@ -116,11 +116,6 @@ def can_finish(flow: Flow, all_edges: list[Edge] | None = None) -> set[str]:
     return done
 
 
-def descendants(start: str, all_edges: list[Edge]) -> set[str]:
-    """Steps reachable from `start` (not including it unless on a loop)."""
-    return Reach(all_edges).after(start)
-
-
 class Reach:
     """Steps reachable from each step, each worked out once (a flow can ask for hundreds)."""
 
@@ -131,6 +126,7 @@ class Reach:
         self._after: dict[str, set[str]] = {}
 
     def after(self, start: str) -> set[str]:
+        """Steps reachable from `start` (not including it unless it is on a loop)."""
         if start not in self._after:
             seen: set[str] = set()
             queue = deque(self.graph.get(start, []))

@@ -125,16 +125,28 @@ MAX_PLURALS = 6  # Arabic has the most plural forms of any language
 _NPLURALS = re.compile(rb"nplurals\s*=\s*(\d{1,12})")
 
 
-def excessive_plurals(data: bytes) -> tuple[int, int] | None:
-    """(count, line) of an `nplurals=` larger than any language has, else None.
+class ExcessivePlurals(ValueError):
+    """An `nplurals=` larger than any language has, at `line`."""
 
-    Babel makes that many strings for every plural entry: `nplurals=300000000` takes gigabytes.
+    def __init__(self, count: int, line: int):
+        super().__init__(f"nplurals={count}: no language has more than {MAX_PLURALS} plural forms")
+        self.count, self.line = count, line
+
+
+def parse_po(data: bytes, locale: str | None = None, domain: str | None = None,
+             abort_invalid: bool = False) -> Catalog:
+    """A .po or .pot file's bytes through Babel: the one way the kiosk, the i18n commands and lint read them.
+
+    A byte-order mark (Windows Notepad) is skipped. `nplurals` above MAX_PLURALS raises ExcessivePlurals
+    before Babel reads it: Babel makes that many strings for every plural entry (300 million took 24 GB).
+    Babel's own errors (ValueError, LookupError, PoFileError, ...) pass through to the caller.
     """
+    data = data.removeprefix(b"\xef\xbb\xbf")
     for match in _NPLURALS.finditer(data):
         count = int(match.group(1))
         if count > MAX_PLURALS:
-            return count, data.count(b"\n", 0, match.start()) + 1
-    return None
+            raise ExcessivePlurals(count, data.count(b"\n", 0, match.start()) + 1)
+    return read_po(data.splitlines(keepends=True), locale=locale, domain=domain, abort_invalid=abort_invalid)
 
 
 def _read_or_none(path: Path, locale: str, domain: str) -> Catalog | None:
@@ -146,10 +158,7 @@ def _read_or_none(path: Path, locale: str, domain: str) -> Catalog | None:
     try:
         if not path.is_file():
             return None
-        data = path.read_bytes()
-        if excessive_plurals(data) is not None:
-            raise ValueError(f"nplurals above {MAX_PLURALS}")
-        return read_po(data.splitlines(keepends=True), locale=locale, domain=domain)
+        return parse_po(path.read_bytes(), locale=locale, domain=domain)
     except (OSError, ValueError, LookupError, TypeError, AttributeError, RecursionError) as exc:
         _log.warning("catalog %s cannot be read (%s: %s); showing the source text", path, type(exc).__name__, exc)
         return None

@@ -13,7 +13,7 @@ from .rules.expression import Condition, compile_condition
 from .rules.ruleset import RuleSet, read_rules
 from .rules.symbols import TYPES, Symbol, SymbolTable
 from .settings import LOCALES, defaults, read_settings
-from .source import Mapping, Node, Scalar, Sequence, load_file, load_text
+from .source import Mapping, Node, Scalar, Sequence, display_path, load_file, load_text
 
 FLOW_KEYS = ("flow", "title", "language", "description", "version", "inputs", "settings", "timeout",
              "call_staff", "rules", "steps", "languages")
@@ -42,8 +42,8 @@ def load_flow(path: str | Path) -> tuple[Flow | None, Problems]:
     """Load and check a flow file. The flow is None when there are errors; warnings come with a flow."""
     problems = Problems()
     path = Path(path)
-    root = load_file(path, problems, _display(path))
-    flow = _build(root, problems, path.parent, _display(path)) if root is not None else None
+    root = load_file(path, problems, display_path(path))
+    flow = _build(root, problems, path.parent, display_path(path)) if root is not None else None
     return (None if problems.has_errors else flow), problems
 
 
@@ -60,12 +60,6 @@ def load_flow_or_raise(path: str | Path) -> Flow:
         raise FlowError(problems.sorted())
     return flow
 
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 class _FlowBuilder:

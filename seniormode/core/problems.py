@@ -188,6 +188,12 @@ class FlowError(Exception):
         super().__init__(first + more)
 
 
+def shorten(text: object, limit: int = 30) -> str:
+    """Someone's words as a message quotes them: on one line, cut with … past `limit` characters."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """A 'did you mean' hint, or an empty string when nothing is close."""
     options = sorted({c for c in candidates if c})

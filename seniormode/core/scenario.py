@@ -15,7 +15,7 @@ from .loader import load_flow
 from .problems import Location, Problem, Problems
 from .reader import Fields
 from .session import Session
-from .source import Mapping, Node, Scalar, Sequence, load_file
+from .source import Mapping, Node, Scalar, Sequence, display_path, load_file
 
 SCENARIO_KEYS = ("name", "inputs", "events", "expect", "hour")
 EXPECT_KEYS = ("steps", "path", "settings", "spoken", "handoff", "status", "answers", "not_visited")
@@ -77,7 +77,7 @@ class Run:
 def load_scenarios(path: str | Path) -> ScenarioFile:
     path = Path(path)
     problems = Problems()
-    display = _display(path)
+    display = display_path(path)
     root = load_file(path, problems, display)
     result = ScenarioFile(path, None, None, problems=problems)
     if root is None:
@@ -107,12 +107,6 @@ def load_scenarios(path: str | Path) -> ScenarioFile:
             result.scenarios.append(sc)
     return result
 
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def _read_scenario(node: Node, flow: Flow, problems: Problems) -> Scenario | None:

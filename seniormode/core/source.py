@@ -249,6 +249,14 @@ class _Builder:
         return mapping
 
 
+def display_path(path: Path) -> str:
+    """A file's name as problems show it: relative to the working folder when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except (ValueError, OSError, RuntimeError):
+        return str(path)
+
+
 def load_text(text: str, file: str, problems: Problems) -> Node | None:
     """Parse YAML text into located nodes; problems are added, never raised."""
     if len(text) > MAX_BYTES:

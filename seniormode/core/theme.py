@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from .problems import FlowError, Location, Problem, Problems, Severity, did_you_mean
 from .reader import IDENTIFIER, Fields, expect_mapping
-from .source import Node, Scalar, load_file
+from .source import Node, Scalar, display_path, load_file
 
 if TYPE_CHECKING:
     from .flow import Flow
@@ -395,7 +395,7 @@ class _ThemeReader:
     def __init__(self, problems: Problems, path: Path):
         self.problems = problems
         self.path = path
-        self.file = _display(path)
+        self.file = display_path(path)
         self.locations: dict[str, Location] = {}
 
     def read(self, root: Node) -> Theme | None:
@@ -599,12 +599,6 @@ def _ceil(value: float) -> int:
     return math.ceil(round(value, 6))
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
 
 __all__ = [
     "COLOUR_NAMES", "CONTRAST_PAIRS", "SIZE_ROLES", "UI_ICONS", "FontSpec", "Palette", "Sizes", "Theme",
@@ -623,7 +617,7 @@ def read_theme_unchecked(path: str | Path) -> tuple[Theme | None, Problems]:
     """
     problems = Problems()
     path = Path(path)
-    root = load_file(path, problems, _display(path))
+    root = load_file(path, problems, display_path(path))
     if root is None:
         return None, problems
     theme = _ThemeReader(problems, path).read(root)

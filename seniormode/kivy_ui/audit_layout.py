@@ -25,7 +25,7 @@ from ..core.effects import Effect, ShowHelp, ShowStep, WarnTimeout
 from ..core.events import Event
 from ..core.flow import HARDWARE_KINDS, Flow, Step
 from ..core.i18n import Catalogs
-from ..core.problems import Location, Problem, Severity
+from ..core.problems import Location, Problem, Severity, shorten
 from ..core.session import Session, TicketCounter
 from ..core.theme import (
     LARGEST_TEXT_SCALE,
@@ -41,7 +41,7 @@ from ..core.theme import (
     relative_luminance,
     to_hex,
 )
-from .storyboard import FIXED_TIME, _background, _blend, _rgb, _short, _visibility, required_contrast
+from .storyboard import FIXED_TIME, _background, _blend, _rgb, _visibility, required_contrast
 
 Job = tuple[Flow, Theme, Sequence[float], Sequence[str]]
 
@@ -579,7 +579,7 @@ class _Words:
 def _words_of(label: Any, c: _Context, base_dp: float) -> _Words:
     """Name a label and find the YAML line its words come from: a choice, the step, a summarised step, the
     flow's title, or (for the kiosk's own words: its buttons, the step strip) the theme size they are drawn at."""
-    text, quoted = label.text, f"“{_short(label.text)}”"
+    text, quoted = label.text, f"“{shorten(label.text, 40)}”"
     press = _press_of(label)
     where, own = c.step.location, text in c.flow_words
     if press is not None:

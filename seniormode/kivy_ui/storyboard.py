@@ -23,7 +23,7 @@ from ..core.effects import ShowStep, Speak
 from ..core.events import Event
 from ..core.flow import Flow
 from ..core.i18n import Catalogs
-from ..core.problems import Problem, Problems
+from ..core.problems import Problem, Problems, shorten
 from ..core.session import Session, TicketCounter
 from ..core.theme import CONTRAST_PAIRS, RGB, Theme, check_theme, contrast_ratio, to_hex
 
@@ -164,7 +164,7 @@ def _show(app: KioskApp, step_id: str, overrides: dict[str, Any]) -> tuple[ShowS
 # ---- warnings ---------------------------------------------------------------------------------------
 def _overflows(labels: list[Any]) -> list[ShotWarning]:
     return [ShotWarning("overflow", f"text does not fit its box even at the smallest size ({label.font_size:.0f} px "
-                        f"in {label.width:.0f}x{label.height:.0f} px): “{_short(label.text)}”", label.text)
+                        f"in {label.width:.0f}x{label.height:.0f} px): “{shorten(label.text, 40)}”", label.text)
             for label in labels if label.overflowed]
 
 
@@ -245,7 +245,7 @@ def _measured_contrast(labels: list[Any], png: Path, theme: Theme) -> list[ShotW
             shown = math.floor(ratio * 100) / 100
             found.append(ShotWarning(
                 "contrast", f"contrast {shown:.2f}:1, below {needed:g}:1, measured on the screen for "
-                f"“{_short(label.text)}” ({to_hex(fg)} on {to_hex(background)}, "
+                f"“{shorten(label.text, 40)}” ({to_hex(fg)} on {to_hex(background)}, "
                 f"{label.font_size:.0f} px{' bold' if bold else ''})", label.text, shown, needed))
     return found
 
@@ -263,10 +263,6 @@ def _background(colours: list[tuple[int, Any]], text: RGB) -> RGB | None:
             return rgb
     return None
 
-
-def _short(text: str, limit: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # ---- the contact sheet --------------------------------------------------------------------------------

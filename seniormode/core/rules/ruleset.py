@@ -11,7 +11,7 @@ from ..problems import Location, Problems
 from ..reader import IDENTIFIER, Fields
 from ..settings import defaults, read_settings
 from ..source import Mapping as YMapping
-from ..source import Node, Scalar, Sequence, load_file
+from ..source import Node, Scalar, Sequence, display_path, load_file
 from .expression import Condition, Evaluation, compile_condition
 from .symbols import SymbolTable
 
@@ -203,7 +203,7 @@ def _read_rule_file(item: Scalar, table: SymbolTable, problems: Problems, rulese
         problems.error("SM004", f"rule file '{item.value}' not found", item.location,
                        f"looked in {base_dir}")
         return
-    display = _display_path(path)
+    display = display_path(path)
     root = load_file(path, problems, display)
     if root is None:
         return
@@ -215,12 +215,6 @@ def _read_rule_file(item: Scalar, table: SymbolTable, problems: Problems, rulese
     if rules_node is not None:
         read_rules(rules_node, table, problems, ruleset, path.parent, seen_files)
 
-
-def _display_path(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def _read_rule(node: YMapping, table: SymbolTable, problems: Problems, order: int) -> Rule | None:
