@@ -4,8 +4,12 @@
 #   ./bootstrap.sh test    install everything, run the whole test suite
 #   ./bootstrap.sh lint    install everything, lint and audit the demo flows, themes and catalogs
 #   ./bootstrap.sh fuzz    install everything, fuzz the linter with 10,000 examples per target (nightly)
+#   ./bootstrap.sh lock    refresh requirements.lock from setup.cfg's ranges (then run ./bootstrap.sh test)
 #   ./bootstrap.sh         install only
 # Run as root, or as a user with sudo (used only for apt-get).
+#
+# Every Python package .venv gets comes from requirements-build.lock and requirements.lock, exact versions with
+# hashes: setup.cfg keeps the ranges a library user needs, the locks are what the kiosk, the tests and CI run.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -33,11 +37,46 @@ if ((${#missing[@]})); then
 fi
 
 PYTHON="${PYTHON:-python3}"
+# uv only computes the lock (./bootstrap.sh lock); installs are plain pip checking every hash.
+UV_VERSION=0.13.9
+LOCK_PYTHON=3.11
+LOCK_PLATFORM=x86_64-manylinux_2_28
+
+if [ "${1:-}" = "lock" ]; then
+  tool="${XDG_CACHE_HOME:-$HOME/.cache}/seniormode/uv-$UV_VERSION"
+  if [ ! -x "$tool/bin/uv" ]; then
+    "$PYTHON" -m venv "$tool"
+    "$tool/bin/python" -m pip install -q "uv==$UV_VERSION"
+  fi
+  compile=("$tool/bin/uv" pip compile --quiet --generate-hashes --python-version "$LOCK_PYTHON"
+           --python-platform "$LOCK_PLATFORM" --custom-compile-command "./bootstrap.sh lock")
+  "${compile[@]}" --upgrade --all-extras setup.cfg requirements-build.in -o requirements.lock
+  "${compile[@]}" -c requirements.lock requirements-build.in -o requirements-build.lock
+  git --no-pager diff --stat -- requirements.lock requirements-build.lock 2>/dev/null || true
+  echo "bootstrap: locks refreshed. Run ./bootstrap.sh test (the whole suite must pass) before committing them."
+  exit 0
+fi
+
+have="$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+if [ "$have" != "$LOCK_PYTHON" ]; then
+  echo "bootstrap: the lock is made for Python $LOCK_PYTHON, and $PYTHON is $have." >&2
+  echo "bootstrap: run with PYTHON=python$LOCK_PYTHON, or refresh the lock for $have (LOCK_PYTHON in this file)." >&2
+  exit 2
+fi
+
+# A .venv that drifted from the lock (a hand-installed package, an older lock) is made anew, not patched.
+if [ -x .venv/bin/python ] && ! .venv/bin/python tools/lock_check.py requirements.lock >/dev/null 2>&1; then
+  echo "bootstrap: .venv differs from requirements.lock; making it anew"
+  rm -rf .venv
+fi
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
+  .venv/bin/python -m pip install -q --require-hashes --no-deps -r requirements-build.lock
+  .venv/bin/python -m pip install -q --require-hashes --no-deps --no-build-isolation -r requirements.lock
 fi
-.venv/bin/python -m pip install -q --upgrade pip setuptools wheel
-.venv/bin/python -m pip install -q -e '.[kiosk,voice,test,dev]'
+# The project itself, editable, built with the locked setuptools: no download.
+PYTHONWARNINGS=ignore .venv/bin/python -m pip install -q --no-deps --no-build-isolation -e .  # no editable-install banner
+.venv/bin/python tools/lock_check.py requirements.lock
 
 # With no screen (a server, CI), the kiosk and its tests draw on a virtual one.
 XVFB=()
@@ -49,5 +88,5 @@ case "${1:-}" in
   lint) shift; exec .venv/bin/seniormode lint --audit --strict "$@" ;;
   fuzz) shift; export SENIORMODE_FUZZ=nightly; exec "${XVFB[@]}" .venv/bin/python -m pytest -m fuzz "$@" ;;
   "") echo "bootstrap: installed. Try: .venv/bin/seniormode demo" ;;
-  *) echo "usage: ./bootstrap.sh [demo|test|lint|fuzz]" >&2; exit 2 ;;
+  *) echo "usage: ./bootstrap.sh [demo|test|lint|fuzz|lock]" >&2; exit 2 ;;
 esac

@@ -9,6 +9,7 @@ reader), so a translator's saved change shows at the next start.
 
 from __future__ import annotations
 
+import codecs
 import logging
 import re
 import string
@@ -133,15 +134,71 @@ class ExcessivePlurals(ValueError):
         self.count, self.line = count, line
 
 
+class UnsupportedCharset(ValueError):
+    """A catalog header naming a charset other than UTF-8 (`charset=` at `line`)."""
+
+    def __init__(self, charset: str, line: int):
+        named = f"charset={charset}" if charset else "an empty charset="
+        placeholder = " (the template's placeholder, never filled in)" if charset == "CHARSET" else ""
+        super().__init__(f"the header names {named}{placeholder}; catalogs are read as UTF-8")
+        self.charset, self.line = charset, line
+
+
+_CHARSET = re.compile(rb"Content-Type:[^\n]*?charset=([^\s\\\";]*)", re.IGNORECASE)
+_QUOTED = re.compile(rb'^"(?:[^"\\]|\\.)*"$')
+
+
+def header_charset(data: bytes) -> tuple[str, int] | None:
+    """The `charset=` of the header entry (`msgid ""`) and its line, or None when the header names none."""
+    seen_msgid = False
+    for number, raw in enumerate(data.split(b"\n"), 1):
+        line = raw.strip()
+        if not line or line.startswith(b"#"):
+            if seen_msgid:
+                return None  # the header entry ended without a Content-Type
+            continue
+        if not seen_msgid:
+            if line != b'msgid ""':
+                return None  # the first entry is not a header
+            seen_msgid = True
+        elif not (line == b'msgstr ""' or _QUOTED.match(line)):
+            return None
+        match = _CHARSET.search(line)
+        if match is not None:
+            return match.group(1).decode("utf-8", "replace"), number
+    return None
+
+
+def check_charset(data: bytes) -> None:
+    """Raise UnsupportedCharset unless the header says UTF-8 or names no charset.
+
+    Our decision, not a Babel version's: 2.18 raised LookupError on `charset=CHARSET` and on an empty one, 2.19
+    reads both as UTF-8, and either reads `charset=latin-1` as Latin-1 and turns UTF-8 Chinese into mojibake. The
+    kiosk reads UTF-8 only (lint refuses other bytes), so a header must say so.
+    """
+    found = header_charset(data)
+    if found is None:
+        return
+    charset, line = found
+    try:
+        if codecs.lookup(charset).name == "utf-8":
+            return
+    except LookupError:
+        pass
+    raise UnsupportedCharset(charset, line)
+
+
 def parse_po(data: bytes, locale: str | None = None, domain: str | None = None,
              abort_invalid: bool = False) -> Catalog:
     """A .po or .pot file's bytes through Babel: the one way the kiosk, the i18n commands and lint read them.
 
     A byte-order mark (Windows Notepad) is skipped. `nplurals` above MAX_PLURALS raises ExcessivePlurals
     before Babel reads it: Babel makes that many strings for every plural entry (300 million took 24 GB).
+    A header charset other than UTF-8 raises UnsupportedCharset (see check_charset).
     Babel's own errors (ValueError, LookupError, PoFileError, ...) pass through to the caller.
     """
     data = data.removeprefix(b"\xef\xbb\xbf")
+    check_charset(data)
     for match in _NPLURALS.finditer(data):
         count = int(match.group(1))
         if count > MAX_PLURALS:

@@ -155,3 +155,38 @@ def test_a_string_that_comes_back_gets_its_translation_back(tmp_path: Path) -> N
     rows = {(r.locale, r.domain): r for r in status(tmp_path / "locales")}
     assert rows[("yue_Hans_CN", "hk_macau_renewal")].complete
     assert rows[("en", "hk_macau_renewal")].stale == 0
+
+
+# ---- the header charset: our decision, the same on every Babel version we support ----
+
+def header(charset_line: str) -> bytes:
+    return (f'# a translator\'s note\nmsgid ""\nmsgstr ""\n"Project-Id-Version: seniormode\\n"\n{charset_line}'
+            '\n\nmsgctxt "kiosk/x"\nmsgid "签注"\nmsgstr "endorsement"\n').encode("utf-8")
+
+
+@pytest.mark.parametrize("line", ['"Content-Type: text/plain; charset=UTF-8\\n"',
+                                  '"Content-Type: text/plain; charset=utf8\\n"',
+                                  '"content-type: text/plain; CHARSET=utf-8\\n"', '"MIME-Version: 1.0\\n"'])
+def test_a_utf8_header_or_none_reads(line: str) -> None:
+    from seniormode.core.i18n import parse_po
+
+    catalog = parse_po(header(line), locale="en")
+    assert catalog.get("签注", context="kiosk/x").string == "endorsement"
+
+
+@pytest.mark.parametrize("charset", ["CHARSET", "", "latin-1", "gb2312", "rot13", "nonesuch"])
+def test_a_header_naming_another_charset_is_refused_with_its_line(charset: str) -> None:
+    # Babel 2.18 raised LookupError on CHARSET and "", 2.19 reads them as UTF-8, and both decode latin-1 UTF-8
+    # bytes into mojibake: the kiosk reads UTF-8, so every such header is refused, whichever Babel is installed.
+    from seniormode.core.i18n import UnsupportedCharset, parse_po
+
+    with pytest.raises(UnsupportedCharset) as caught:
+        parse_po(header(f'"Content-Type: text/plain; charset={charset}\\n"'), locale="en")
+    assert caught.value.line == 5 and caught.value.charset == charset
+
+
+def test_charset_words_outside_the_header_are_text() -> None:
+    from seniormode.core.i18n import header_charset
+
+    data = b'msgid "a"\nmsgstr "Content-Type: text/plain; charset=CHARSET"\n'
+    assert header_charset(data) is None
