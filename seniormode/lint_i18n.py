@@ -96,8 +96,8 @@ def _read_catalog(path: Path, locale: str | None) -> CatalogRead:
         return CatalogRead(None, [Problem("SM605", str(exc), Location(where, exc.line),
                                           hint="Chinese and Cantonese have one: nplurals=1; plural=0;")])
     except UnsupportedCharset as exc:
-        return CatalogRead(None, [Problem("SM605", str(exc), Location(where, exc.line),
-                                          hint="write \"Content-Type: text/plain; charset=UTF-8\\n\" and save as UTF-8")])
+        hint = 'write "Content-Type: text/plain; charset=UTF-8\\n" and save the file as UTF-8'
+        return CatalogRead(None, [Problem("SM605", str(exc), Location(where, exc.line), hint=hint)])
     except PoFileError as exc:
         line = int(getattr(exc, "lineno", 0) or 0) + 1
         message = str(exc).split(" on ", 1)[0] if " on " in str(exc) else str(exc)

@@ -161,7 +161,7 @@ def test_a_string_that_comes_back_gets_its_translation_back(tmp_path: Path) -> N
 
 def header(charset_line: str) -> bytes:
     return (f'# a translator\'s note\nmsgid ""\nmsgstr ""\n"Project-Id-Version: seniormode\\n"\n{charset_line}'
-            '\n\nmsgctxt "kiosk/x"\nmsgid "签注"\nmsgstr "endorsement"\n').encode("utf-8")
+            '\n\nmsgctxt "kiosk/x"\nmsgid "签注"\nmsgstr "endorsement"\n').encode()
 
 
 @pytest.mark.parametrize("line", ['"Content-Type: text/plain; charset=UTF-8\\n"',
