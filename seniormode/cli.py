@@ -6,6 +6,7 @@ import argparse
 import datetime
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -367,8 +368,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 0
     if not runtime.has_display():
         raise UsageProblem("no display to open the kiosk on (set DISPLAY, or run under xvfb-run)")
+    from .core.tickets import DurableTicketCounter
     from .kivy_ui.kiosk import run_kiosk
 
+    if args.station is not None and not 0 <= args.station <= 99:
+        raise UsageProblem(f"--station is a number from 0 to 99, not {args.station}")
+    try:
+        session.tickets = DurableTicketCounter(args.tickets, args.station, clock=session.clock)
+    except (OSError, sqlite3.Error) as exc:
+        raise UsageProblem(f"cannot keep tickets in {Path(args.tickets).resolve()}: {exc}") from None
+    print(f"seniormode: queue numbers kept in {Path(args.tickets).resolve()}")
     return run_kiosk(flow, theme, session, _size(args.size), args.kiosk, args.jump,
                      None if args.no_voice else LOCALES_DIR)
 
@@ -576,6 +585,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", help="screen and voice language, e.g. yue_Hans_CN (translators)")
     p.add_argument("--voice", help="voice language only")
     p.add_argument("--display", help="screen language only")
+    p.add_argument("--tickets", default="state/tickets.sqlite", metavar="FILE",
+                   help="where the day's queue numbers are kept, so a restart never repeats one "
+                        "(default: state/tickets.sqlite in this folder)")
+    p.add_argument("--station", type=int, metavar="N",
+                   help="this kiosk's number in the hall, 0-99: its tickets read A07012 and no other kiosk's do")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("storyboard", help="every step x language x text size as PNG, and an index.html to review")

@@ -31,6 +31,7 @@ EVENT_KINDS: dict[str, str] = {
     "view": "preset name",   # the viewing-angle control: a preset, or nothing for the next one
     "language": "locale",    # the language button: a locale, or nothing to switch the voice
     "slower": "words/minute",  # the speed control: a rate, or nothing for the next slower step
+    "touch": "",             # any other touch (a keypad key, the screen itself): the applicant is there
 }
 USER_EVENTS = frozenset(EVENT_KINDS) - {"tick"}
 

@@ -8,9 +8,10 @@ is made here, so it can be tested headless in microseconds.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from .effects import (
@@ -38,23 +39,14 @@ from .messages import message
 from .rules.ruleset import Adaptation, Route
 from .rules.symbols import BUILTIN_SYMBOLS
 from .settings import LOCALES, SETTINGS
+from .tickets import TicketCounter
 from .viewing import PRESET_ORDER
 
 ACTIVE, FINISHED, HANDED_OFF = "active", "finished", "handed_off"
 SLOWER_STEP = 30  # words per minute less for each press of the speed control
 _BUILTIN_NAMES = tuple(s.name for s in BUILTIN_SYMBOLS)
-
-
-class TicketCounter:
-    """Queue numbers per prefix (A001, A002 ...), shared by the sessions of one kiosk."""
-
-    def __init__(self) -> None:
-        self._next: dict[str, int] = {}
-
-    def take(self, prefix: str) -> str:
-        n = self._next.get(prefix, 1)
-        self._next[prefix] = n % 999 + 1
-        return f"{prefix}{n:03d}"
+# What the keypad can type as a number: digits, a sign, a decimal point. No exponent, no NaN or infinity.
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 
 
 @dataclass
@@ -92,8 +84,9 @@ class Session:
         self.start_inputs = dict(inputs or {})
         self.clock = clock or datetime.datetime.now
         self.tickets = tickets or TicketCounter()
-        # Kept across resets: what this kiosk has walked, for branch coverage.
-        self.transitions: list[Transition] = []
+        # Kept across resets: what this kiosk has walked, for branch coverage. Each distinct move once (with how
+        # often), so a kiosk's memory stays flat over a day of applicants.
+        self.transitions: dict[Transition, int] = {}
         self.choices_made: set[tuple[str, str]] = set()
         self.s = _State(dict(self.start_inputs))
 
@@ -164,7 +157,7 @@ class Session:
         if self.s.status == HANDED_OFF and kind == "staff":
             return out + [Rejected(kind, "a person is already on the way")]
         if self.s.status != ACTIVE and kind not in ("reset", "card_removed", "repeat", "ok", "help", "bigger",
-                                                     "smaller", "view", "language", "slower", "staff"):
+                                                     "smaller", "view", "language", "slower", "staff", "touch"):
             return out + [Rejected(kind, "the session has ended; touch to start again")]
         result: list[Effect] = handler(event)
         return out + result
@@ -194,19 +187,18 @@ class Session:
         step = self.current
         if step.kind not in ("number", "text"):
             return [Rejected("enter", f"step {step.id} takes no typed value")]
-        raw = str(event.value).strip()
+        raw = str(event.value if event.value is not None else "")[:step.max_length + 1].strip()
         field_name = step.field_name or step.text
         value: Any = raw
-        if step.kind == "number":
-            try:
-                number = Decimal(raw)
-                if not number.is_finite():
-                    raise InvalidOperation
-            except InvalidOperation:
-                return self._input_error(message("number_unreadable", field=field_name), raw)
-            value = int(number) if number == number.to_integral_value() else float(number)
+        # Form and length before any arithmetic, on at most max_length + 1 characters: an answer is refused in
+        # microseconds, whatever was typed or sent (int(Decimal("1e999999")) took 39 s).
+        if step.kind == "number" and not _PLAIN_NUMBER.fullmatch(raw):
+            return self._input_error(message("number_unreadable", field=field_name), raw)
         if len(raw) > step.max_length:
             return self._input_error(message("too_long", field=field_name), raw)
+        if step.kind == "number":
+            number = Decimal(raw)
+            value = int(number) if number == number.to_integral_value() else float(number)
         if step.valid is not None:
             values = self.values()
             values["value"] = value
@@ -248,6 +240,9 @@ class Session:
             self.s.changing, self.s.return_to = False, None
         self.s.error = None
         return self._show(reason="prompt")
+
+    def _on_touch(self, event: Event) -> list[Effect]:
+        return []  # handle() has already counted it as activity: the idle time starts again
 
     def _on_repeat(self, event: Event) -> list[Effect]:
         return [self._speak(self.current.prompt, "repeat")]
@@ -310,7 +305,7 @@ class Session:
         self.s.changing, self.s.return_to = True, step.id
         h = self.s.history
         del h[h.index(target) + 1:]
-        self.transitions.append(Transition(step.id, target, "change"))
+        self._walked(Transition(step.id, target, "change"))
         return self._show(reason="prompt")
 
     def _on_reset(self, event: Event) -> list[Effect]:
@@ -456,6 +451,9 @@ class Session:
         return [TimeoutCleared(self._extensions_left())]
 
     # ---- moving -------------------------------------------------------------------------------
+    def _walked(self, transition: Transition) -> None:
+        self.transitions[transition] = self.transitions.get(transition, 0) + 1
+
     def _reset(self, reason: str) -> list[Effect]:
         self.s = _State(dict(self.start_inputs))
         return [Reset(reason)] + self.start()
@@ -520,8 +518,8 @@ class Session:
         if target is None or guard >= len(self.flow.steps):
             # A flow with no way on (only possible if checks were bypassed): a person takes over.
             target, via = self.flow.call_staff, "no way on"
-        self.transitions.append(Transition(source or (self.s.history[-1] if self.s.history else "start"),
-                                           target, via, tuple(silent)))
+        self._walked(Transition(source or (self.s.history[-1] if self.s.history else "start"), target, via,
+                                tuple(silent)))
         if self.s.history and self.s.history[-1] == target:
             self.s.history.pop()
         if target in self.s.history and not self.s.changing:

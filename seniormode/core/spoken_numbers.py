@@ -330,7 +330,7 @@ _CHINESE_RULES: tuple[Rule, ...] = (
     (re.compile(r"(?P<lead>拨打|撥打|致电|致電|热线|熱線|电话|電話|号码|號碼|请打|請打|报警|報警)(?P<gap>[:：]?\s*)"
                 r"(?P<number>[0-9]{3,8})(?![0-9.])(?P<tail>)"), _hotline),
     (re.compile(r"(?P<lead>)(?P<gap>)(?<![0-9.])(?P<number>[0-9]{3,8})(?P<tail>\s*(?:服务)?(?:热线|熱線))"), _hotline),
-    (re.compile(r"(?<![A-Za-z0-9])(?P<letters>[A-Z]{1,2})(?P<digits>[0-9]{2,5})(?![0-9])"), _ticket),
+    (re.compile(r"(?<![A-Za-z0-9])(?P<letters>[A-Z]{1,2})(?P<digits>[0-9]{2,7})(?![0-9])"), _ticket),
     # Dates before years, years before months, months before days, all before plain numbers.
     (re.compile(r"(?<![0-9.\-/])(?P<y>[12][0-9]{3})(?P<sep>[-/.])(?P<mo>1[0-2]|0?[1-9])(?P=sep)"
                 r"(?P<d>3[01]|[12][0-9]|0?[1-9])(?![0-9]|[-/.][0-9])"), _iso_date),
@@ -375,7 +375,7 @@ _ENGLISH_RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ..
     (re.compile(_SIGN + r"(?:[¥￥]\s*)+" + _AMOUNT + r"(?:\s*元)?"), _english_money),
     (re.compile(_SIGN + _AMOUNT + r"\s*元"), _english_money),
     # "A012" is "A twelve" to espeak; "A0 1 2" is "A zero one two".
-    (re.compile(r"(?<![A-Za-z0-9])(?P<letters>[A-Z]{1,2})(?P<digits>[0-9]{2,5})(?![0-9])"),
+    (re.compile(r"(?<![A-Za-z0-9])(?P<letters>[A-Z]{1,2})(?P<digits>[0-9]{2,7})(?![0-9])"),
      lambda m: "-".join(m["letters"]) + " ".join(m["digits"])),
 )
 

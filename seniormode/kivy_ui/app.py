@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -49,8 +50,12 @@ class KioskApp(App):
         self.session = session or Session(flow)
         self.tick_enabled = tick
         self.on_ready = on_ready
+        # The current applicant's effects and prompts only: emptied at every reset (they hold typed answers).
         self.spoken: list[Speak] = []
         self.effects: list[Effect] = []
+        # Called with every effect as it is applied (the scripted run's screenshots, a journal): they must keep
+        # nothing of an applicant past the Reset effect they are also given.
+        self.listeners: list[Callable[[Effect], None]] = []
         self.ignored_touches = 0
         self.time_offset = 0.0  # the pilot's simulated applicant presses slower than the double-touch guard
         self._last_press: dict[str, float] = {}
@@ -112,6 +117,7 @@ class KioskApp(App):
         """
         if self.now() - self._screen_changed_at >= DOUBLE_TOUCH_SECONDS:
             self.player.stop()
+        self.send(Event("touch"))  # every touch is activity: the idle timer starts again, a warning goes
         return False
 
     def now(self) -> float:
@@ -158,8 +164,12 @@ class KioskApp(App):
     def send(self, event: Event) -> list[Effect]:
         try:
             effects = self.session.handle(event)
-        except Exception:  # noqa: BLE001 - the applicant sees a calm screen, staff see the log
-            log.exception("session failed on %s; handing over to staff", event)
+        except Exception as exc:  # noqa: BLE001 - the applicant sees a calm screen, staff see the log
+            # The event's kind and where it failed, never its value or the exception's message: both can carry
+            # what the applicant typed.
+            where = "".join(traceback.format_tb(exc.__traceback__, limit=-3)).rstrip()
+            log.error("session failed on a '%s' event (%s); handing over to staff\n%s", event.kind,
+                      type(exc).__name__, where)
             effects = self.session.handle(Event("staff"))
         self.apply(effects)
         return effects
@@ -167,7 +177,13 @@ class KioskApp(App):
     # ---- effects out ------------------------------------------------------------------------------
     def apply(self, effects: list[Effect]) -> None:
         for effect in effects:
+            if isinstance(effect, Reset):
+                self.effects.clear()
+                self.spoken.clear()
+                self.player.forget()
             self.effects.append(effect)
+            for listener in self.listeners:
+                listener(effect)
             if isinstance(effect, ShowStep):
                 if self.view.current is None or self.view.current.step != effect.step:
                     self._screen_changed_at = self.now()

@@ -70,11 +70,15 @@ def run_script(flow: Flow, theme: Theme, session: Session, events: list[Event], 
             pilot.frame(2)
             written.append(app.screenshot(shots / f"{len(written) + 1:02d}_{label}.png"))
 
+    # A script is a demo applicant: what it was shown and heard is kept for the report, across resets.
+    new: list[Any] = []
+    played: list[Any] = []
+    app.listeners.append(new.append)
+    app.player.on_played = played.append
     shoot(app.view.current.step if app.view.current else "start")
     for event in events:
-        before = len(app.effects)
+        new.clear()
         pilot.perform(event)
-        new = app.effects[before:]
         shown = [e for e in new if isinstance(e, ShowStep)]
         if shown or any(e.kind == "warn_timeout" for e in new):
             label = shown[-1].step if shown else "timeout_warning"
@@ -82,7 +86,7 @@ def run_script(flow: Flow, theme: Theme, session: Session, events: list[Event], 
     pilot.frame(2)
     result = {"status": session.status, "path": session.history, "screenshots": [str(p) for p in written],
               "ignored_touches": app.ignored_touches, "spoken": [(p.speak.language, p.source, p.speak.text)
-                                                                 for p in app.player.played],
+                                                                 for p in played],
               "voice_failures": app.player.failures}
     app.stop()
     return result

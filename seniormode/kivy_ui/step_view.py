@@ -259,9 +259,14 @@ class StepView(FloatLayout):
 
     # ---- changes within a step ----------------------------------------------------------------
     def forget(self) -> None:
+        """Drop everything of the last applicant: the screen shown, the typed digits, the ticket, and the labels
+        that showed them (the next screen is built anew)."""
         self.current = None
         self.typed = ""
         self.ticket = None
+        self._display = None
+        self._overlay_label = None
+        self.clear_warning()
 
     def type_key(self, key: str) -> None:
         assert self.current is not None

@@ -40,7 +40,8 @@ class VoicePlayer:
         self.sound: Any = None
         self.current: Speak | None = None
         self.queue: deque[Speak] = deque()
-        self.played: list[Played] = []
+        self.played: list[Played] = []  # this applicant's prompts, as played: emptied by forget()
+        self.on_played: Callable[[Played], None] | None = None
         self.failures = 0
         self._generation = 0
         self._stopping = False
@@ -67,6 +68,11 @@ class VoicePlayer:
                 self.sound = None
         if self.on_highlight is not None:
             self.on_highlight("")
+
+    def forget(self) -> None:
+        """Silence, and drop every prompt of the last applicant (a summary's prompt says their answers)."""
+        self.stop()
+        self.played.clear()
 
     @property
     def playing(self) -> bool:
@@ -108,7 +114,10 @@ class VoicePlayer:
         self.sound = sound
         sound.bind(on_stop=lambda *_: self._ended(generation))
         sound.play()
-        self.played.append(Played(effect, str(prepared.source), time.perf_counter() - asked))
+        played = Played(effect, str(prepared.source), time.perf_counter() - asked)
+        self.played.append(played)
+        if self.on_played is not None:
+            self.on_played(played)
         if effect.target and self.on_highlight is not None:
             self.on_highlight(effect.target)
 

@@ -15,6 +15,7 @@ from typing import Any
 from ..problems import Location, Problems, did_you_mean
 from ..source import Scalar
 from . import engine_tables
+from .patterns import literal_text, pattern_risk
 from .symbols import SymbolTable
 
 engine_tables.install()  # before rule_engine builds its parser: saved tables make the import ~10x faster
@@ -146,6 +147,7 @@ def _operand(tokens: list[tuple[str, str, int]], start: int, step: int) -> list[
     return out[::-1] if step < 0 else out
 
 
+
 def _costly_construct(source: str, table: SymbolTable) -> tuple[str, int, str] | None:
     """What rule-engine would work out at parse time at any cost: (message, offset, hint), else None.
 
@@ -169,6 +171,11 @@ def _costly_construct(source: str, table: SymbolTable) -> tuple[str, int, str] |
             if not (_is_name_path(left, table, comprehension) and is_pattern):
                 return (f"'{text}' tests a name's text against a pattern: write the name on the left and the "
                         "pattern in quotes on the right", offset, 'e.g. value =~ "^1[3-9][0-9]{9}$"')
+            pattern = literal_text(right[0][1])
+            risk = pattern_risk(pattern) if pattern is not None else None
+            if risk is not None:
+                return (f"unsafe pattern: {risk}", right[0][2],
+                        "repeat single characters or classes only, e.g. ^[0-9]{6,18}$ or ^1[3-9][0-9]{9}$")
     return None
 
 

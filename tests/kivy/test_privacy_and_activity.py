@@ -1,0 +1,135 @@
+"""Nothing of an applicant outlives their session in the kiosk's memory, and every touch counts as activity."""
+
+from __future__ import annotations
+
+import datetime
+import gc
+import logging
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from seniormode.core.effects import WarnTimeout
+from seniormode.core.events import Event
+from seniormode.core.loader import load_flow_or_raise
+from seniormode.core.session import Session
+
+pytestmark = pytest.mark.kivy
+
+ROOT = Path(__file__).resolve().parents[2]
+HOME_VISIT = load_flow_or_raise(ROOT / "flows_yaml" / "home_visit.yaml")
+RENEWAL = load_flow_or_raise(ROOT / "flows_yaml" / "hk_macau_renewal.yaml")
+CLOCK = lambda: datetime.datetime(2026, 11, 25, 10, 0)  # noqa: E731
+
+
+def reachable_texts(skip: object) -> list[str]:
+    """Every string a live object (but `skip`) refers to, and the text of every Kivy label and its core label."""
+    from kivy.core.text import LabelBase
+    from kivy.uix.label import Label
+
+    gc.collect()
+    texts: list[str] = []
+    for obj in gc.get_objects():
+        if obj is skip or obj is texts:
+            continue
+        try:
+            if isinstance(obj, Label):
+                texts.append(str(obj.text))
+                core = getattr(obj, "_label", None)
+                if core is not None:
+                    texts.append(str(core.text))
+            elif isinstance(obj, LabelBase):
+                texts.append(str(obj.text))
+            texts.extend(r for r in gc.get_referents(obj) if isinstance(r, str))
+        except ReferenceError:  # a weak proxy whose widget is gone
+            continue
+    return texts
+
+
+def leaks(secrets: list[str]) -> dict[str, int]:
+    texts = reachable_texts(skip=secrets)
+    return {secret: n for secret in secrets if (n := sum(secret in t for t in texts))}
+
+
+def home_visit_applicant(app: Any, pilot: Any, phone: str, finish: bool) -> None:
+    for event in (Event("ok"), Event("choose", "elderly"), Event("enter", phone), Event("choose", "weekend")):
+        pilot.perform(event)
+    assert app.view.current.step == "check" and any(phone in row.answer for row in app.view.current.summary)
+    if finish:
+        for event in (Event("ok"), Event("device_ok"), Event("ok")):
+            pilot.perform(event)
+    else:
+        pilot.perform(Event("tick", 10_000))  # walked away: the warning, then the wipe
+        pilot.perform(Event("tick", 10_000))
+    pilot.frame(3)
+    assert app.session.history == ["welcome"], app.session.history
+
+
+def test_no_applicant_data_is_reachable_after_a_reset(kiosk_app: Any, pilot: Any) -> None:
+    # The secrets are kept as numbers and pieces, and made into text only when typed or checked: a list of them
+    # in this test would itself be an object that refers to them.
+    rng = random.Random(7)
+    phones = [13 * 10**9 + rng.randrange(10**9) for _ in range(6)]
+    session = Session(HOME_VISIT, {"age": 76}, clock=CLOCK)
+    kiosk_app.load(HOME_VISIT, session)
+    pilot.frame(2)
+    for n, phone in enumerate(phones):
+        home_visit_applicant(kiosk_app, pilot, str(phone), finish=n % 2 == 0)
+    found = leaks_of(phones)
+    assert found == {}, found
+    # A renewal applicant whose card gave a name and an ID number, who took the card out half-way.
+    kiosk_app.load(RENEWAL, Session(RENEWAL, {}, clock=CLOCK))
+    pilot.frame(2)
+    name, id_number = "".join(["陈", "大伯"]), str(44010219450317661) + "X"
+    pilot.perform(Event("ok"))
+    pilot.perform(Event("card", {"age": 81, "name": name, "id_number": id_number, "province": "广东"}))
+    assert kiosk_app.session.s.applicant["name"] == name
+    pilot.perform(Event("card_removed"))
+    pilot.frame(3)
+    del name, id_number
+    found = leaks_of(phones)
+    assert found == {}, found
+    assert len(kiosk_app.effects) < 10  # the current applicant's only
+
+
+def leaks_of(phones: list[int]) -> dict[str, int]:
+    return leaks([str(p) for p in phones] + ["".join(["陈", "大伯"]), str(44010219450317661) + "X"])
+
+
+def test_typing_on_the_keypad_keeps_the_time_out_away(kiosk_app: Any, pilot: Any) -> None:
+    session = Session(HOME_VISIT, {"age": 76}, clock=CLOCK)
+    kiosk_app.load(HOME_VISIT, session)
+    pilot.frame(2)
+    pilot.perform(Event("ok"))
+    pilot.perform(Event("choose", "elderly"))
+    limit = session.step_timeout()
+    warnings: list[Any] = []
+    kiosk_app.listeners.append(lambda e: warnings.append(e) if isinstance(e, WarnTimeout) else None)
+    for digit in "13912345678":
+        pilot.perform(Event("tick", limit * 0.6))  # slower than the step's time-out, key after key
+        pilot.tap(f"key:{digit}")
+    assert warnings == [] and kiosk_app.view.typed == "13912345678"
+    pilot.tap("key:ok")
+    assert kiosk_app.view.current.step == "time_slot"
+
+
+def test_a_failing_event_logs_its_kind_never_what_was_typed(kiosk_app: Any, pilot: Any,
+                                                            caplog: pytest.LogCaptureFixture,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    session = Session(HOME_VISIT, {"age": 76}, clock=CLOCK)
+    kiosk_app.load(HOME_VISIT, session)
+    pilot.frame(2)
+
+    def broken(event: Event) -> list[Any]:
+        raise ValueError(f"cannot take {event.value}")
+
+    monkeypatch.setattr(session, "_on_enter", broken)  # any bug in the session, with the value in its message
+    pilot.perform(Event("ok"))
+    pilot.perform(Event("choose", "elderly"))
+    with caplog.at_level(logging.INFO, logger="seniormode.kiosk"):
+        pilot.perform(Event("enter", "13987654321"))
+    assert "'enter' event (ValueError)" in caplog.text
+    assert "13987654321" not in caplog.text and "987654321" not in caplog.text
+    assert kiosk_app.view.current.step == HOME_VISIT.call_staff  # the applicant meets a person, not a crash
