@@ -11,6 +11,8 @@ longer has.
 from __future__ import annotations
 
 import re
+import string
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from babel.messages.pofile import PoFileError
 from .core.flow import Flow, Text
 from .core.i18n import (
     KIOSK_DOMAIN,
+    MAX_CATALOG_BYTES,
     LOCALES,
     SOURCE_LOCALE,
     ExcessivePlurals,
@@ -36,7 +39,6 @@ from .translations import TEMPLATES, flow_messages
 from .voice.build import flow_prompts
 from .voice.recordings import recording_for, recording_path
 
-MAX_CATALOG_BYTES = 8 * 1024 * 1024
 
 
 @dataclass
@@ -158,6 +160,8 @@ def catalog_file_problems(path: Path, entries: bool = True) -> list[Problem]:
         if not m.id or is_template or not entries:
             continue
         strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        if all(strings):
+            found += _translation_fits(m, strings, where)
         if m.fuzzy:
             found.append(Problem("SM602", f"translation of '{shorten(m.id)}' is marked fuzzy",
                                  _entry_location(where, m),
@@ -181,6 +185,62 @@ def catalog_file_problems(path: Path, entries: bool = True) -> list[Problem]:
                 found.append(Problem("SM603", f"catalog lacks {len(missing)} string(s) of the template, e.g. "
                                               f"'{shorten(str(missing[0][1]))}'", Location(where),
                                      severity=Severity.WARNING, hint="run 'seniormode i18n update'"))
+    return found
+
+
+# The speech worker refuses longer text (voice/worker.py MAX_TEXT); a screen shows what its source shows, so a
+# translation many times longer than its source will not fit where the source fits.
+MAX_TRANSLATION = 2000
+SCREEN_GROWTH = 4
+
+
+def _fields(text: str) -> list[tuple[str, str, str]] | None:
+    """The `{...}` fields of a message as (name, spec, conversion), or None when its braces do not pair."""
+    try:
+        return [(name, spec or "", conv or "") for _, name, spec, conv in string.Formatter().parse(text)
+                if name is not None]
+    except ValueError:
+        return None
+
+
+def _width(text: str) -> int:
+    """Columns on a screen: a Chinese character takes two, a Latin letter one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _translation_fits(m: Message, strings: tuple[str, ...], where: str) -> list[Problem]:
+    """SM606: the same plain `{name}` placeholders as the source; SM607: short enough to say and to show."""
+    found: list[Problem] = []
+    source = _fields(str(m.id)) or []
+    wanted = sorted({name for name, _, _ in source})
+    for text in strings:
+        fields = _fields(text)
+        names = sorted({name for name, _, _ in fields or []})
+        if fields is None:
+            why = "has a brace that does not pair"
+        elif any(spec or conv or not name.isidentifier() for name, spec, conv in fields):
+            odd = next(f"{{{n}{'!' + c if c else ''}{':' + s if s else ''}}}" for n, s, c in fields
+                       if s or c or not n.isidentifier())
+            why = f"has {shorten(odd)}, not a plain {{name}}"
+        elif names != wanted:
+            why = f"has {', '.join(f'{{{n}}}' for n in names) or 'no placeholder'}"
+        else:
+            why = ""
+        if why:
+            found.append(Problem("SM606", f"translation of '{shorten(m.id)}' {why}; the source has "
+                                          f"{', '.join(f'{{{n}}}' for n in wanted) or 'none'}",
+                                 _entry_location(where, m), severity=Severity.ERROR,
+                                 hint="keep the source's placeholders as they are, e.g. {n}; the kiosk "
+                                      "shows the source text instead"))
+        if len(text) > MAX_TRANSLATION:
+            found.append(Problem("SM607", f"translation of '{shorten(m.id)}' is {len(text)} characters, more than "
+                                          f"the {MAX_TRANSLATION} the voice can say", _entry_location(where, m),
+                                 severity=Severity.WARNING, hint="shorten it; a screen holds a few short words"))
+        elif _width(text) > max(40, SCREEN_GROWTH * _width(str(m.id))):
+            found.append(Problem("SM607", f"translation of '{shorten(m.id)}' is {_width(text)} columns wide, over "
+                                          f"{SCREEN_GROWTH} times its source's {_width(str(m.id))}: it will not fit "
+                                          "where the source fits", _entry_location(where, m),
+                                 severity=Severity.WARNING, hint="shorten it; a screen holds a few short words"))
     return found
 
 

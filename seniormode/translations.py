@@ -20,6 +20,7 @@ from .core.i18n import (
     catalog_path,
     new_catalog,
     parse_po,
+    read_catalog_bytes,
     set_plural_forms,
 )
 from .core.loader import load_flow_text
@@ -87,7 +88,7 @@ class CatalogUnreadable(ValueError):
 
 def _read(path: Path, locale: str | None = None) -> Catalog:
     try:
-        return parse_po(path.read_bytes(), locale=locale)
+        return parse_po(read_catalog_bytes(path), locale=locale)
     except (ValueError, LookupError, TypeError, AttributeError, RecursionError) as exc:
         # Babel raises these on a broken header (an unknown charset is a LookupError): name the file instead.
         raise CatalogUnreadable(f"{path} cannot be read ({type(exc).__name__}: {exc}); "

@@ -76,6 +76,8 @@ CODES: dict[str, str] = {
     "SM603": "translation stale",
     "SM604": "spoken prompt missing in a voice language",
     "SM605": "catalog cannot be read",
+    "SM606": "translation's placeholders differ from the source's",
+    "SM607": "translation too long for the voice or the screen",
 }
 
 

@@ -190,3 +190,19 @@ def test_charset_words_outside_the_header_are_text() -> None:
 
     data = b'msgid "a"\nmsgstr "Content-Type: text/plain; charset=CHARSET"\n'
     assert header_charset(data) is None
+
+
+def test_the_kiosk_refuses_a_catalog_lint_would_refuse_without_reading_it_all(tmp_path: Path) -> None:
+    # A 60 MB kiosk.po stalled the kiosk for 5.5 s and 468 MiB; lint refused it as SM605.
+    from seniormode.core.flow import Text
+    from seniormode.core.i18n import MAX_CATALOG_BYTES, catalog_path
+    from seniormode.core.problems import Location
+
+    path = catalog_path(tmp_path, "en", "kiosk")
+    path.parent.mkdir(parents=True)
+    entry = 'msgctxt "kiosk/x"\nmsgid "签注"\nmsgstr "endorsement"\n\n'
+    path.write_text(entry + "#" * (MAX_CATALOG_BYTES + 10), encoding="utf-8")
+    text = Text("签注", "kiosk/x", Location("f.yaml"))
+    assert Catalogs(tmp_path).translate(text, "en") == "签注"  # the source text, as for any unreadable catalog
+    path.write_text(entry, encoding="utf-8")
+    assert Catalogs(tmp_path).translate(text, "en") == "endorsement"

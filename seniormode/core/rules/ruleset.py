@@ -166,15 +166,19 @@ class RuleSet:
 
 
 def read_rules(node: Node, table: SymbolTable, problems: Problems, ruleset: RuleSet, base_dir: Path,
-               seen_files: set[Path] | None = None) -> None:
-    """Read a `rules:` list: each item is a rule, or the path of a rule file (relative to this file)."""
+               seen_files: set[Path] | None = None, root_dir: Path | None = None) -> None:
+    """Read a `rules:` list: each item is a rule, or the path of a rule file (relative to this file).
+
+    Rule files stay inside `root_dir`, the flow's own folder tree (by default `base_dir`).
+    """
     seen_files = seen_files if seen_files is not None else set()
+    root_dir = root_dir if root_dir is not None else base_dir
     if not isinstance(node, Sequence):
         problems.error("SM102", "'rules' should be a list of rules or rule files", node.location)
         return
     for item in node.items:
         if isinstance(item, Scalar) and isinstance(item.value, str):
-            _read_rule_file(item, table, problems, ruleset, base_dir, seen_files)
+            _read_rule_file(item, table, problems, ruleset, base_dir, seen_files, root_dir)
         elif isinstance(item, YMapping):
             rule = _read_rule(item, table, problems, len(ruleset.rules))
             if rule is not None:
@@ -185,16 +189,30 @@ def read_rules(node: Node, table: SymbolTable, problems: Problems, ruleset: Rule
             problems.error("SM102", "a rule is a group of 'key: value' lines, or a rule file's name", item.location)
 
 
+RULE_FILE_SUFFIXES = (".yaml", ".yml")
+
+
 def _read_rule_file(item: Scalar, table: SymbolTable, problems: Problems, ruleset: RuleSet, base_dir: Path,
-                    seen_files: set[Path]) -> None:
+                    seen_files: set[Path], root_dir: Path) -> None:
     assert isinstance(item.value, str)
     try:
         path = (base_dir / item.value).resolve()
         is_file = path.is_file()
+        inside = path.is_relative_to(root_dir.resolve())
     except (ValueError, OSError, RuntimeError):
         # A NUL byte (ValueError), a name too long (OSError: is_file only ignores "not found"), a symlink loop
         # (RuntimeError from resolve): none is a rule file.
         problems.error("SM004", f"'{item.value[:40]}' is not a file name", item.location)
+        return
+    # Nothing outside the flow's folder is read (no absolute path, no '..' out, no symlink out), and nothing but
+    # YAML: a problem quoting a line of some other file would print it (a key file, /etc/shadow) in CI.
+    if Path(item.value).is_absolute() or not inside:
+        problems.error("SM004", f"rule file '{item.value[:80]}' is outside the flow's folder {display_path(root_dir)}",
+                       item.location, "keep rule files beside the flow, e.g. rules/senior.yaml")
+        return
+    if path.suffix.lower() not in RULE_FILE_SUFFIXES:
+        problems.error("SM004", f"rule file '{item.value[:80]}' is not a .yaml file", item.location,
+                       "a rule file is YAML with a 'rules:' list, e.g. rules/senior.yaml")
         return
     if path in seen_files:
         return
@@ -213,7 +231,7 @@ def _read_rule_file(item: Scalar, table: SymbolTable, problems: Problems, rulese
     f = Fields(root, ("rules", "description"), problems, "rule file")
     rules_node = f.sequence("rules", required=True, example="[...]")
     if rules_node is not None:
-        read_rules(rules_node, table, problems, ruleset, path.parent, seen_files)
+        read_rules(rules_node, table, problems, ruleset, path.parent, seen_files, root_dir)
 
 
 
