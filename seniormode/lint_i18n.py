@@ -22,8 +22,8 @@ from babel.messages.pofile import PoFileError
 from .core.flow import Flow, Text
 from .core.i18n import (
     KIOSK_DOMAIN,
-    MAX_CATALOG_BYTES,
     LOCALES,
+    MAX_CATALOG_BYTES,
     SOURCE_LOCALE,
     ExcessivePlurals,
     UnknownLocale,
@@ -38,7 +38,6 @@ from .core.source import display_path
 from .translations import TEMPLATES, flow_messages
 from .voice.build import flow_prompts
 from .voice.recordings import recording_for, recording_path
-
 
 
 @dataclass
