@@ -52,7 +52,9 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
         p = Path(raw)
         if p.is_dir():
             for child in sorted(p.rglob("*")):
-                if child.is_file() and child.suffix in (".yaml", ".yml", ".po", ".pot") \
+                # Not only regular files: a dangling link, a symlink loop or a pipe with a flow's name is said to
+                # be skipped (lint_paths), never passed over in silence.
+                if child.suffix in (".yaml", ".yml", ".po", ".pot") and not child.is_dir() \
                         and not SKIP_DIRS.intersection(child.relative_to(p).parts):
                     out.append(child)
         else:
@@ -91,10 +93,9 @@ def lint_paths(paths: Sequence[str | Path], options: LintOptions | None = None) 
     result = LintResult()
     kinds: dict[str, list[Path]] = {}
     for path in expand(paths):
-        if not path.exists():
-            result.problems.error("SM004", f"there is no file '{path}'", Location(str(path)))
-        elif not path.is_file():  # a pipe or a device would block the read for ever
-            result.problems.error("SM004", f"'{path}' is not a regular file", Location(str(path)))
+        why = _unreadable(path)
+        if why:
+            result.problems.error("SM004", why, Location(str(path)), "skipped: nothing in it was checked")
         else:
             result.files.append(path)
             kinds.setdefault(file_kind(path), []).append(path)
@@ -123,6 +124,22 @@ def lint_paths(paths: Sequence[str | Path], options: LintOptions | None = None) 
         for path in kinds["scenario"]:
             result.problems.extend(load_scenarios(path).problems)
     return result
+
+
+def _unreadable(path: Path) -> str:
+    """Why lint cannot read `path` as a file (a sentence), or '' when it can."""
+    try:
+        if path.is_symlink():
+            target = path.resolve(strict=False)
+            if not target.exists():
+                return f"'{path}' is a link to '{target}', which does not exist"
+        if not path.exists():
+            return f"there is no file '{path}'"
+        if not path.is_file():  # a pipe or a device would block the read for ever
+            return f"'{path}' is not a regular file"
+    except (OSError, RuntimeError):  # a symlink loop
+        return f"'{path}' is a symbolic link that leads round in a loop"
+    return ""
 
 
 def _resolved(name: str) -> Path:

@@ -103,12 +103,13 @@ class Catalogs:
 
 
 def _fill(template: str, values: Mapping[str, object]) -> str | None:
-    """`template` with its `{name}` fields filled in, or None when it asks for more.
+    """`template` with its `{name}` fields filled in, or None when it asks for more or for fewer names.
 
     Not str.format: a translated string is data, and `{n:999999999}` would build a gigabyte of spaces, `{n.x}` or
     `{n[0]}` raise, and `{n.__class__}` reach into the object. Only plain names the message gives are filled.
     """
     out: list[str] = []
+    used: set[str] = set()
     try:
         for literal, name, spec, conversion in string.Formatter().parse(template):
             out.append(literal)
@@ -116,9 +117,12 @@ def _fill(template: str, values: Mapping[str, object]) -> str | None:
                 continue
             if spec or conversion or name not in values:
                 return None
+            used.add(name)
             out.append(str(values[name]))
     except ValueError:  # a lone '{' or '}'
         return None
+    if used != set(values):
+        return None  # a translation that drops the number would tell the applicant less than the source (SM606)
     return "".join(out)
 
 

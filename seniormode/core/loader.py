@@ -107,7 +107,7 @@ class _FlowBuilder:
         if ident is None or title is None or steps_node is None or call_staff is None:
             return None
         if not steps:
-            if not raw_steps:
+            if not steps_node.items:  # not when there were too many, or none was a step: that is said already
                 p.error("SM103", "the flow has no steps", steps_node.location, "add at least one step")
             return None
         flow = Flow(

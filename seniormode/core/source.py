@@ -157,6 +157,8 @@ class _Builder:
         self.count = 0
         self.constructor = yaml.SafeLoader("")
         self.over_budget = False
+        self._collections: set[int] = set()  # a collection met twice came through an alias
+        self.aliased = False
 
     def build(self, node: yaml.Node, depth: int = 0) -> Node | None:
         if self.over_budget:
@@ -169,10 +171,18 @@ class _Builder:
             self.over_budget = True
             return None
         if self.count > MAX_NODES:
-            self.problems.error("SM003", f"more than {MAX_NODES} values after expanding aliases", loc,
-                                "remove the '*alias' references that repeat large blocks")
+            if self.aliased:
+                self.problems.error("SM003", f"more than {MAX_NODES} values after expanding aliases", loc,
+                                    "remove the '*alias' references that repeat large blocks")
+            else:
+                self.problems.error("SM003", f"more than {MAX_NODES} values in one file", loc,
+                                    "a flow has a few hundred; split it into several flows")
             self.over_budget = True
             return None
+        if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)):
+            if id(node) in self._collections:
+                self.aliased = True
+            self._collections.add(id(node))
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, loc)
         if isinstance(node, yaml.SequenceNode):

@@ -57,6 +57,7 @@ class KioskApp(App):
         # nothing of an applicant past the Reset effect they are also given.
         self.listeners: list[Callable[[Effect], None]] = []
         self.ignored_touches = 0
+        self.voice_problem = ""
         self.time_offset = 0.0  # the pilot's simulated applicant presses slower than the double-touch guard
         self._last_press: dict[str, float] = {}
         self._screen_changed_at = float("-inf")
@@ -209,6 +210,20 @@ class KioskApp(App):
             elif isinstance(effect, Speak):
                 self.spoken.append(effect)
                 self.player.speak(effect)
+
+    # ---- the voice, started in the background ------------------------------------------------------
+    def voice_ready(self, service: Any) -> None:
+        self.player.service = service
+        self.voice_problem = ""
+        self.title = f"seniormode · {self.flow.title.value}"
+        Window.set_title(self.title)
+        log.info("voice ready")
+
+    def voice_down(self, why: str) -> None:
+        """Staff see it in the window title and the log; the applicant goes on with the text on the screen."""
+        self.voice_problem = why
+        self.title = f"seniormode · {self.flow.title.value} · 语音故障 voice down"
+        Window.set_title(self.title)
 
     def on_stop(self) -> None:
         self.player.stop()

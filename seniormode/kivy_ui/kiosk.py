@@ -36,16 +36,48 @@ def run_kiosk(flow: Flow, theme: Theme, session: Session, size: tuple[int, int],
     runtime.configure(size=size, kiosk=kiosk)
     from .app import KioskApp
 
-    app = KioskApp(flow, theme, session, voice=_voice(locales_dir))
+    app = KioskApp(flow, theme, session, voice=None)
+    if locales_dir is not None:
+        _start_voice_in_background(app, locales_dir)
     if jump:
         def open_at(a: Any) -> None:
             a.apply(a.session.jump_to(jump))
             if a.session.s.ticket is not None:
                 a.view.set_ticket(a.session.s.ticket)
 
-        app.on_ready = open_at
+        app.on_ready = _chain(app.on_ready, open_at)
     app.run()
     return 0
+
+
+def _start_voice_in_background(app: Any, locales_dir: Path) -> None:
+    """The first screen shows at once, silent; the voice joins when its worker is up (retried with back-off)."""
+    from kivy.clock import Clock
+
+    from ..voice.starter import VoiceStarter
+
+    def make() -> Any:
+        from ..voice.service import VoiceService
+
+        return VoiceService(locales_dir)
+
+    def ready(service: Any) -> None:
+        Clock.schedule_once(lambda dt: app.voice_ready(service), 0)
+
+    def down(why: str) -> None:
+        Clock.schedule_once(lambda dt: app.voice_down(why), 0)
+
+    starter = VoiceStarter(make, ready, down)
+    app.bind(on_stop=lambda *_: starter.stop())
+    app.on_ready = _chain(app.on_ready, lambda a: starter.start())  # after the first frame is up
+
+
+def _chain(first: Any, then: Any) -> Any:
+    def both(app: Any) -> None:
+        if first is not None:
+            first(app)
+        then(app)
+    return both
 
 
 def run_script(flow: Flow, theme: Theme, session: Session, events: list[Event], size: tuple[int, int],
