@@ -1,4 +1,4 @@
-"""Lint and the kiosk agree on placeholders: a translation lint passes is shown, one it refuses never reaches a screen."""
+"""Lint and the kiosk agree on placeholders: what lint passes is shown, what it refuses never reaches a screen."""
 
 from __future__ import annotations
 
