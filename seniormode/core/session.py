@@ -145,8 +145,8 @@ class Session:
         if kind == "tick":
             return self._tick(float(event.value or 0))
         out: list[Effect] = []
-        if kind == "extend":
-            return self._extend()
+        if kind == "extend" or kind == "touch" and self.s.warning:
+            return self._extend()  # a touch during the warning is the applicant saying they are still here
         if self.s.warning:
             self.s.warning = False
             out.append(TimeoutCleared(self._extensions_left()))

@@ -280,3 +280,16 @@ def test_taking_the_card_on_the_ticket_screen_keeps_the_ticket_until_the_time_ou
     assert s.current.id == "child_window" and s.status == "handed_off"
     effects = s.handle(Event("tick", s.step_timeout()))
     assert isinstance(effects[0], Reset) and s.history == ["welcome"] and s.answers == {}
+
+
+def test_any_touch_is_activity_and_a_touch_during_the_warning_counts_as_more_time(hk_flow: Flow) -> None:
+    s = Session(hk_flow)
+    drive(s, Event("ok"))
+    limit = s.step_timeout()
+    for _ in range(5):  # a touch now and then keeps the time-out away however long it takes
+        assert not any(isinstance(e, WarnTimeout) for e in s.handle(Event("tick", limit * 0.9)))
+        assert s.handle(Event("touch")) == []
+    assert any(isinstance(e, WarnTimeout) for e in s.handle(Event("tick", limit)))
+    effects = s.handle(Event("touch"))
+    assert [type(e).__name__ for e in effects] == ["TimeoutCleared"] and s.s.extensions == 1
+    assert s.current.id == "read_card"
