@@ -7,6 +7,7 @@ import logging
 import time
 import traceback
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,9 @@ class KioskApp(App):
         self._screen_changed_at = float("-inf")
         self._warn_deadline: float | None = None
         self._collect_event: Any = None
+        self._checker: ThreadPoolExecutor | None = None
+        self._checking: Future[list[Effect]] | None = None
+        self._waiting: list[Event] = []
         self.title = f"seniormode · {flow.title.value}"
 
     # ---- Kivy -------------------------------------------------------------------------------------
@@ -94,6 +98,7 @@ class KioskApp(App):
         self.player.stop()
         self.spoken.clear()
         self.effects.clear()
+        self._checking, self._waiting = None, []
         self._last_press.clear()
         self._screen_changed_at = float("-inf")
         self._warn_deadline = None
@@ -163,17 +168,50 @@ class KioskApp(App):
         return None
 
     def send(self, event: Event) -> list[Effect]:
+        """Give the session an event and apply what it answers.
+
+        A typed answer is checked off the UI thread (its `valid:` pattern and number checks run in the checker
+        thread), so the screen keeps drawing whatever was typed; events that come meanwhile wait their turn,
+        in order, so the session only ever sees one event at a time. Returns the effects applied now.
+        """
+        if self._checking is not None:
+            self._waiting.append(event)
+            return []
+        if event.kind == "enter":
+            if self._checker is None:
+                self._checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answer-check")
+            future = self._checker.submit(self._handle, event)
+            self._checking = future
+            future.add_done_callback(lambda done: Clock.schedule_once(lambda dt: self._checked(done), 0))
+            return []
+        effects = self._handle(event)
+        self.apply(effects)
+        return effects
+
+    @property
+    def checking(self) -> bool:
+        """An answer is being checked, or events are waiting for it."""
+        return self._checking is not None or bool(self._waiting)
+
+    def _checked(self, done: Future[list[Effect]]) -> None:
+        if done is not self._checking:
+            return  # a new applicant was loaded meanwhile: the old answer is dropped
+        self._checking = None
+        self.apply(done.result())
+        waiting, self._waiting = self._waiting, []
+        for event in waiting:
+            self.send(event)
+
+    def _handle(self, event: Event) -> list[Effect]:
         try:
-            effects = self.session.handle(event)
+            return self.session.handle(event)
         except Exception as exc:  # noqa: BLE001 - the applicant sees a calm screen, staff see the log
             # The event's kind and where it failed, never its value or the exception's message: both can carry
             # what the applicant typed.
             where = "".join(traceback.format_tb(exc.__traceback__, limit=-3)).rstrip()
             log.error("session failed on a '%s' event (%s); handing over to staff\n%s", event.kind,
                       type(exc).__name__, where)
-            effects = self.session.handle(Event("staff"))
-        self.apply(effects)
-        return effects
+            return self.session.handle(Event("staff"))
 
     # ---- effects out ------------------------------------------------------------------------------
     def apply(self, effects: list[Effect]) -> None:
@@ -226,6 +264,8 @@ class KioskApp(App):
         Window.set_title(self.title)
 
     def on_stop(self) -> None:
+        if self._checker is not None:
+            self._checker.shutdown(wait=False)
         self.player.stop()
         if self.player.service is not None:
             self.player.service.close()

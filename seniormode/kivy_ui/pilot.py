@@ -7,6 +7,7 @@ double-touch guard like real ones.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from kivy.base import EventLoop
@@ -39,8 +40,12 @@ class Pilot:
         self._uid = 1000
 
     def frame(self, count: int = 1) -> None:
-        """Let Kivy lay out and draw."""
+        """Let Kivy lay out and draw; and, as an applicant would, wait for a typed answer to be checked."""
         for _ in range(count):
+            EventLoop.idle()
+        deadline = time.monotonic() + 10
+        while self.app.checking and time.monotonic() < deadline:
+            time.sleep(0.002)
             EventLoop.idle()
 
     def visual_centre(self, target_id: str) -> tuple[float, float]:

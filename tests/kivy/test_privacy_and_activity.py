@@ -133,3 +133,36 @@ def test_a_failing_event_logs_its_kind_never_what_was_typed(kiosk_app: Any, pilo
     assert "'enter' event (ValueError)" in caplog.text
     assert "13987654321" not in caplog.text and "987654321" not in caplog.text
     assert kiosk_app.view.current.step == HOME_VISIT.call_staff  # the applicant meets a person, not a crash
+
+
+def test_an_answer_is_checked_off_the_frame(kiosk_app: Any, pilot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """However long a check takes, the screen keeps drawing, and what comes meanwhile waits its turn in order."""
+    import time
+
+    from kivy.base import EventLoop
+
+    session = Session(HOME_VISIT, {"age": 76}, clock=CLOCK)
+    kiosk_app.load(HOME_VISIT, session)
+    pilot.frame(2)
+    pilot.perform(Event("ok"))
+    pilot.perform(Event("choose", "elderly"))
+    checked = session._on_enter  # noqa: SLF001 - slowed down on purpose, as the worst pattern would be
+
+    def slow_check(event: Event) -> list[Any]:
+        time.sleep(0.6)
+        return checked(event)
+
+    monkeypatch.setattr(session, "_on_enter", slow_check)
+    for digit in "13912345678":
+        pilot.tap(f"key:{digit}")
+    kiosk_app.press("key:ok")
+    frames = []
+    while kiosk_app.checking:
+        start = time.perf_counter()
+        EventLoop.idle()
+        frames.append(time.perf_counter() - start)
+        kiosk_app.send(Event("repeat")) if len(frames) == 1 else None  # a touch meanwhile: it waits
+    assert len(frames) >= 10 and max(frames) < 0.3, frames  # the window went on drawing through the check
+    pilot.frame(2)
+    assert kiosk_app.view.current.step == "time_slot"
+    assert kiosk_app.spoken[-1].reason == "repeat"  # the waiting event came after the answer, on the new step
