@@ -25,6 +25,7 @@ from .core.i18n import (
     LOCALES,
     MAX_CATALOG_BYTES,
     SOURCE_LOCALE,
+    CatalogTooLarge,
     ExcessivePlurals,
     UnknownLocale,
     UnsupportedCharset,
@@ -32,6 +33,7 @@ from .core.i18n import (
     domain_of,
     normalise_locale,
     parse_po,
+    read_catalog_bytes,
 )
 from .core.problems import Location, Problem, Problems, Severity, shorten
 from .core.source import display_path
@@ -79,7 +81,10 @@ def _read_catalog(path: Path, locale: str | None) -> CatalogRead:
         if size > MAX_CATALOG_BYTES:
             return CatalogRead(None, [Problem("SM605", f"catalog is {size // 1024} KiB, more than "
                                                        f"{MAX_CATALOG_BYTES // 1024} KiB", Location(where))])
-        data = path.read_bytes()
+        data = read_catalog_bytes(path)  # bounded again: the file may grow after the stat
+    except CatalogTooLarge:
+        return CatalogRead(None, [Problem("SM605", f"catalog is more than {MAX_CATALOG_BYTES // 1024} KiB",
+                                          Location(where))])
     except OSError as exc:
         return CatalogRead(None, [Problem("SM605", f"cannot read the catalog: {exc.strerror}", Location(where))])
     try:

@@ -83,17 +83,24 @@ def affected(version: Version, raw: str, entry: dict) -> tuple[bool, tuple[str, 
     for span in entry.get("ranges", []):
         if span.get("type") != "ECOSYSTEM":
             continue
-        inside = False
+        events = []
         for event in span.get("events", []):
+            kind, at = next(iter(event.items()))
             try:
-                if "introduced" in event:
-                    inside = event["introduced"] == "0" or version >= Version(event["introduced"])
-                elif "fixed" in event and inside and version >= Version(event["fixed"]):
-                    inside = False
-                elif "last_affected" in event and inside and version > Version(event["last_affected"]):
-                    inside = False
+                events.append((Version("0") if at == "0" else Version(at), kind))
             except InvalidVersion:
                 continue
+        inside = False
+        # In version order, each event at or below this version opens or closes a stretch of affected releases.
+        for at, kind in sorted(events, key=lambda e: (e[0], e[1] != "introduced")):
+            if at > version:
+                break
+            if kind == "introduced":
+                inside = True
+            elif kind == "fixed":
+                inside = False
+            elif kind == "last_affected" and version > at:
+                inside = False
         if inside:
             return True, fixed
     return False, fixed

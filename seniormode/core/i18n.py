@@ -150,7 +150,7 @@ class UnsupportedCharset(ValueError):
         self.charset, self.line = charset, line
 
 
-_CHARSET = re.compile(rb"Content-Type:[^\n]*?charset=([^\s\\\";]*)", re.IGNORECASE)
+_CHARSET = re.compile(rb"Content-Type:[^\n]*?charset=(?:\\\")?([^\s\\\";]*)", re.IGNORECASE)
 _QUOTED = re.compile(rb'^"(?:[^"\\]|\\.)*"$')
 
 
@@ -186,12 +186,15 @@ def check_charset(data: bytes) -> None:
     if found is None:
         return
     charset, line = found
+    if not _is_utf8(charset):
+        raise UnsupportedCharset(charset, line)
+
+
+def _is_utf8(charset: str) -> bool:
     try:
-        if codecs.lookup(charset).name == "utf-8":
-            return
-    except LookupError:
-        pass
-    raise UnsupportedCharset(charset, line)
+        return codecs.lookup(charset.strip("\"'")).name == "utf-8"
+    except (LookupError, ValueError):  # an unknown name, or one with a NUL in it
+        return False
 
 
 class CatalogTooLarge(ValueError):
@@ -219,11 +222,17 @@ def parse_po(data: bytes, locale: str | None = None, domain: str | None = None,
     """
     data = data.removeprefix(b"\xef\xbb\xbf")
     check_charset(data)
+    found = header_charset(data)
     for match in _NPLURALS.finditer(data):
         count = int(match.group(1))
         if count > MAX_PLURALS:
             raise ExcessivePlurals(count, data.count(b"\n", 0, match.start()) + 1)
-    return read_po(data.splitlines(keepends=True), locale=locale, domain=domain, abort_invalid=abort_invalid)
+    catalog = read_po(data.splitlines(keepends=True), locale=locale, domain=domain, abort_invalid=abort_invalid)
+    # The header as Babel read it has the last word: a header laid out in a way header_charset does not follow
+    # (a second Content-Type, a msgctxt on it, lines split oddly) must not be decoded as anything but UTF-8.
+    if not _is_utf8(str(catalog.charset or "utf-8")):
+        raise UnsupportedCharset(str(catalog.charset), (found or ("", 1))[1])
+    return catalog
 
 
 def _read_or_none(path: Path, locale: str, domain: str) -> Catalog | None:

@@ -47,6 +47,7 @@ SLOWER_STEP = 30  # words per minute less for each press of the speed control
 _BUILTIN_NAMES = tuple(s.name for s in BUILTIN_SYMBOLS)
 # What the keypad can type as a number: digits, a sign, a decimal point. No exponent, no NaN or infinity.
 _PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+_PLAIN_NUMBER_START = re.compile(r"[+-]?[0-9]+(?:\.[0-9]*)?")  # the start of a long number: too long, not unreadable
 
 
 @dataclass
@@ -187,15 +188,16 @@ class Session:
         step = self.current
         if step.kind not in ("number", "text"):
             return [Rejected("enter", f"step {step.id} takes no typed value")]
-        raw = str(event.value if event.value is not None else "")[:step.max_length + 1].strip()
+        raw = str(event.value if event.value is not None else "").strip()
         field_name = step.field_name or step.text
         value: Any = raw
-        # Form and length before any arithmetic, on at most max_length + 1 characters: an answer is refused in
-        # microseconds, whatever was typed or sent (int(Decimal("1e999999")) took 39 s).
-        if step.kind == "number" and not _PLAIN_NUMBER.fullmatch(raw):
-            return self._input_error(message("number_unreadable", field=field_name), raw)
+        # Form and length before any arithmetic, looking at no more than max_length + 1 characters: an answer is
+        # refused in microseconds, whatever was typed or sent (int(Decimal("1e999999")) took 39 s).
+        head = raw[:step.max_length + 1]
+        if step.kind == "number" and not _PLAIN_NUMBER.fullmatch(head) and not _PLAIN_NUMBER_START.fullmatch(head):
+            return self._input_error(message("number_unreadable", field=field_name), head)
         if len(raw) > step.max_length:
-            return self._input_error(message("too_long", field=field_name), raw)
+            return self._input_error(message("too_long", field=field_name), head)
         if step.kind == "number":
             number = Decimal(raw)
             value = int(number) if number == number.to_integral_value() else float(number)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import sqlite3
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -49,20 +50,26 @@ class DurableTicketCounter(TicketCounter):
         super().__init__(station, clock)
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, isolation_level=None, timeout=10)
+        # The kiosk takes a ticket on the UI thread or on its answer-check thread: one connection, one lock.
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.path, isolation_level=None, timeout=10, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute(self.SCHEMA)
 
     def take(self, prefix: str) -> str:
-        day = self.clock().date().isoformat()
-        with self._db:  # one transaction: the number is on disk before anyone sees it
+        today = self.clock().date()
+        day = today.isoformat()
+        # Only days well past: a clock that jumps ahead for a moment must not erase today's count.
+        stale = (today - datetime.timedelta(days=3)).isoformat()
+        with self._lock, self._db:  # one transaction: the number is on disk before anyone sees it
             self._db.execute("BEGIN IMMEDIATE")
             (count,) = self._db.execute(
                 "INSERT INTO tickets (day, prefix, last) VALUES (?, ?, 1) "
                 "ON CONFLICT (day, prefix) DO UPDATE SET last = last + 1 RETURNING last", (day, prefix)).fetchone()
-            self._db.execute("DELETE FROM tickets WHERE day < ?", (day,))
+            self._db.execute("DELETE FROM tickets WHERE day < ?", (stale,))
         return ticket_number(prefix, self.station, int(count))
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            self._db.close()

@@ -211,7 +211,11 @@ class KioskApp(App):
             where = "".join(traceback.format_tb(exc.__traceback__, limit=-3)).rstrip()
             log.error("session failed on a '%s' event (%s); handing over to staff\n%s", event.kind,
                       type(exc).__name__, where)
-            return self.session.handle(Event("staff"))
+            try:
+                return self.session.handle(Event("staff"))
+            except Exception as again:  # noqa: BLE001 - the screen stays as it is; staff see the log
+                log.error("handing over to staff failed too (%s); the screen stays as it was", type(again).__name__)
+                return []
 
     # ---- effects out ------------------------------------------------------------------------------
     def apply(self, effects: list[Effect]) -> None:

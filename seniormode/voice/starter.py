@@ -39,6 +39,7 @@ class VoiceStarter:
     def _run(self) -> None:
         while not self._stop.is_set():
             self.attempts += 1
+            service = None
             try:
                 service = self.make()
                 service.warm_up()
@@ -49,13 +50,26 @@ class VoiceStarter:
                 return
             except Exception as exc:  # noqa: BLE001 - any failure of the voice layer leaves the kiosk running
                 delay = self.back_off[min(self.attempts - 1, len(self.back_off) - 1)]
+                _close(service)  # a half-started service must not leave its worker behind at every retry
                 why = f"the voice could not start ({type(exc).__name__}: {exc})"
                 log.warning("%s; trying again in %.0f s, the kiosk runs silent meanwhile", why, delay)
                 self.on_down(why)
                 if self._stop.wait(delay):
                     return
             else:
+                if self._stop.is_set():  # the kiosk closed while the voice was starting
+                    _close(service)
+                    return
                 if self.attempts > 1:
                     log.info("the voice started at attempt %d", self.attempts)
                 self.on_ready(service)
                 return
+
+
+def _close(service: Any) -> None:
+    close = getattr(service, "close", None)
+    if callable(close):
+        try:
+            close()
+        except Exception:  # noqa: BLE001 - it was broken already
+            log.debug("closing a voice that failed to start failed too", exc_info=True)

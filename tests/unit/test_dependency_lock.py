@@ -89,3 +89,11 @@ def test_the_shipped_snapshot_knows_real_advisories() -> None:
     findings = dependency_audit.ask_snapshot({"babel": "2.9.0", "pyyaml": "5.3", "pillow": "9.0.0"}, snapshot)
     assert {"babel", "pyyaml", "pillow"} == {f.package for f in findings}
     assert all(f.fixed_in for f in findings)
+
+
+@pytest.mark.parametrize(("version", "hit"), [("0.9", False), ("1.2", True), ("1.5", False), ("2.1", True),
+                                              ("2.3", False), ("3.0", False)])
+def test_an_advisory_with_two_affected_stretches_covers_both(version: str, hit: bool) -> None:
+    entry = {"ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "1.0"}, {"fixed": "1.5"},
+                                                          {"introduced": "2.0"}, {"fixed": "2.3"}]}], "versions": []}
+    assert dependency_audit.affected(Version(version), version, entry)[0] is hit

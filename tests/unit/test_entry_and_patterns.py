@@ -93,7 +93,9 @@ steps:
 
 
 @pytest.mark.parametrize("pattern", ["^(1+)+$", "^(a|ab)*$", "^([0-9]+[ -]?)+$", "(.*a){12}", "^(\\\\d+)*$",
-                                     "(a)\\\\1"])
+                                     "(a)\\\\1", "^(?:a?){40}a{40}$", "^(?:\\\\d?\\\\d?){30}$",
+                                     "^\\\\d*\\\\d*\\\\d*\\\\d*\\\\d*\\\\d*x$", "^.*.*.*.*.*.*.*=$",
+                                     "^(a+)+\\r?$"])
 def test_a_pattern_that_can_backtrack_for_ever_is_refused_at_its_place(pattern: str) -> None:
     text = FLOW_WITH_PATTERN.format(pattern=pattern)
     flow, problems = load_flow_text(text, "pat.yaml")
@@ -138,3 +140,21 @@ def test_every_pattern_the_loader_lets_through_answers_fast(pattern: str, unit: 
     start = time.perf_counter()
     compiled.search(text)
     assert time.perf_counter() - start < 0.02, f"{pattern!r} on {text!r}"
+
+
+@pytest.mark.parametrize("valid", ['"value =~ \\"^(a+)+\\r?$\\""', 'value =~ "(?>a+)b"', 'value =~ "(?>(a+)+)b"'])
+def test_patterns_the_check_cannot_read_plainly_are_refused_or_judged_never_crash(valid: str) -> None:
+    text = FLOW_WITH_PATTERN.replace('value =~ "{pattern}"', valid)
+    flow, problems = load_flow_text(text, "pat.yaml")
+    if "(?>a+)b" in valid:
+        assert flow is not None, [p.format() for p in problems.items]  # an atomic group cannot backtrack
+    else:
+        assert flow is None and [p.code for p in problems.items] == ["SM201"]
+
+
+def test_spaces_before_a_long_number_do_not_shorten_it() -> None:
+    session = number_session(max_length=3)
+    session.handle(Event("enter", "   4000000"))
+    assert session.current.id == "years" and "years" not in session.answers  # too long, not "4"
+    session.handle(Event("enter", " 4 "))
+    assert session.answers["years"] == 4

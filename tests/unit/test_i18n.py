@@ -206,3 +206,32 @@ def test_the_kiosk_refuses_a_catalog_lint_would_refuse_without_reading_it_all(tm
     assert Catalogs(tmp_path).translate(text, "en") == "签注"  # the source text, as for any unreadable catalog
     path.write_text(entry, encoding="utf-8")
     assert Catalogs(tmp_path).translate(text, "en") == "endorsement"
+
+
+LATIN1_HEADERS = {
+    "a blank line in the header": b'msgid ""\n\nmsgstr ""\n"Content-Type: text/plain; charset=latin-1\\n"\n',
+    "a second Content-Type": b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n'
+                             b'"Content-Type: text/plain; charset=latin-1\\n"\n',
+    "Content-Type over two lines": b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; "\n"charset=latin-1\\n"\n',
+    "a context on the header": b'msgctxt "x"\nmsgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=latin-1\\n"\n',
+    "CR line endings": b'msgid ""\rmsgstr ""\r"Content-Type: text/plain; charset=latin-1\\n"\r',
+}
+
+
+@pytest.mark.parametrize("layout", list(LATIN1_HEADERS))
+def test_no_header_layout_gets_chinese_read_as_latin1(layout: str) -> None:
+    from seniormode.core.i18n import UnsupportedCharset, parse_po
+
+    data = LATIN1_HEADERS[layout] + '\nmsgid "a"\nmsgstr "你好"\n'.encode()
+    try:
+        catalog = parse_po(data, locale="en")
+    except UnsupportedCharset:
+        return
+    message = catalog.get("a")
+    assert message is None or message.string == "你好", layout
+
+
+def test_a_quoted_utf8_charset_is_utf8() -> None:
+    from seniormode.core.i18n import parse_po
+
+    assert parse_po(header('"Content-Type: text/plain; charset=\\"utf-8\\"\\n"'), locale="en") is not None

@@ -83,3 +83,17 @@ def test_a_sigkill_never_makes_a_number_issue_twice(tmp_path: Path) -> None:
         assert next_one not in shown
         shown.append(next_one)
     assert len(shown) == len(set(shown)) > 100
+
+
+def test_a_ticket_taken_on_another_thread_and_a_clock_that_jumps_ahead(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    clock = Clock()
+    counter = DurableTicketCounter(tmp_path / "t.sqlite", clock=clock)
+    assert counter.take("A") == "A001"
+    with ThreadPoolExecutor(1) as pool:  # the kiosk's answer-check thread hands off to staff
+        assert pool.submit(counter.take, "A").result() == "A002"
+    clock.now += datetime.timedelta(days=1)  # the clock jumps a day ahead, then is put right
+    assert counter.take("A") == "A001"
+    clock.now -= datetime.timedelta(days=1)
+    assert counter.take("A") == "A003"  # today's count was kept

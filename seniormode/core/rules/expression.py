@@ -172,7 +172,8 @@ def _costly_construct(source: str, table: SymbolTable) -> tuple[str, int, str] |
                 return (f"'{text}' tests a name's text against a pattern: write the name on the left and the "
                         "pattern in quotes on the right", offset, 'e.g. value =~ "^1[3-9][0-9]{9}$"')
             pattern = literal_text(right[0][1])
-            risk = pattern_risk(pattern) if pattern is not None else None
+            risk = pattern_risk(pattern) if pattern is not None else \
+                "the pattern cannot be read (a control character inside the quotes?)"
             if risk is not None:
                 return (f"unsafe pattern: {risk}", right[0][2],
                         "repeat single characters or classes only, e.g. ^[0-9]{6,18}$ or ^1[3-9][0-9]{9}$")

@@ -1,10 +1,17 @@
-"""Which `=~` patterns the kiosk may run: only those that cannot backtrack for ever.
+"""Which `=~` patterns the kiosk may run: only those whose matching time stays small on short text.
 
 Python's `re` backtracks: `^(1+)+$` on 28 ones and a 2 takes 12 s, and the kiosk runs a `valid:` pattern on
-what the applicant typed. A pattern is refused at load (with its place) when one repetition holds another
-repetition or an alternation (`(a+)+`, `(a|ab)*`, `(\\d+\\s?)+`): the shapes behind catastrophic backtracking.
-Back-references are refused too. What is left backtracks at most polynomially, and `max_length` bounds the
-text, so one check stays well under a millisecond (tests/property/test_pattern_safety.py measures it).
+what the applicant typed. A pattern is refused at load (with its place) when
+
+- a repetition of more than one holds anything of variable length: another repetition, an optional part or an
+  alternation (`(a+)+`, `(?:a?){40}`, `(a|ab)*`, `(\\d+\\s?)+`): the shapes of exponential backtracking;
+- it has more than MAX_VARIABLE parts of variable length in all (`\\d*\\d*\\d*\\d*x`, `.*.*.*.*=`): each one
+  multiplies the ways a near-miss is tried, n**k for k of them;
+- it has a back-reference.
+
+What is left tries at most about 64**3 ways on the 64 characters `max_length` allows, well under a millisecond
+in practice (tests/unit/test_entry_and_patterns.py generates patterns and times them on near-misses). The rule
+is conservative: `((ab)+c)+` is refused although it is harmless.
 """
 
 from __future__ import annotations
@@ -21,8 +28,11 @@ _c: Any = importlib.import_module("re._constants" if sys.version_info >= (3, 11)
 _p: Any = importlib.import_module("re._parser" if sys.version_info >= (3, 11) else "sre_parse")
 
 _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT} | ({_c.POSSESSIVE_REPEAT} if hasattr(_c, "POSSESSIVE_REPEAT") else set())
-_GROUPING = {_c.SUBPATTERN, _c.ATOMIC_GROUP} if hasattr(_c, "ATOMIC_GROUP") else {_c.SUBPATTERN}
+_ATOMIC = {_c.ATOMIC_GROUP} if hasattr(_c, "ATOMIC_GROUP") else set()
 MAX_PATTERN = 500
+
+
+MAX_VARIABLE = 3
 
 
 def pattern_risk(pattern: str) -> str | None:
@@ -31,40 +41,61 @@ def pattern_risk(pattern: str) -> str | None:
         return f"the pattern is {len(pattern)} characters long (limit {MAX_PATTERN})"
     try:
         parsed = _p.parse(pattern)
-    except (re.error, RecursionError, OverflowError) as exc:
+    except (re.error, RecursionError, OverflowError, ValueError) as exc:
         return f"the pattern cannot be read: {exc}"
-    return _walk(list(parsed), inside_repeat=False)
+    try:
+        walk = _Walk()
+        found = walk.items(list(parsed), inside_repeat=False)
+    except (TypeError, ValueError, IndexError, RecursionError):  # a construct this check does not know
+        return "the pattern uses a construct the kiosk does not run; use characters, classes and counts"
+    if found is None and walk.variable > MAX_VARIABLE:
+        found = (f"{walk.variable} parts of variable length (such as .* or \\d+; at most {MAX_VARIABLE}) can "
+                 "take seconds to refuse an answer")
+    return found
 
 
-def _walk(items: list[tuple[Any, Any]], inside_repeat: bool) -> str | None:
-    for op, arg in items:
+def _variable(low: int, high: Any) -> bool:
+    return bool(high is _c.MAXREPEAT or high != low)
+
+
+class _Walk:
+    def __init__(self) -> None:
+        self.variable = 0  # repetitions whose length can vary, in the whole pattern
+
+    def items(self, items: list[tuple[Any, Any]], inside_repeat: bool) -> str | None:
+        for op, arg in items:
+            found = self.item(op, arg, inside_repeat)
+            if found:
+                return found
+        return None
+
+    def item(self, op: Any, arg: Any, inside_repeat: bool) -> str | None:
         if op in _REPEATS:
             low, high, body = arg
-            repeats = high is _c.MAXREPEAT or high > 1
-            if inside_repeat and repeats:
-                return "a repetition inside a repetition (such as (a+)+) can take minutes to refuse an answer"
-            found = _walk(list(body), inside_repeat or repeats)
-            if found:
-                return found
-        elif op is _c.BRANCH:
+            variable = _variable(low, high)
+            self.variable += variable
+            if inside_repeat and variable:
+                return "a part of variable length inside a repetition (such as (a+)+ or (a?){40}) can take " \
+                       "minutes to refuse an answer"
+            return self.items(list(body), inside_repeat or high is _c.MAXREPEAT or high > 1)
+        if op is _c.BRANCH:
             if inside_repeat:
                 return "an alternation inside a repetition (such as (a|ab)+) can take minutes to refuse an answer"
+            self.variable += 1
             for branch in arg[1]:
-                found = _walk(list(branch), inside_repeat)
+                found = self.items(list(branch), inside_repeat)
                 if found:
                     return found
-        elif op in _GROUPING:
-            body = arg[-1]
-            found = _walk(list(body), inside_repeat)
-            if found:
-                return found
-        elif op in (_c.ASSERT, _c.ASSERT_NOT):
-            found = _walk(list(arg[1]), inside_repeat)
-            if found:
-                return found
-        elif op in (_c.GROUPREF, _c.GROUPREF_EXISTS):
+            return None
+        if op is _c.SUBPATTERN:
+            return self.items(list(arg[-1]), inside_repeat)
+        if op in _ATOMIC:
+            return self.items(list(arg), inside_repeat)  # an atomic group's argument is the pattern itself
+        if op in (_c.ASSERT, _c.ASSERT_NOT):
+            return self.items(list(arg[1]), inside_repeat)
+        if op in (_c.GROUPREF, _c.GROUPREF_EXISTS):
             return "a back-reference (\\1) makes matching slow; write the alternatives out"
-    return None
+        return None
 
 
 def literal_text(token: str) -> str | None:
