@@ -28,10 +28,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from core_bench import generated_flow  # noqa: E402
 
-from seniormode import lint_i18n, translations  # noqa: E402
+from seniormode import translations  # noqa: E402
 from seniormode.core.i18n import LOCALES, catalog_path  # noqa: E402
 from seniormode.core.loader import load_flow_or_raise  # noqa: E402
 from seniormode.lint import LintOptions, lint_paths  # noqa: E402
+from seniormode.lint import catalogs as lint_i18n  # noqa: E402
 
 
 def build(workdir: Path) -> tuple[Path, Path]:

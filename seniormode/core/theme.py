@@ -611,7 +611,7 @@ __all__ = [
 def read_theme_unchecked(path: str | Path) -> tuple[Theme | None, Problems]:
     """Read and check a theme file like `load_theme`, but return the Theme whenever it is complete.
 
-    The kiosk refuses a theme with errors; the audit (seniormode/audit.py) lays every screen out with it anyway, to
+    The kiosk refuses a theme with errors; the audit (seniormode/lint/audit.py) lays every screen out with it anyway, to
     report what its colours, sizes and targets measure on each screen. None only when the file cannot be read or a
     required value is missing or unusable.
     """

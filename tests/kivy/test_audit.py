@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from seniormode.audit import AuditOptions, run_audit
 from seniormode.core.problems import Problem, Problems
+from seniormode.lint.audit import AuditOptions, run_audit
 
 pytestmark = pytest.mark.kivy
 

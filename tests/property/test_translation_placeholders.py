@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from seniormode.core.flow import Text
 from seniormode.core.i18n import Catalogs, catalog_path
 from seniormode.core.problems import Location
-from seniormode.lint_i18n import catalog_file_problems, forget_catalogs
+from seniormode.lint.catalogs import catalog_file_problems, forget_catalogs
 
 pytestmark = pytest.mark.property
 

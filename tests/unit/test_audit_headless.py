@@ -9,7 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from seniormode.audit import (
+from seniormode.core.flow import Choice, Flow, Timeout
+from seniormode.core.i18n import Catalogs
+from seniormode.core.loader import load_flow_or_raise, load_flow_text
+from seniormode.core.problems import Location, Problem, Severity
+from seniormode.core.theme import load_theme, load_theme_by_name, read_theme_unchecked
+from seniormode.lint.audit import (
     AuditError,
     AuditOptions,
     audit_theme_file,
@@ -19,11 +24,6 @@ from seniormode.audit import (
     run_audit,
     theme_scales,
 )
-from seniormode.core.flow import Choice, Flow, Timeout
-from seniormode.core.i18n import Catalogs
-from seniormode.core.loader import load_flow_or_raise, load_flow_text
-from seniormode.core.problems import Location, Problem, Severity
-from seniormode.core.theme import load_theme, load_theme_by_name, read_theme_unchecked
 
 pytestmark = pytest.mark.unit
 
@@ -216,7 +216,7 @@ def test_problems_come_back_from_the_worker_as_they_went() -> None:
 
 
 def test_the_worker_reports_a_flow_it_cannot_load_as_an_error(tmp_path: Path) -> None:
-    from seniormode.audit import _worker
+    from seniormode.lint.audit import _worker
 
     request, result = tmp_path / "request.json", tmp_path / "result.json"
     request.write_text(json.dumps({"jobs": [{"flow": str(tmp_path / "gone.yaml"), "theme": str(GREY),

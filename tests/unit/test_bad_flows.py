@@ -24,7 +24,7 @@ from seniormode.cli import main
 from seniormode.core.problems import CODES, Severity
 from seniormode.core.scenario import check_scenario, load_scenarios
 from seniormode.lint import file_kind
-from seniormode.problem_docs import (
+from seniormode.lint.problem_docs import (
     AUDIT_CODES,
     EXPECT,
     FIXED_PREFIX,
@@ -35,7 +35,7 @@ from seniormode.problem_docs import (
     lint_options,
     read_example,
 )
-from seniormode.problem_docs import examples as readable_examples
+from seniormode.lint.problem_docs import examples as readable_examples
 
 pytestmark = pytest.mark.unit
 
@@ -102,7 +102,7 @@ def test_example_gives_exactly_the_expected_problem(path: Path) -> None:
     [problem] = problems
     assert Path(problem.location.file).name == path.name
     assert problem.severity is severity_of(example.code), \
-        f"{example.code} is a {problem.severity.value}: update WARNING_CODES in seniormode/problem_docs.py"
+        f"{example.code} is a {problem.severity.value}: update WARNING_CODES in seniormode/lint/problem_docs.py"
     assert re.match(rf"^{re.escape(problem.location.file)}:{example.line}:[1-9]\d*: "
                     rf"{problem.severity.value}\[{example.code}\] \S", problem.format()), problem.format()
 

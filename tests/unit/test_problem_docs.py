@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from seniormode.core.problems import CODES
-from seniormode.problem_docs import AUDIT_CODES, caret_line, cells, render_problem_docs, visible
+from seniormode.lint.problem_docs import AUDIT_CODES, caret_line, cells, render_problem_docs, visible
 
 pytestmark = pytest.mark.unit
 
 REPO = Path(__file__).resolve().parents[2]
 PAGE = REPO / "docs" / "problems.md"
-REGENERATE = ".venv/bin/python -m seniormode.problem_docs"
+REGENERATE = ".venv/bin/python -m seniormode.lint.problem_docs"
 
 
 @pytest.fixture(scope="module")

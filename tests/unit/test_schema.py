@@ -1,4 +1,4 @@
-"""The editor's JSON Schemas (seniormode/schema.py) and the loaders agree.
+"""The editor's JSON Schemas (seniormode/lint/schema.py) and the loaders agree.
 
 Same keys at every level, same verdict on every shipped file and on the bad files' structural mistakes, and the
 same verdict on random structural mutations of the demo flows and themes. What a schema cannot see (step names,
@@ -25,7 +25,7 @@ from seniormode.core.loader import COMMON_STEP_KEYS, KIND_KEYS, load_flow, load_
 from seniormode.core.problems import CODES, Problems
 from seniormode.core.settings import SETTINGS
 from seniormode.core.theme import load_theme
-from seniormode.schema import (
+from seniormode.lint.schema import (
     SCHEMAS,
     check_schemas,
     flow_schema,

@@ -12,18 +12,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .core.events import EventError, parse_event
-from .core.flow import Flow
-from .core.loader import load_flow
-from .core.problems import FlowError, Location, Problem, Problems
-from .core.rules.analysis import rule_problems
-from .core.rules.ruleset import RuleSet, read_rules
-from .core.rules.symbols import SymbolTable
-from .core.source import Mapping, Scalar, load_file
-from .core.source import Sequence as YSequence
-from .core.theme import Theme, icon_problems, load_theme, load_theme_by_name
+from ..core.events import EventError, parse_event
+from ..core.flow import Flow
+from ..core.loader import load_flow
+from ..core.problems import FlowError, Location, Problem, Problems
+from ..core.rules.analysis import rule_problems
+from ..core.rules.ruleset import RuleSet, read_rules
+from ..core.rules.symbols import SymbolTable
+from ..core.source import Mapping, Scalar, load_file
+from ..core.source import Sequence as YSequence
+from ..core.theme import Theme, icon_problems, load_theme, load_theme_by_name
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 LOCALES_DIR = REPO / "locales"
 SKIP_DIRS = {".git", ".venv", "__pycache__", "out", "node_modules"}
 
@@ -111,7 +111,7 @@ def lint_paths(paths: Sequence[str | Path], options: LintOptions | None = None) 
     for path in kinds.get("theme", []):
         result.problems.extend(load_theme(path)[1])
     if kinds.get("catalog"):
-        from .lint_i18n import catalog_file_problems
+        from .catalogs import catalog_file_problems
 
         covered = {f.id for f in result.flows} if options.locales is not None else set()
         for path in kinds["catalog"]:
@@ -119,7 +119,7 @@ def lint_paths(paths: Sequence[str | Path], options: LintOptions | None = None) 
     for path in kinds.get("script", []):
         result.problems.extend(lint_script(path))
     if kinds.get("scenario"):
-        from .core.scenario import load_scenarios
+        from ..core.scenario import load_scenarios
 
         for path in kinds["scenario"]:
             result.problems.extend(load_scenarios(path).problems)
@@ -205,7 +205,7 @@ def lint_flow(path: str | Path, options: LintOptions | None = None) -> tuple[Flo
     if options.rule_analysis:
         problems.extend(rule_problems(flow.rules, flow.symbols))
     if options.locales is not None:
-        from .lint_i18n import flow_catalog_problems
+        from .catalogs import flow_catalog_problems
 
         problems.extend(flow_catalog_problems(flow, options.locales))
     return flow, problems

@@ -12,11 +12,11 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from .core.flow import Flow
-from .core.i18n import SOURCE_LOCALE, Catalogs
-from .core.problems import Location, Problem
-from .core.theme import Theme
-from .translations import flow_messages
+from ..core.flow import Flow
+from ..core.i18n import SOURCE_LOCALE, Catalogs
+from ..core.problems import Location, Problem
+from ..core.theme import Theme
+from ..translations import flow_messages
 
 # Drawn as nothing, on purpose: the line break a long prompt may have, and the space.
 NEVER_DRAWN = {"\n", "\r", "\t", " "}

@@ -19,8 +19,8 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError
 
-from .core.flow import Flow, Text
-from .core.i18n import (
+from ..core.flow import Flow, Text
+from ..core.i18n import (
     KIOSK_DOMAIN,
     LOCALES,
     MAX_CATALOG_BYTES,
@@ -35,11 +35,11 @@ from .core.i18n import (
     parse_po,
     read_catalog_bytes,
 )
-from .core.problems import Location, Problem, Problems, Severity, shorten
-from .core.source import display_path
-from .translations import TEMPLATES, flow_messages
-from .voice.build import flow_prompts
-from .voice.recordings import recording_for, recording_path
+from ..core.problems import Location, Problem, Problems, Severity, shorten
+from ..core.source import display_path
+from ..translations import TEMPLATES, flow_messages
+from ..voice.build import flow_prompts
+from ..voice.recordings import recording_for, recording_path
 
 
 @dataclass

@@ -18,13 +18,13 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .core.flow import STEP_KINDS, Languages, Timeout
-from .core.loader import CHOICE_KEYS, COMMON_STEP_KEYS, FLOW_KEYS, KIND_KEYS, MAX_STEPS
-from .core.reader import IDENTIFIER
-from .core.rules.ruleset import RULE_KEYS
-from .core.rules.symbols import BUILTIN_SYMBOLS, TYPES
-from .core.settings import LOCALES, SETTINGS, SettingSpec
-from .core.theme import (
+from ..core.flow import STEP_KINDS, Languages, Timeout
+from ..core.loader import CHOICE_KEYS, COMMON_STEP_KEYS, FLOW_KEYS, KIND_KEYS, MAX_STEPS
+from ..core.reader import IDENTIFIER
+from ..core.rules.ruleset import RULE_KEYS
+from ..core.rules.symbols import BUILTIN_SYMBOLS, TYPES
+from ..core.settings import LOCALES, SETTINGS, SettingSpec
+from ..core.theme import (
     COLOUR_NAMES,
     FONT_KEYS,
     LARGEST_TEXT_SCALE,
@@ -256,7 +256,7 @@ def _in_order(table: Iterable[str], given: Mapping[str, T], what: str) -> dict[s
     missing = [k for k in keys if k not in given]
     stale = [k for k in given if k not in keys]
     if missing or stale:
-        raise SchemaDrift(f"{what}: the loader's keys and seniormode/schema.py differ "
+        raise SchemaDrift(f"{what}: the loader's keys and seniormode/lint/schema.py differ "
                           f"(missing here: {', '.join(missing) or '-'}; not in the loader: {', '.join(stale) or '-'})")
     return {k: given[k] for k in keys}
 
@@ -602,7 +602,7 @@ SCHEMAS: dict[str, Callable[[], Schema]] = {
 
 def schemas_dir() -> Path:
     """The repository's schemas/ folder, which the YAML files' `$schema` comments point at."""
-    return Path(__file__).resolve().parents[1] / "schemas"
+    return Path(__file__).resolve().parents[2] / "schemas"
 
 
 def render(name: str) -> str:

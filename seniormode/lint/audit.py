@@ -10,7 +10,7 @@ measures what is drawn: contrast against the colour behind each label (SM501), t
 
 Kivy opens one window per process and needs a display. With a display the layout runs in this process (reusing a
 kiosk app that is already running); without one it runs in a worker process under `xvfb-run`
-(`python -m seniormode.audit --worker REQUEST RESULT`) that writes its problems as JSON. Nothing Kivy is imported
+(`python -m seniormode.lint.audit --worker REQUEST RESULT`) that writes its problems as JSON. Nothing Kivy is imported
 here, so importing this module opens no window.
 """
 
@@ -28,17 +28,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .core.flow import Flow
-from .core.i18n import Catalogs, UnknownLocale, catalog_path, normalise_locale
-from .core.loader import load_flow
-from .core.problems import Location, Problem, Problems, Severity, did_you_mean, shorten
-from .core.reader import IDENTIFIER
-from .core.settings import SETTINGS
-from .core.source import Mapping, Node, Scalar, display_path, load_file
-from .core.source import Sequence as YSequence
-from .core.theme import Theme, read_theme_unchecked, theme_names, themes_dir
+from ..core.flow import Flow
+from ..core.i18n import Catalogs, UnknownLocale, catalog_path, normalise_locale
+from ..core.loader import load_flow
+from ..core.problems import Location, Problem, Problems, Severity, did_you_mean, shorten
+from ..core.reader import IDENTIFIER
+from ..core.settings import SETTINGS
+from ..core.source import Mapping, Node, Scalar, display_path, load_file
+from ..core.source import Sequence as YSequence
+from ..core.theme import Theme, read_theme_unchecked, theme_names, themes_dir
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 LOCALES_DIR = REPO / "locales"
 DEMO_FLOWS_DIR = REPO / "flows_yaml"
 DEFAULT_SIZE = (1280, 800)
@@ -279,14 +279,14 @@ def _word(node: Node | None) -> str:
 
 # ---- the Kivy half: here or in a worker -----------------------------------------------------------------------
 def _layout(plan: _Plan, options: AuditOptions) -> list[Problem]:
-    from .kivy_ui import runtime
+    from ..kivy_ui import runtime
 
     in_process = options.in_process if options.in_process is not None else runtime.has_display()
     if in_process:
         if not runtime.has_display():
             raise AuditError("no display to lay the screens out on (set DISPLAY, or run under xvfb-run)",
                              plan.problems)
-        from .kivy_ui.audit_layout import audit_layout
+        from ..kivy_ui.audit_layout import audit_layout
 
         jobs = [(flow, theme, job.scales, job.languages) for flow, theme, job in plan.jobs]
         try:
@@ -298,10 +298,10 @@ def _layout(plan: _Plan, options: AuditOptions) -> list[Problem]:
 
 def _run_worker(jobs: list[LayoutJob], options: AuditOptions, found: Problems) -> list[Problem]:
     """Lay the screens out in a fresh process: under xvfb-run where there is no display."""
-    from .kivy_ui import runtime
+    from ..kivy_ui import runtime
 
     width, height = options.size
-    command = [sys.executable, "-m", "seniormode.audit", "--worker"]
+    command = [sys.executable, "-m", "seniormode.lint.audit", "--worker"]
     if not runtime.has_display():
         xvfb = shutil.which("xvfb-run")
         if xvfb is None:
@@ -352,7 +352,7 @@ def problem_from_dict(data: dict[str, Any]) -> Problem:
 def _worker(argv: list[str]) -> int:
     """The worker: read the request, lay every screen out, write {"problems": [...]} or {"error": "..."}."""
     if len(argv) != 3 or argv[0] != "--worker":
-        print("usage: python -m seniormode.audit --worker REQUEST.json RESULT.json", file=sys.stderr)
+        print("usage: python -m seniormode.lint.audit --worker REQUEST.json RESULT.json", file=sys.stderr)
         return 2
     request_file, result_file = Path(argv[1]), Path(argv[2])
     try:
@@ -366,7 +366,7 @@ def _worker(argv: list[str]) -> int:
             if flow is None or theme is None:
                 raise AuditError(f"{raw['flow']} or {raw['theme']} no longer loads")
             jobs.append((flow, theme, tuple(raw["scales"]), tuple(raw["languages"])))
-        from .kivy_ui.audit_layout import audit_layout
+        from ..kivy_ui.audit_layout import audit_layout
 
         problems = audit_layout(jobs, (int(width), int(height)), Path(locales) if locales else None)
         result: dict[str, Any] = {"problems": [p.to_dict() for p in problems]}

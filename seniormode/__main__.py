@@ -1,0 +1,7 @@
+"""`python -m seniormode`, as `seniormode`."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,7 @@
+"""`python -m seniormode.cli`, as `seniormode`."""
+
+import sys
+
+from . import main
+
+sys.exit(main())

@@ -1,0 +1,168 @@
+"""`seniormode run | demo | storyboard`: the Kivy kiosk."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..core.i18n import Catalogs, UnknownLocale, normalise_locale
+from ..core.session import Session
+from .common import (
+    DEMO_FLOW,
+    DEMO_SCRIPT,
+    LOCALES_DIR,
+    UsageProblem,
+    flows_or_all,
+    hour_of_day,
+    load_or_report,
+    screen_size,
+    session_for,
+    theme_for,
+    under_xvfb,
+)
+from .simulate import cmd_simulate
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from ..kivy_ui import runtime
+
+    flow = load_or_report(args.flow)
+    if flow is None:
+        return 1
+    theme = theme_for(flow, args.theme)
+    session, events = session_for(flow, args)
+    if args.jump and not flow.has_step(args.jump):
+        raise UsageProblem(f"no step '{args.jump}' in {flow.id}")
+    if args.script or args.screenshots:
+        if not runtime.has_display():
+            raise UsageProblem("no display: run under xvfb-run, or use 'seniormode demo' which starts Xvfb")
+        from ..kivy_ui.kiosk import run_script
+
+        shots = Path(args.screenshots) if args.screenshots else None
+        result = run_script(flow, theme_for(flow, args.theme), session, events, screen_size(args.size), shots,
+                            None if args.no_voice else LOCALES_DIR, args.jump)
+        for shot in result["screenshots"]:
+            print(shot)
+        for language, source, text in result["spoken"]:
+            print(f"🔊 {language} ({source}) {text}")
+        print(f"== status: {result['status']}; path: {' > '.join(result['path'])}")
+        return 0
+    if not runtime.has_display():
+        raise UsageProblem("no display to open the kiosk on (set DISPLAY, or run under xvfb-run)")
+    from ..core.tickets import DurableTicketCounter
+    from ..kivy_ui.kiosk import run_kiosk
+
+    if args.station is not None and not 0 <= args.station <= 99:
+        raise UsageProblem(f"--station is a number from 0 to 99, not {args.station}")
+    try:
+        session.tickets = DurableTicketCounter(args.tickets, args.station, clock=session.clock)
+    except (OSError, sqlite3.Error) as exc:
+        raise UsageProblem(f"cannot keep tickets in {Path(args.tickets).resolve()}: {exc}") from None
+    print(f"seniormode: queue numbers kept in {Path(args.tickets).resolve()}")
+    return run_kiosk(flow, theme, session, screen_size(args.size), args.kiosk, args.jump,
+                     None if args.no_voice else LOCALES_DIR)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """The demo kiosk: a window to touch where there is a screen; else a scripted applicant on a virtual one."""
+    from ..kivy_ui import runtime
+
+    if args.terminal:
+        script = None if args.interactive else str(DEMO_SCRIPT)
+        return cmd_simulate(argparse.Namespace(flow=str(DEMO_FLOW), script=script, input=args.input, hour=10,
+                                               lang=None, voice=None, display=None))
+    run = argparse.Namespace(flow=str(DEMO_FLOW), kiosk=args.kiosk, size=args.size, theme=None, script=None,
+                             screenshots=None, jump=None, input=args.input, hour=None, lang=None, voice=None,
+                             display=None, no_voice=False)
+    if runtime.has_display() and not args.scripted:
+        return cmd_run(run)
+    run.script, run.screenshots, run.hour = str(DEMO_SCRIPT), args.out, 10
+    if runtime.has_display():
+        return cmd_run(run)
+    xvfb = shutil.which("xvfb-run")
+    if xvfb is None:
+        raise UsageProblem("no display and no xvfb-run: install xvfb, or try 'seniormode demo --terminal'")
+    print(f"no display: the demo applicant taps through {DEMO_FLOW.name} on a virtual screen; "
+          f"screenshots go to {args.out}/", flush=True)
+    argv = [xvfb, "-a", "-s", "-screen 0 1280x800x24 +extension GLX", sys.executable, "-m", "seniormode.cli",
+            "run", str(DEMO_FLOW), "--script", str(DEMO_SCRIPT), "--screenshots", args.out, "--hour", "10",
+            "--size", args.size]
+    for pair in args.input or []:
+        argv += ["--input", pair]
+    return subprocess.run(argv, check=False).returncode
+
+
+def cmd_storyboard(args: argparse.Namespace) -> int:
+    from ..kivy_ui import runtime
+
+    if not runtime.has_display():
+        return under_xvfb(sys.argv[1:] if args.argv is None else args.argv)
+    flows = flows_or_all(args.flows)
+    try:
+        scales = [float(s) for s in args.scales.split(",")]
+        languages = [normalise_locale(s) for s in args.languages.split(",")]
+    except (ValueError, UnknownLocale) as exc:
+        raise UsageProblem(str(exc)) from None
+    theme = theme_for(flows[0], args.theme)
+    runtime.configure(size=screen_size(args.size))
+    from ..kivy_ui.app import KioskApp
+    from ..kivy_ui.pilot import run_headless
+    from ..kivy_ui.storyboard import render_storyboard
+
+    app = KioskApp(flows[0], theme, Session(flows[0], catalogs=Catalogs(LOCALES_DIR)), tick=False)
+    run_headless(app)
+    report = render_storyboard(app, flows, Path(args.out), scales, languages)
+    totals = report.totals
+    print(f"{totals['shots']} screens of {totals['steps']} steps in {report.seconds:.1f} s: {report.index}")
+    for shot, warning in report.warnings:
+        print(f"warning: {shot.flow}/{shot.step} {shot.language} x{shot.scale}: {warning.kind}: {warning.message}")
+    app.stop()
+    return 1 if (args.strict and report.warnings) else 0
+
+
+def add_parsers(sub: Any) -> None:
+    p = sub.add_parser("run", help="open the kiosk (Kivy): windowed, --kiosk full screen, or --script with screenshots")
+    p.add_argument("flow")
+    p.add_argument("--kiosk", action="store_true", help="full screen, borderless, no mouse cursor")
+    p.add_argument("--size", default="1280x800", help="window size, WIDTHxHEIGHT")
+    p.add_argument("--theme", help="theme name (default: the flow's, else senior)")
+    p.add_argument("--script", help="YAML list of events: a scripted applicant taps the screen")
+    p.add_argument("--screenshots", metavar="DIR", help="write a PNG of every screen to DIR")
+    p.add_argument("--jump", metavar="STEP", help="open at this step with sample answers")
+    p.add_argument("--no-voice", action="store_true", help="a silent kiosk (no speech worker)")
+    p.add_argument("--input", action="append", metavar="NAME=VALUE")
+    p.add_argument("--hour", type=hour_of_day)
+    p.add_argument("--lang", help="screen and voice language, e.g. yue_Hans_CN (translators)")
+    p.add_argument("--voice", help="voice language only")
+    p.add_argument("--display", help="screen language only")
+    p.add_argument("--tickets", default="state/tickets.sqlite", metavar="FILE",
+                   help="where the day's queue numbers are kept, so a restart never repeats one "
+                        "(default: state/tickets.sqlite in this folder)")
+    p.add_argument("--station", type=int, metavar="N",
+                   help="this kiosk's number in the hall, 0-99: its tickets read A07012 and no other kiosk's do")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("storyboard", help="every step x language x text size as PNG, and an index.html to review")
+    p.add_argument("flows", nargs="*", help="flow files (default: every flow in flows_yaml/)")
+    p.add_argument("--out", default="out/storyboard")
+    p.add_argument("--scales", default="1.0,1.4,2.0", help="text sizes, e.g. 1.0,1.4,2.0")
+    p.add_argument("--languages", default="zh_Hans_CN,en", help="screen languages, e.g. zh_Hans_CN,yue_Hans_CN,en")
+    p.add_argument("--theme")
+    p.add_argument("--size", default="1280x800")
+    p.add_argument("--strict", action="store_true", help="exit 1 on any overflow or contrast warning")
+    p.set_defaults(func=cmd_storyboard, argv=None)
+
+    p = sub.add_parser("demo", help="the demo kiosk: the HK/Macau renewal (scripted 76-year-old with no display)")
+    p.add_argument("--scripted", action="store_true", help="the scripted applicant even where there is a display")
+    p.add_argument("--out", default="out/demo", help="where the scripted run writes its screenshots")
+    p.add_argument("--kiosk", action="store_true", help="full screen, as at the hall")
+    p.add_argument("--size", default="1280x800")
+    p.add_argument("--terminal", action="store_true", help="the text simulator instead of the Kivy screens")
+    p.add_argument("--interactive", action="store_true", help="with --terminal: play it yourself")
+    p.add_argument("--input", action="append", metavar="NAME=VALUE")
+    p.set_defaults(func=cmd_demo)

@@ -1,0 +1,123 @@
+"""`seniormode lint | check | audit | schema | docs`: the checkers."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..core.i18n import UnknownLocale, normalise_locale
+from ..core.problems import Problem, Severity
+from .common import LOCALES_DIR, REPO, UsageProblem, print_problems, screen_size
+
+DEFAULT_LINT_PATHS = ("flows_yaml", "themes", "locales")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """`seniormode lint`: flows, rule files, themes and catalogs; with --audit, every screen laid out too."""
+    from ..lint import LintOptions, expand, lint_paths
+
+    names = args.paths or [str(REPO / p) for p in DEFAULT_LINT_PATHS]
+    if not expand(names):
+        raise UsageProblem("no flow, theme, rule or catalog files found in " + ", ".join(names))
+    locales = None if args.no_catalogs else Path(args.locales)
+    result = lint_paths(names, LintOptions(theme=args.theme, locales=locales))
+    if args.audit:
+        from ..audit import AuditError
+
+        try:
+            result.problems.extend(_audit_problems([str(f.file) for f in result.flows], args))
+        except AuditError as exc:  # lint's own findings still count; the layout could not run
+            print_problems(result.problems.sorted(), args.format)
+            raise UsageProblem(str(exc)) from None
+    everything = result.problems.sorted()
+    print_problems(everything, args.format)
+    errors = sum(p.severity is Severity.ERROR for p in everything)
+    warnings = len(everything) - errors
+    if args.format == "text":
+        audited = f", {len(result.flows)} flow(s) audited" if args.audit else ""
+        print(f"{len(result.files)} file(s) checked{audited}: {errors} error(s), {warnings} warning(s)",
+              file=sys.stderr)
+    return 1 if errors or (args.strict and warnings) else 0
+
+
+# What only laying the screens out can find. The audit also runs the loader's and the catalogs' checks, which
+# lint has just reported at the same lines: those are left to lint, so each problem is told once.
+AUDIT_ONLY_CODES = frozenset({"SM111", "SM501", "SM502", "SM503", "SM506", "SM507", "SM508"})
+
+
+def _audit_problems(flow_files: list[str], args: argparse.Namespace) -> list[Problem]:
+    from ..audit import AuditOptions, run_audit
+
+    try:
+        scales = tuple(float(s) for s in args.scales.split(",")) if args.scales else None
+        languages = tuple(normalise_locale(s) for s in args.languages.split(",")) if args.languages else None
+    except (ValueError, UnknownLocale) as exc:
+        raise UsageProblem(f"--scales takes numbers like 1.0,2.0 and --languages locales: {exc}") from None
+    options = AuditOptions(theme=args.theme, size=screen_size(args.size), scales=scales, languages=languages,
+                           locales_dir=None if args.no_catalogs else Path(args.locales))
+    found = run_audit([Path(f) for f in flow_files], options)
+    return [p for p in found.sorted() if p.code in AUDIT_ONLY_CODES]
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    """`seniormode audit`: the lint with every screen laid out at every text size and language."""
+    args.audit = True
+    return cmd_check(args)
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .. import schema
+
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UsageProblem(f"--out {out} is a file; give a folder for the schemas")
+    if args.check:
+        stale = schema.check_schemas(out)
+        for name in stale:
+            print(f"{out / name} is out of date: run 'seniormode schema'", file=sys.stderr)
+        return 1 if stale else 0
+    try:
+        written = schema.write_schemas(out)
+    except OSError as exc:
+        raise UsageProblem(f"cannot write the schemas to {out}: {exc.strerror}") from None
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from .. import problem_docs
+
+    print(f"wrote {problem_docs.write_problem_docs(REPO)}")
+    return 0
+
+
+def add_parsers(sub: Any) -> None:
+    for name in ("lint", "check", "audit"):
+        helps = {"lint": "check flows, rule files, themes and catalogs; print problems as file:line:col",
+                 "check": "the same as lint", "audit": "lint, and lay out every screen at every text size and "
+                                                      "language to check the senior numbers (Kivy under Xvfb)"}
+        p = sub.add_parser(name, help=helps[name])
+        p.add_argument("paths", nargs="*", help="files or folders (default: flows_yaml themes locales)")
+        p.add_argument("--format", choices=("text", "json", "github"), default="text",
+                       help="text (file:line:col), json, or github (workflow annotations)")
+        p.add_argument("--strict", action="store_true", help="fail on warnings too")
+        p.add_argument("--theme", help="theme name or file (default: each flow's own)")
+        p.add_argument("--locales", default=str(LOCALES_DIR), help="the catalogs' folder")
+        p.add_argument("--no-catalogs", action="store_true", help="skip the translation checks")
+        if name != "audit":
+            p.add_argument("--audit", action="store_true", help="also lay out every screen (see 'seniormode audit')")
+        p.add_argument("--size", default="1280x800", help="audit: screen size, WIDTHxHEIGHT")
+        p.add_argument("--scales", help="audit: text sizes, e.g. 1.0,2.0 (default: every step of the theme's)")
+        p.add_argument("--languages", help="audit: screen languages (default: each flow's)")
+        p.set_defaults(func=cmd_audit if name == "audit" else cmd_check)
+
+    p = sub.add_parser("schema", help="write the JSON Schemas of flows, rule files and themes (for editors)")
+    p.add_argument("--out", default=str(REPO / "schemas"))
+    p.add_argument("--check", action="store_true", help="exit 1 if the files in --out are out of date")
+    p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("docs", help="write docs/problems.md: every problem code with a bad example and its fix")
+    p.set_defaults(func=cmd_docs)

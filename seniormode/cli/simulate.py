@@ -1,0 +1,127 @@
+"""`seniormode simulate | explain | scenarios | coverage`: the flow without a screen."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..core.coverage import branch_coverage
+from ..core.effects import Effect
+from ..core.scenario import check_scenario, load_scenarios, scenario_files
+from ..core.session import Session
+from ..simulator import interactive, print_effects
+from .common import UsageProblem, applicant_values, clock_at, hour_of_day, load_or_report, print_problems, session_for
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    flow = load_or_report(args.flow)
+    if flow is None:
+        return 1
+    session, events = session_for(flow, args)
+    print(f"== {flow.title.value}  ({flow.file})")
+    if not args.script:
+        return interactive(session)
+    effects: list[Effect] = session.start()
+    print_effects(effects, sys.stdout)
+    for event in events:
+        print(f"\n>>> {event}")
+        effects = session.handle(event)
+        print_effects(effects, sys.stdout)
+    print(f"\n== status: {session.status}; path: {' > '.join(session.history)}")
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    flow = load_or_report(args.flow)
+    if flow is None:
+        return 1
+    inputs = applicant_values(flow, args.input)
+    session = Session(flow, inputs, clock=clock_at(args.hour))
+    session.start()
+    values = session.values()
+    if args.step:
+        if not flow.has_step(args.step):
+            raise UsageProblem(f"no step '{args.step}' in {flow.id}")
+        values["step"] = args.step
+    adaptation = flow.rules.adapt(values)
+    shown = {k: v for k, v in values.items() if v is not None and not flow.has_step(k)}
+    print(f"flow {flow.id} ({flow.file})")
+    print("values: " + ", ".join(f"{k}={v}" for k, v in sorted(shown.items())))
+    for line in adaptation.explain():
+        print(line)
+    for line in flow.rules.explain_routes(values):
+        print(line)
+    return 0
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    paths: list[Path] = []
+    for name in args.paths:
+        p = Path(name)
+        paths.extend(scenario_files(p) if p.is_dir() else [p])
+    failed = passed = 0
+    for path in paths:
+        sf = load_scenarios(path)
+        if sf.problems.items:
+            print_problems(sf.problems.sorted())
+            failed += max(1, len(sf.scenarios))
+            continue
+        assert sf.flow is not None
+        for sc in sf.scenarios:
+            _, failures = check_scenario(sf.flow, sc)
+            if failures:
+                failed += 1
+                print(f"FAIL {path}: {sc.name}")
+                print_problems(failures)
+            else:
+                passed += 1
+                print(f"ok   {path}: {sc.name}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    flow = load_or_report(args.flow)
+    if flow is None:
+        return 1
+    paths: list[Path] = []
+    for name in args.scenarios:
+        p = Path(name)
+        paths.extend(scenario_files(p) if p.is_dir() else [p])
+    branches, ran = branch_coverage(flow, paths)
+    missing = [b for b in branches if not b.covered]
+    print(f"{flow.id}: {len(branches) - len(missing)} of {len(branches)} branches covered by {ran} scenario(s)")
+    for b in missing:
+        print(f"{b.location}: not covered: {b.description}")
+    return 1 if (missing and args.strict) else 0
+
+
+def add_parsers(sub: Any) -> None:
+    p = sub.add_parser("simulate", help="walk a flow in the terminal, or run a scripted applicant")
+    p.add_argument("flow")
+    p.add_argument("--script", help="YAML list of events (a scripted applicant)")
+    p.add_argument("--input", action="append", metavar="NAME=VALUE", help="applicant value, e.g. age=76")
+    p.add_argument("--hour", type=hour_of_day, help="pretend it is this hour of the day")
+    p.add_argument("--lang", help="screen and voice language, e.g. yue_Hans_CN (translators)")
+    p.add_argument("--voice", help="voice language only")
+    p.add_argument("--display", help="screen language only")
+    p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("explain", help="show which rules match and which setting each one wins")
+    p.add_argument("flow")
+    p.add_argument("--input", action="append", metavar="NAME=VALUE")
+    p.add_argument("--step", help="explain as if on this step")
+    p.add_argument("--hour", type=hour_of_day)
+    p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("scenarios", help="run YAML scenario files and report pass/fail")
+    p.add_argument("paths", nargs="+")
+    p.set_defaults(func=cmd_scenarios)
+
+    p = sub.add_parser("coverage", help="list branches of a flow that no scenario takes")
+    p.add_argument("flow")
+    p.add_argument("scenarios", nargs="*", default=["tests/scenarios"])
+    p.add_argument("--strict", action="store_true", help="exit 1 if any branch is not covered")
+    p.set_defaults(func=cmd_coverage)
