@@ -1,0 +1,154 @@
+"""What a session did, as journal rows: it reads the events in and the effects out, never a typed value.
+
+The recorder runs on the thread that drives the session (the kiosk's UI thread, the simulator's loop); it builds
+small frozen rows and hands them to a sink (JournalWriter.write puts them on the writer's queue).
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ..core.effects import Effect, Finished, Handoff, Reset, ShowStep, WarnTimeout
+from ..core.events import Event
+from ..core.session import Session
+from .record import JournalEvent, age_band, utc_now
+
+# How an event that moves the applicant to another step left the step before.
+_HOW_LEFT = {"choose": "answer", "enter": "answer", "yes": "answer", "no": "answer", "ok": "answer",
+             "device_ok": "answer", "device_failed": "answer", "card": "answer", "back": "back",
+             "change": "change", "staff": "call_staff"}
+_RESET_HOW = {"timeout": "timeout_reset"}
+# Events that are a signal in themselves, recorded whether or not the screen changed.
+_SIGNALS = {"repeat": "repeat", "help": "help", "bigger": "bigger", "smaller": "smaller"}
+# The error kinds the kiosk's own messages stand for; a flow's own `error:` text is 'invalid'.
+_KIOSK_ERRORS = {"number_unreadable", "too_long"}
+
+
+def error_kind(key: str) -> str:
+    """`kiosk/too_long` -> too_long; a flow's own error text (flow/step/error) -> invalid."""
+    head, _, name = key.partition("/")
+    return name if head == "kiosk" and name in _KIOSK_ERRORS else "invalid"
+
+
+class SessionRecorder:
+    """Turns one kiosk's sessions into journal rows; a new anonymous session id after every reset."""
+
+    def __init__(self, session: Session, sink: Callable[[JournalEvent], None], *, kiosk: str, version: str,
+                 synthetic: bool = False, clock: Callable[[], float] = time.monotonic,
+                 wall_clock: Callable[[], str] = utc_now):
+        self.session = session
+        self.sink = sink
+        self.kiosk = kiosk
+        self.version = version
+        self.synthetic = synthetic
+        self.clock = clock
+        self.wall_clock = wall_clock
+        self.safe_answers = frozenset(s.id for s in session.flow.steps if getattr(s, "journal_answer", False))
+        self._before = self._now = self._snapshot()
+        self._new_session()
+
+    def _new_session(self) -> None:
+        self.id = secrets.token_hex(8)  # random: nothing about the applicant can be read back from it
+        self.seq = 0
+        self.step = ""
+        self.shown_at = self.clock()
+        self.ended = False
+        self.handed_off_at: str | None = None
+
+    # ---- what the driver calls ------------------------------------------------------------------
+    def started(self, effects: Iterable[Effect]) -> None:
+        self._before = self._now = self._snapshot()
+        self._effects(None, list(effects))
+
+    def handled(self, event: Event, effects: Iterable[Effect]) -> None:
+        """After `session.handle(event)` returned `effects`: one settings lookup, then rows."""
+        effects = list(effects)
+        kind = event.kind
+        self._before, self._now = self._now, self._snapshot()
+        if kind in _SIGNALS:
+            self._row(_SIGNALS[kind])
+        elif kind == "slower":
+            self._row("slower" if self._now[2] < self._before[2] else "normal_speech")
+        elif kind == "language":
+            self._row("language", self._now[4])
+        elif kind == "view":
+            self._row("view", self._now[5])
+        elif kind == "extend" or (kind == "touch" and any(e.kind == "timeout_cleared" for e in effects)):
+            if any(e.kind == "timeout_cleared" for e in effects):
+                self._row("extension")
+        elif kind == "enter" and self.session.s.error is not None and self._same_step(effects):
+            self._row("entry_error", f"{self.step}:{error_kind(self.session.s.error.key)}")
+        elif kind == "choose" and self.step in self.safe_answers and event.value is not None:
+            chosen = self.session.answers.get(self.step)
+            if chosen == event.value:
+                self._row("answer", str(chosen))
+        self._effects(kind, effects)
+
+    def note(self, kind: str, detail: str = "") -> None:
+        """What only the screen knows: an ignored double touch."""
+        self._now = self._snapshot()
+        self._row(kind, detail)
+
+    def close(self) -> None:
+        """The kiosk or the run stops: the session on screen ends as it stands."""
+        self._end()
+
+    # ---- from effects to rows -------------------------------------------------------------------
+    def _same_step(self, effects: list[Effect]) -> bool:
+        return all(not isinstance(e, ShowStep) or e.step == self.step for e in effects)
+
+    def _effects(self, kind: str | None, effects: list[Effect]) -> None:
+        for effect in effects:
+            if isinstance(effect, Reset):
+                # The session is already the next applicant's: the last rows keep the leaving one's settings.
+                self._left(_RESET_HOW.get(effect.reason, effect.reason), old=True)
+                self._end(old=True)
+                self._new_session()
+            elif isinstance(effect, ShowStep):
+                if effect.step != self.step:
+                    if self.step:
+                        self._left(_HOW_LEFT.get(kind or "", "answer"))
+                    self.step = effect.step
+                    self.shown_at = self.clock()
+                    self._row("step_shown")
+            elif isinstance(effect, WarnTimeout):
+                self._row("timeout_warning")
+            elif isinstance(effect, Handoff):
+                self.handed_off_at = self.step
+                self._row("handoff", str(effect.ticket.window))
+            elif isinstance(effect, Finished):
+                self._end("completed")
+
+    def _left(self, how: str, old: bool = False) -> None:
+        if self.step and not self.ended:
+            self._row("step_left", how, old)
+
+    def _end(self, how: str | None = None, old: bool = False) -> None:
+        if self.ended or not self.step:
+            return
+        if how is None:
+            # A reset or a stop after the handoff screen: handed off, unless 'back' took them on again first.
+            how = "handed_off" if self.handed_off_at is not None and self.step == self.handed_off_at else "abandoned"
+        self._row("session_end", how, old)
+        self.ended = True
+
+    def _snapshot(self) -> tuple[Any, ...]:
+        settings: dict[str, Any] = self.session.settings()
+        return (age_band(self.session.s.applicant.get("age")), float(settings.get("text_scale", 1.0)),
+                int(settings.get("speech_rate", 170)), str(settings.get("display_language", "")),
+                str(settings.get("voice_language", "")), str(settings.get("view_preset", "")))
+
+    def _row(self, kind: str, detail: str = "", old: bool = False) -> None:
+        band, scale, rate, display, voice, view = self._before if old else self._now
+        self.sink(JournalEvent(
+            kiosk=self.kiosk, flow=self.session.flow.id, version=self.version, session=self.id, seq=self.seq,
+            at=self.wall_clock(), step=self.step or self.session.flow.first.id, kind=kind, detail=detail,
+            ms=max(0, int((self.clock() - self.shown_at) * 1000)), text_scale=scale, speech_rate=rate,
+            display_language=display, voice_language=voice, view=view, age_band=band, synthetic=self.synthetic))
+        self.seq += 1
+
+
+__all__ = ["SessionRecorder", "error_kind"]
