@@ -91,13 +91,14 @@ def open_for_writing(path: Path) -> sqlite3.Connection:
             conn.execute(f"PRAGMA user_version = {step + 1}")
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute("COMMIT")
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, JournalError) as exc:
         conn.close()
-        raise JournalError(path, f"cannot be written as a journal: {exc}") from None
-    except JournalError:
-        conn.close()
-        raise
+        raise _refusal(path, exc, "cannot be written as a journal") from None
     return conn
+
+
+def _refusal(path: Path, exc: Exception, what: str) -> JournalError:
+    return exc if isinstance(exc, JournalError) else JournalError(path, f"{what} ({exc})")
 
 
 def _run_script(conn: sqlite3.Connection, script: str) -> None:
@@ -124,12 +125,9 @@ def open_for_reading(path: Path) -> sqlite3.Connection:
         check = conn.execute("PRAGMA quick_check").fetchone()[0]
         if check != "ok":
             raise JournalError(path, f"damaged ({check}): left out of the report; keep the file for staff")
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, JournalError) as exc:
         conn.close()
-        raise JournalError(path, f"not a readable journal ({exc}); it may be truncated") from None
-    except JournalError:
-        conn.close()
-        raise
+        raise _refusal(path, exc, "not a readable journal: it may be truncated") from None
     return conn
 
 
