@@ -24,7 +24,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     locales = None if args.no_catalogs else Path(args.locales)
     result = lint_paths(names, LintOptions(theme=args.theme, locales=locales))
     if args.audit:
-        from ..audit import AuditError
+        from ..lint.audit import AuditError
 
         try:
             result.problems.extend(_audit_problems([str(f.file) for f in result.flows], args))
@@ -48,7 +48,7 @@ AUDIT_ONLY_CODES = frozenset({"SM111", "SM501", "SM502", "SM503", "SM506", "SM50
 
 
 def _audit_problems(flow_files: list[str], args: argparse.Namespace) -> list[Problem]:
-    from ..audit import AuditOptions, run_audit
+    from ..lint.audit import AuditOptions, run_audit
 
     try:
         scales = tuple(float(s) for s in args.scales.split(",")) if args.scales else None
@@ -68,7 +68,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .. import schema
+    from ..lint import schema
 
     out = Path(args.out)
     if out.exists() and not out.is_dir():
@@ -88,7 +88,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from .. import problem_docs
+    from ..lint import problem_docs
 
     print(f"wrote {problem_docs.write_problem_docs(REPO)}")
     return 0

@@ -57,6 +57,9 @@ class SessionRecorder:
         self.shown_at = self.clock()
         self.ended = False
         self.handed_off_at: str | None = None
+        # The welcome screen waiting for someone is not a session: rows wait here until a first touch.
+        self.engaged = False
+        self._pending: list[JournalEvent] = []
 
     # ---- what the driver calls ------------------------------------------------------------------
     def started(self, effects: Iterable[Effect]) -> None:
@@ -68,6 +71,11 @@ class SessionRecorder:
         effects = list(effects)
         kind = event.kind
         self._before, self._now = self._now, self._snapshot()
+        if not self.engaged and kind != "tick":
+            self.engaged = True
+            for row in self._pending:
+                self.sink(row)
+            self._pending.clear()
         if kind in _SIGNALS:
             self._row(_SIGNALS[kind])
         elif kind == "slower":
@@ -127,7 +135,7 @@ class SessionRecorder:
             self._row("step_left", how, old)
 
     def _end(self, how: str | None = None, old: bool = False) -> None:
-        if self.ended or not self.step:
+        if self.ended or not self.step or not self.engaged:
             return
         if how is None:
             # A reset or a stop after the handoff screen: handed off, unless 'back' took them on again first.
@@ -143,7 +151,7 @@ class SessionRecorder:
 
     def _row(self, kind: str, detail: str = "", old: bool = False) -> None:
         band, scale, rate, display, voice, view = self._before if old else self._now
-        self.sink(JournalEvent(
+        (self.sink if self.engaged else self._pending.append)(JournalEvent(
             kiosk=self.kiosk, flow=self.session.flow.id, version=self.version, session=self.id, seq=self.seq,
             at=self.wall_clock(), step=self.step or self.session.flow.first.id, kind=kind, detail=detail,
             ms=max(0, int((self.clock() - self.shown_at) * 1000)), text_scale=scale, speech_rate=rate,

@@ -82,7 +82,8 @@ def test_a_walk_leaves_one_row_per_thing_that_happened() -> None:
 
 
 def test_a_time_out_ends_the_session_and_the_next_applicant_gets_a_new_id() -> None:
-    rows, _ = walk([Event("ok"), Event("card"), Event("tick", 200), Event("tick", 100)], card={"age": 82})
+    rows, _ = walk([Event("ok"), Event("card"), Event("tick", 200), Event("tick", 100), Event("tick", 500),
+                    Event("ok")], card={"age": 82})
     ends = [r for r in rows if r.kind == "session_end"]
     assert ends[0].detail == "abandoned"
     assert ("purpose", "timeout_warning", "") in kinds(rows)
@@ -92,7 +93,12 @@ def test_a_time_out_ends_the_session_and_the_next_applicant_gets_a_new_id() -> N
     # The leaving applicant's rows keep their age band; the next one's are unknown until a card is read.
     leaving = [r for r in rows if r.session == first and r.step == "purpose"]
     assert {r.age_band for r in leaving} == {"80+"}
-    assert rows[-1].age_band == "unknown" and rows[-1].seq == 1
+    second_rows = [r for r in rows if r.session == second]
+    assert [(r.seq, r.step, r.kind) for r in second_rows[:2]] == [(0, "welcome", "step_shown"),
+                                                                  (1, "welcome", "step_left")]
+    assert {r.age_band for r in second_rows} == {"unknown"}
+    # The welcome screen waiting through a time-out before anyone touched it is no session at all.
+    assert len({r.session for r in rows}) == 2
 
 
 def test_a_completed_walk_ends_completed_once() -> None:

@@ -111,22 +111,35 @@ def _describe(m: RuleMatch) -> str:
 class RuleSet:
     rules: list[Rule] = field(default_factory=list)
     base: dict[str, Any] = field(default_factory=defaults)
+    _order_cache: tuple[Any, list[Rule], list[Rule]] | None = field(default=None, init=False, repr=False,
+                                                                     compare=False)
 
     @property
     def routes(self) -> list[Rule]:
-        return sorted((r for r in self.rules if r.is_route), key=lambda r: (-r.priority, r.order))
+        return self._ordered()[0]
 
     @property
     def adaptations(self) -> list[Rule]:
-        return sorted((r for r in self.rules if not r.is_route), key=lambda r: (-r.priority, r.order))
+        return self._ordered()[1]
+
+    def _ordered(self) -> tuple[list[Rule], list[Rule]]:
+        """Routes and adaptations by priority, then file order; sorted again only when the rules change."""
+        key = (len(self.rules), tuple(id(r) for r in self.rules))
+        cached = self._order_cache
+        if cached is None or cached[0] != key:
+            order = sorted(self.rules, key=lambda r: (-r.priority, r.order))
+            cached = (key, [r for r in order if r.is_route], [r for r in order if not r.is_route])
+            self._order_cache = cached
+        return cached[1], cached[2]
 
     def adapt(self, values: Mapping[str, Any]) -> Adaptation:
         """Merge every matching adaptation rule: per setting, the highest priority wins (then file order)."""
         checked = tuple(RuleMatch(r, r.check(values)) for r in self.adaptations)
+        matched = [m for m in checked if m.evaluation.result]
         settings = dict(self.base)
         decisions: dict[str, SettingDecision] = {}
         for name in settings:
-            setters = [m for m in checked if m.evaluation.result and name in m.rule.settings]
+            setters = [m for m in matched if name in m.rule.settings]
             if setters:
                 settings[name] = setters[0].rule.settings[name]
                 decisions[name] = SettingDecision(name, settings[name], setters[0], tuple(setters[1:]))
