@@ -8,11 +8,16 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Strip:
-    """The step strip: 'step 3 of 7' (ShowStep.strip_label says it in the screen's language). Counts from 1."""
+    """The step strip: 'step 3 of 7' (ShowStep.strip_label says it in the screen's language). Counts from 1.
+
+    The total is the flow's, the same on every screen (see progress.py); `steps` are the steps walked so far.
+    On a handoff `stopped` is true and `position` is the step the applicant stopped at: not a finished flow.
+    """
 
     position: int
     total: int
     steps: tuple[str, ...] = ()
+    stopped: bool = False
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,14 @@ class SummaryRow:
     step: str
     label: str
     answer: str
+
+
+@dataclass(frozen=True)
+class DoneSoFar:
+    """What an applicant handed to staff had done: steps by name (a choice with its label) and where they stopped."""
+
+    done: tuple[SummaryRow, ...]
+    stopped_at: str
 
 
 @dataclass(frozen=True)
@@ -64,6 +77,8 @@ class ShowStep(Effect):
     max_length: int = 12  # how many keys the keypad takes
     language_button: str = ""  # the language the language button switches to, in its own name
     strip_label: str = ""  # "第 3 步，共 7 步" in the screen's language
+    done_so_far: DoneSoFar | None = None  # on a handoff: the short account the ticket carries, in the screen's language
+    printed: bool = False  # on a handoff: the ticket is printed (before that Back returns to where the applicant was)
 
 
 @dataclass(frozen=True)
@@ -100,13 +115,15 @@ class Ticket:
     window: str
     reason: str
     step: str
-    answers: tuple[tuple[str, str], ...] = ()
+    answers: tuple[tuple[str, str], ...] = ()  # choices and yes/no by their labels; never a typed value
     steps_done: tuple[str, ...] = ()
+    done_so_far: DoneSoFar = DoneSoFar((), "")
 
     def lines(self) -> list[str]:
-        out = [f"号码 {self.number}  {self.window}", f"原因: {self.reason}"]
-        out += [f"  {label}: {answer}" for label, answer in self.answers]
-        return out
+        """The printed slip, for staff (in the flow's own language)."""
+        done = " · ".join(f"{r.label} {r.answer}".strip() for r in self.done_so_far.done) or "—"
+        return [f"号码 {self.number}  {self.window}", f"原因: {self.reason}", f"已办: {done}",
+                f"停在: {self.done_so_far.stopped_at}"]
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,13 @@ MESSAGES: dict[str, str] = {
     "ui_payment_action": "付款",
     "ui_print_action": "取回执",
     "ui_amount": "{amount} {unit}",
+    # the call-staff handoff: where the applicant stopped, and Back until the ticket is printed
+    "ui_strip_stopped": "停在第 {position} 步，共 {total} 步",
+    "ui_print_ticket": "打印号码纸",
+    "ui_undo_call": "按错了？请按“返回”，回到刚才那一步",
+    "ui_done_so_far": "已办好",
+    "ui_stopped_at": "停在：{step}",
+    "handoff_print_or_back": "要请工作人员帮忙，请按“打印号码纸”。按错了，请按“返回”，回到刚才那一步。",
 }
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from .effects import (
+    DoneSoFar,
     Effect,
     Finished,
     Handoff,
@@ -36,6 +37,7 @@ from .flow import IRREVERSIBLE_KINDS, Flow, Step, Text
 from .graph import edges
 from .i18n import LANGUAGE_NAMES, Catalogs
 from .messages import message
+from .progress import StepNumbers, done_so_far
 from .rules.ruleset import Adaptation, Route
 from .rules.symbols import BUILTIN_SYMBOLS
 from .settings import LOCALES, SETTINGS
@@ -43,6 +45,8 @@ from .tickets import TicketCounter
 from .viewing import PRESET_ORDER
 
 ACTIVE, FINISHED, HANDED_OFF = "active", "finished", "handed_off"
+# On the call-staff handoff before its ticket is printed: Back returns to where the applicant was.
+CALLING = "calling_staff"
 SLOWER_STEP = 30  # words per minute less for each press of the speed control
 _BUILTIN_NAMES = tuple(s.name for s in BUILTIN_SYMBOLS)
 # What the keypad can type as a number: digits, a sign, a decimal point. No exponent, no NaN or infinity.
@@ -67,6 +71,8 @@ class _State:
     card_in: bool = False
     error: Text | None = None
     ticket: Ticket | None = None
+    call_reason: str = ""  # why staff were called, for the ticket printed later
+    before_call: str = ACTIVE  # the status to go back to if the call was a mistake (an end screen stays finished)
     # The applicant's own choices on the screen (viewing angle, language): above the rules.
     overrides: dict[str, Any] = field(default_factory=dict)
     # Bigger/smaller text and the speed control move the rules' value, so a rule that applies later
@@ -90,6 +96,7 @@ class Session:
         self.transitions: dict[Transition, int] = {}
         self.choices_made: set[tuple[str, str]] = set()
         self.s = _State(dict(self.start_inputs))
+        self.numbers = StepNumbers.of(flow)
 
     # ---- what the rules see -------------------------------------------------------------------
     @property
@@ -155,10 +162,12 @@ class Session:
         handler = getattr(self, f"_on_{kind}", None)
         if handler is None:
             return out + [Rejected(kind, "unknown event")]
+        if self.s.status == CALLING and kind in ("ok", "staff"):
+            return out + self._print_ticket()  # the big button, or calling again: yes, a person please
         if self.s.status == HANDED_OFF and kind == "staff":
             return out + [Rejected(kind, "a person is already on the way")]
         if self.s.status != ACTIVE and kind not in ("reset", "card_removed", "repeat", "ok", "help", "bigger",
-                                                     "smaller", "view", "language", "slower", "staff", "touch"):
+                                                     "smaller", "view", "language", "slower", "staff", "touch", "back"):
             return out + [Rejected(kind, "the session has ended; touch to start again")]
         result: list[Effect] = handler(event)
         return out + result
@@ -232,8 +241,12 @@ class Session:
 
     def _on_back(self, event: Event) -> list[Effect]:
         h = self.s.history
-        if self.s.status != ACTIVE or len(h) < 2:
+        if self.s.status not in (ACTIVE, CALLING) or len(h) < 2:
             return [Rejected("back", "nothing to go back to")]
+        if self.s.status == CALLING:  # a mistaken tap on 叫工作人员: back to that step, answers kept, no ticket
+            self.s.status, self.s.call_reason = self.s.before_call, ""
+            self._walked(Transition(h.pop(), h[-1], "back before the ticket is printed"))
+            return self._show(reason="prompt")
         previous = self.flow.step(h[-2])
         if previous.kind in IRREVERSIBLE_KINDS and previous.id in self.s.done:
             return [Rejected("back", f"{previous.id} is done and cannot be undone")]
@@ -247,7 +260,11 @@ class Session:
         return []  # handle() has already counted it as activity: the idle time starts again
 
     def _on_repeat(self, event: Event) -> list[Effect]:
-        return [self._speak(self.current.prompt, "repeat")]
+        return [self._speak(self._prompt(), "repeat")]
+
+    def _prompt(self) -> Text:
+        """What this screen says: before a call-staff ticket prints, that Back undoes the call."""
+        return message("handoff_print_or_back") if self.s.status == CALLING else self.current.prompt
 
     def _on_help(self, event: Event) -> list[Effect]:
         self.s.helps += 1
@@ -431,6 +448,8 @@ class Session:
             return []
         self.s.idle += seconds
         limit = self.step_timeout()
+        if self.s.status == CALLING:  # nobody pressed anything: whoever called for help gets the ticket
+            return self._print_ticket() if self.s.idle >= limit else []
         if self.s.status != ACTIVE:
             return self._reset("finished") if self.s.idle >= limit else []
         out: list[Effect] = []
@@ -511,7 +530,6 @@ class Session:
     def _enter(self, target: str | None, via: str, silent: list[str], source: str | None = None,
                reason: str = "") -> list[Effect]:
         values = self.values()
-        came_from = self.s.history[-1] if self.s.history else None
         guard = 0
         while target is not None and not self._visible(target, values) and guard < len(self.flow.steps):
             guard += 1
@@ -533,17 +551,26 @@ class Session:
         if step.kind == "summary":
             self._prune_answers()
         if step.kind == "handoff":
-            self.s.status = HANDED_OFF
-            self.s.ticket = self._ticket(step, reason or step.text.value, came_from or step.id)
-        elif step.kind == "end":
+            self.s.call_reason = reason or step.text.value
+            if via == "call staff":  # printed when the applicant says so (or at the time-out), not at once
+                self.s.before_call, self.s.status = self.s.status, CALLING
+                return self._show(reason="prompt")
+            return self._print_ticket()
+        if step.kind == "end":
             self.s.status = FINISHED
         out += self._show(reason="prompt")
-        if step.kind == "handoff":
-            assert self.s.ticket is not None
-            out.append(Handoff(self.s.ticket))
-        elif step.kind == "end":
+        if step.kind == "end":
             out.append(Finished(step.id))
         return out
+
+    def _print_ticket(self) -> list[Effect]:
+        """Take the queue number and print the slip: from now on Back is no longer offered."""
+        h = self.s.history
+        self.s.status, self.s.idle = HANDED_OFF, 0.0
+        ticket = self._ticket(self.current, self.s.call_reason or self.current.text.value,
+                              h[-2] if len(h) > 1 else h[-1])
+        self.s.ticket = ticket
+        return self._show(reason="prompt") + [Handoff(ticket)]
 
     def _prune_answers(self) -> None:
         on_path = set(self.s.history)
@@ -558,24 +585,14 @@ class Session:
 
     # ---- what the screen shows ----------------------------------------------------------------
     def strip(self) -> Strip:
-        history = list(self.s.history)
-        values = self.values()
-        projected: list[str] = []
-        step = self.current
-        seen = set(history)
-        while not step.is_terminal and len(projected) < len(self.flow.steps):
-            target, _, _ = self._next_from(step, None, seen, values)
-            while target is not None and target not in seen and not self._visible(target, values):
-                seen.add(target)
-                target, _, _ = self._next_from(self.flow.step(target), None, seen, values)
-            if target is None or target in seen:
-                break
-            projected.append(target)
-            seen.add(target)
-            step = self.flow.step(target)
-        if self.s.status != ACTIVE:
-            projected = []
-        return Strip(len(history), len(history) + len(projected), tuple(history + projected))
+        """The flow's own numbers (progress.py): a branch taken never changes the total."""
+        history, numbers = tuple(self.s.history), self.numbers
+        if self.current.kind == "handoff":  # where the applicant stopped, never "step 8 of 8"
+            return Strip(numbers.position(history[-2] if len(history) > 1 else history[-1]), numbers.total,
+                         history, stopped=True)
+        if self.current.kind == "end":
+            return Strip(numbers.total, numbers.total, history)
+        return Strip(numbers.position(self.current.id), numbers.total, history)
 
     def _show(self, reason: str, spoken: Text | None = None, value: str = "", speak: bool = True) -> list[Effect]:
         step = self.current
@@ -592,6 +609,8 @@ class Session:
         answer = self.s.answers.get(step.id)
         shown_value = value or ("" if answer is None or isinstance(answer, bool) else str(answer))
         button = step.button or (message("finish") if step.kind in ("end", "handoff") else message("ok"))
+        if self.s.status == CALLING:
+            button = message("ui_print_ticket")
         strip = self.strip()
         show = ShowStep(
             step=step.id, step_kind=step.kind, text=tr(step.text), text_key=step.text.key, icon=step.icon,
@@ -602,17 +621,21 @@ class Session:
             unit=tr(step.unit) if step.unit is not None and step.kind != "payment" else "",
             max_length=step.max_length,
             language_button=self.language_button_label(settings), strip_label=tr(message(
-                "ui_strip", position=strip.position, total=strip.total)),
+                "ui_strip_stopped" if strip.stopped else "ui_strip", position=strip.position, total=strip.total)),
+            done_so_far=self._done_so_far(display) if step.kind == "handoff" else None,
+            printed=step.kind == "handoff" and self.s.status == HANDED_OFF,
         )
         if not speak:
             return [show]
-        out: list[Effect] = [show, self._speak(spoken or step.prompt, reason, settings)]
+        out: list[Effect] = [show, self._speak(spoken or self._prompt(), reason, settings)]
         if step.kind == "choice" and settings.get("read_choices") == "on" and reason in ("prompt", "repeat"):
             out += [self._speak(c.say or c.text, "choice", settings, target=f"choice:{c.id}") for c in step.choices]
         return out
 
     def _can_back(self) -> bool:
         h = self.s.history
+        if self.s.status == CALLING:
+            return len(h) > 1
         if self.s.status != ACTIVE or len(h) < 2:
             return False
         previous = self.flow.step(h[-2])
@@ -645,13 +668,19 @@ class Session:
                 rows.append(SummaryRow(sid, label, self.answer_text(step, locale)))
         return tuple(rows)
 
+    def _done_so_far(self, locale: str = "zh_Hans_CN") -> DoneSoFar:
+        """What was done before this handoff, in `locale`: the screen shows it and the slip carries it."""
+        h, flow = self.s.history, self.flow
+        return done_so_far(flow, h[:-1], self.s.done, set(self.s.answers), h[-2] if len(h) > 1 else h[-1],
+                           label=lambda sid: self._tr(flow.step(sid).short_label, locale),
+                           answer=lambda sid: self.answer_text(flow.step(sid), locale))
+
     def _ticket(self, step: Step, reason: str, came_from: str) -> Ticket:
-        answered = tuple((self.flow.step(sid).short_label.value,
-                          self.answer_text(self.flow.step(sid)))
-                         for sid in self.s.history if sid in self.s.answers and self.flow.step(sid).is_question)
+        summary = self._done_so_far()
+        answered = tuple((r.label, r.answer) for r in summary.done if r.answer)  # choices and yes/no only
         assert step.window is not None
         return Ticket(self.tickets.take(step.ticket_prefix), step.window.value, reason, came_from,
-                      answered, tuple(self.s.history))
+                      answered, tuple(self.s.history), summary)
 
 
 

@@ -143,7 +143,7 @@ class StepView(FloatLayout):
         if kind in HARDWARE_ACTION:
             return self._device(show, scale, target)
         if kind == "handoff":
-            return self._handoff(show, scale)
+            return self._handoff(show, scale, target)
         return self._primary(show.button, "primary", "yes", scale)
 
     def _tiles(self, show: ShowStep, scale: float) -> Widget:
@@ -220,22 +220,52 @@ class StepView(FloatLayout):
                             scale, orientation="horizontal", role="button_text", size_hint_x=0.35))
         return box
 
-    def _handoff(self, show: ShowStep, scale: float) -> Widget:
+    def _handoff(self, show: ShowStep, scale: float, target: float) -> Widget:
+        """The ticket (or, before it prints, how to undo the call) beside what was done so far, then the button."""
         theme, c = self.theme, self.theme.colours
+        body = dp(theme.font_size("body", scale))
+        box = BoxLayout(orientation="vertical", spacing=dp(theme.gap))
         row = BoxLayout(orientation="horizontal", spacing=dp(theme.gap))
         ticket = Panel(orientation="vertical", background=list(c.rgba("surface")), border_width=dp(4),
-                       border_color=list(c.rgba("text")), padding=dp(10), size_hint_x=0.6)
-        number = self.ticket.number if self.ticket else ""
-        window = self.ticket.window if self.ticket else ""
-        ticket.add_widget(FitLabel(text=self._t("ui_ticket_number"), color=c.rgba("muted_text"),
-                                   base_size=dp(theme.font_size("body", scale)), size_hint_y=0.25))
-        ticket.add_widget(FitLabel(text=number, color=c.rgba("text"), font_name=FONT_BOLD,
-                                   base_size=dp(theme.font_size("title", scale) * 1.8), size_hint_y=0.45))
-        ticket.add_widget(FitLabel(text=self._t("ui_go_to_window", window=window), color=c.rgba("text"),
-                                   base_size=dp(theme.font_size("body", scale)), size_hint_y=0.3))
+                       border_color=list(c.rgba("text")), padding=dp(10), size_hint_x=0.4)
+        if show.printed and self.ticket is not None:
+            ticket.add_widget(FitLabel(text=self._t("ui_ticket_number"), color=c.rgba("muted_text"),
+                                       base_size=body, size_hint_y=0.25))
+            ticket.add_widget(FitLabel(text=self.ticket.number, color=c.rgba("text"), font_name=FONT_BOLD,
+                                       base_size=dp(theme.font_size("title", scale) * 1.8), size_hint_y=0.45))
+            ticket.add_widget(FitLabel(text=self._t("ui_go_to_window", window=self.ticket.window),
+                                       color=c.rgba("text"), base_size=body, size_hint_y=0.3))
+        elif show.can_back:  # the call is not final yet: say how to undo it, where Back is
+            ticket.add_widget(FitLabel(text=self._t("ui_undo_call"), color=c.rgba("text"), font_name=FONT_BOLD,
+                                       base_size=body, line_height=line_height(theme)))
         row.add_widget(ticket)
-        row.add_widget(self._primary(show.button, "primary", "yes", scale))
+        row.add_widget(self._done_so_far(show, body))
+        box.add_widget(row)
+        box.add_widget(self._primary_row(show.button, scale, target))
+        return box
+
+    def _primary_row(self, text: str, scale: float, target: float) -> Widget:
+        """The one big button under the content: half the width, centred, one touch target high."""
+        row = AnchorLayout(size_hint_y=None, height=target)
+        row.add_widget(tile(self.theme, "primary", text, self.theme.icon("yes"), self.action, scale, primary=True,
+                            orientation="horizontal", role="button_text", size_hint=(0.5, 1)))
         return row
+
+    def _done_so_far(self, show: ShowStep, body: float) -> Widget:
+        """What the applicant had done and where they stopped, large: the staff read it off the screen too."""
+        c = self.theme.colours
+        panel = Panel(orientation="vertical", background=list(c.rgba("surface")), border_width=dp(2),
+                      border_color=list(c.rgba("strip_todo")), padding=dp(10), size_hint_x=0.6)
+        summary = show.done_so_far
+        done = " · ".join(f"{r.label} {r.answer}".strip() for r in summary.done) if summary else ""
+        panel.add_widget(FitLabel(text=self._t("ui_done_so_far"), color=c.rgba("muted_text"), base_size=body,
+                                  halign="left", size_hint_y=0.25))
+        panel.add_widget(FitLabel(text=done or "—", color=c.rgba("text"), font_name=FONT_BOLD, base_size=body,
+                                  halign="left", line_height=line_height(self.theme), size_hint_y=0.5))
+        stopped = summary.stopped_at if summary else ""
+        panel.add_widget(FitLabel(text=self._t("ui_stopped_at", step=stopped), color=c.rgba("text"),
+                                  font_name=FONT_BOLD, base_size=body, halign="left", size_hint_y=0.25))
+        return panel
 
     def _bottom_bar(self, show: ShowStep, scale: float, target: float) -> BoxLayout:
         theme = self.theme

@@ -80,7 +80,8 @@ def test_repeat_back_and_call_staff_on_every_screen(kiosk_app: Any, pilot: Any) 
             assert shown(kiosk_app).step == here.step
 
         pilot.tap("bar:staff")
-        assert shown(kiosk_app).step == "staff_window"
+        assert shown(kiosk_app).step == "staff_window" and shown(kiosk_app).can_back
+        pilot.tap("primary")  # 打印号码纸
         [handoff] = [e for e in kiosk_app.effects if isinstance(e, Handoff)]
         texts = [label.text for label in kiosk_app.view.labels()]
         assert handoff.ticket.number in texts  # the ticket number is on the screen

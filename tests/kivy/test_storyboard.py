@@ -24,9 +24,9 @@ SCALES = (1.0, 2.0)
 LANGUAGE = "zh_Hans_CN"
 TILT = "wheelchair"
 # A light grey on the warm off-white background (about 1.3:1) for muted text: the flow's name in the top strip,
-# the names on the summary, "您的号码" on a ticket.
+# the names on the summary, "您的号码" on a ticket, "已办好" over what a handed-off applicant had done.
 FADED_GREY = (0xD8, 0xD4, 0xCC)
-MUTED_WORDS = {HOME_VISIT.title.value, "上门对象", "手机号", "上门时间", "您的号码"}
+MUTED_WORDS = {HOME_VISIT.title.value, "上门对象", "手机号", "上门时间", "您的号码", "已办好"}
 
 
 @contextmanager

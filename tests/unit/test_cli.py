@@ -54,7 +54,7 @@ def test_simulate_script_completes_the_renewal_with_senior_settings() -> None:
     out = proc.stdout
     assert "== status: finished" in out
     assert "text x1.4" in out and "speech 130 wpm" in out and "time-out 120 s" in out
-    assert "第 11 步，共 11 步" in out
+    assert "第 12 步，共 12 步" in out
     assert "🔊 (yue_Hans_CN, 130 wpm, prompt) 您好！欢迎来办港澳签注" not in out  # voice switches only after the card
     assert "🔊 (zh_Hans_CN, 130 wpm, prompt) 您好！欢迎来办港澳签注" in out
 
