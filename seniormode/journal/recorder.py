@@ -139,7 +139,10 @@ class SessionRecorder:
             return
         if how is None:
             # A reset or a stop after the handoff screen: handed off, unless 'back' took them on again first.
-            how = "handed_off" if self.handed_off_at is not None and self.step == self.handed_off_at else "abandoned"
+            handed = self.handed_off_at is not None and self.step == self.handed_off_at
+            # Still on the call-staff screen when the run stops: the kiosk prints that ticket by itself.
+            calling = not old and self.session.status == "calling_staff"
+            how = "handed_off" if handed or calling else "abandoned"
         self._row("session_end", how, old)
         self.ended = True
 

@@ -54,7 +54,7 @@ def kinds(rows: list[JournalEvent]) -> list[tuple[str, str, str]]:
 
 def test_a_walk_leaves_one_row_per_thing_that_happened() -> None:
     rows, _ = walk([Event("ok"), Event("card"), Event("repeat"), Event("bigger"), Event("choose", "normal"),
-                    Event("help"), Event("back"), Event("choose", "normal"), Event("staff")])
+                    Event("help"), Event("back"), Event("choose", "normal"), Event("staff"), Event("ok")])
     assert kinds(rows) == [
         ("welcome", "step_shown", ""),
         ("welcome", "step_left", "answer"),
@@ -209,3 +209,16 @@ def test_the_version_changes_with_any_file_that_decides_the_screens(tmp_path: Pa
     rules = folder / "rules" / "senior.yaml"
     rules.write_text(rules.read_text(encoding="utf-8") + "\n# touched\n", encoding="utf-8")
     assert flow_version(flow, ROOT / "themes" / "senior.yaml", locales) != before
+
+
+def test_a_run_that_stops_on_the_call_staff_screen_ends_handed_off() -> None:
+    rows, session = walk([Event("ok"), Event("card"), Event("staff")])
+    assert session.status == "calling_staff"
+    assert kinds(rows)[-1] == ("staff_window", "session_end", "handed_off")
+    assert "handoff" not in [r.kind for r in rows]  # no ticket was printed yet
+
+
+def test_back_from_a_mistaken_call_is_not_a_handoff() -> None:
+    rows, _ = walk([Event("ok"), Event("card"), Event("staff"), Event("back")])
+    assert ("staff_window", "step_left", "back") in kinds(rows)
+    assert kinds(rows)[-1] == ("purpose", "session_end", "abandoned")
