@@ -119,7 +119,10 @@ def open_for_reading(path: Path) -> sqlite3.Connection:
     with path.open("rb") as fh:
         if fh.read(16) != b"SQLite format 3\x00":
             raise JournalError(path, "not an SQLite file, so not a journal")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    # No -wal beside it: no writer has it open, and `immutable` reads it without leaving -shm/-wal files.
+    # With a -wal (a kiosk writing now, or one killed mid-write) read-only WAL mode sees its committed rows.
+    live = path.with_name(path.name + "-wal").exists()
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{'' if live else '&immutable=1'}", uri=True)
     try:
         _check_identity(conn, path, empty_ok=False)
         check = conn.execute("PRAGMA quick_check").fetchone()[0]

@@ -122,7 +122,9 @@ class _Applicant:
     def answer(self, step: Step) -> Event:
         rng = self.rng
         if step.kind == "choice" and step.choices:
-            return Event("choose", rng.choice(step.choices).id)
+            # Most applicants take the first, usual tile (个人旅游, 普通办理); the others share the rest.
+            first = step.choices[0] if rng.random() < 0.8 else rng.choice(step.choices)
+            return Event("choose", first.id)
         if step.kind == "confirm":
             return Event("yes" if rng.random() < 0.95 else "no")
         if step.kind == "id_card":

@@ -53,6 +53,9 @@ class StepStats:
     field_errors: dict[str, int] = field(default_factory=dict)
     ways_in: dict[str, int] = field(default_factory=dict)
     ways_out: dict[str, int] = field(default_factory=dict)
+    # Of the visits, the share where the applicant's age band was known (the card read): only there can a
+    # rule for an age band have been in force.
+    band_known: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {"step": self.step, "kind": self.kind, "where": self.where, "reached": self.reached,
@@ -60,7 +63,7 @@ class StepStats:
                 "handed_off": self.handed_off, "median_ms": self.median_ms, "p90_ms": self.p90_ms,
                 "abandonment": self.abandon_rate.to_dict() if self.abandon_rate else None,
                 "rates": {k: r.to_dict() for k, r in self.rates.items()}, "field_errors": self.field_errors,
-                "ways_in": self.ways_in, "ways_out": self.ways_out}
+                "ways_in": self.ways_in, "ways_out": self.ways_out, "band_known": round(self.band_known, 3)}
 
 
 @dataclass
@@ -114,6 +117,7 @@ class _Tally:
         self.sessions = self.events = self.synthetic = 0
         self.reached: Counter[str] = Counter()
         self.entries: Counter[str] = Counter()
+        self.band_known: Counter[str] = Counter()
         self.completed: Counter[str] = Counter()
         self.flags: dict[str, Counter[str]] = defaultdict(Counter)
         self.durations: dict[str, list[int]] = defaultdict(list)
@@ -138,10 +142,13 @@ class _Tally:
         flagged: set[tuple[str, str]] = set()
         previous = "start"
         i_step, i_kind, i_detail, i_ms = COL["step"], COL["kind"], COL["detail"], COL["ms"]
+        i_band = COL["age_band"]
         for row in rows:
             step, kind, detail = row[i_step], row[i_kind], row[i_detail]
             if kind == "step_shown":
                 self.entries[step] += 1
+                if row[i_band] != "unknown":
+                    self.band_known[step] += 1
                 reached.add(step)
                 self.edges[(previous, step)] += 1
                 self.ways_in[step][previous] += 1
@@ -183,7 +190,8 @@ class _Tally:
                 rates={k: wilson(self.flags[s.id][k], n, min_n) for k in SIGNALS},
                 abandon_rate=wilson(self.end_at[s.id]["abandoned"], n, min_n),
                 field_errors=dict(self.field_errors.get(s.id, {})), ways_in=dict(self.ways_in.get(s.id, {})),
-                ways_out=dict(self.ways_out.get(s.id, {})))
+                ways_out=dict(self.ways_out.get(s.id, {})),
+                band_known=self.band_known[s.id] / self.entries[s.id] if self.entries[s.id] else 0.0)
             steps.append(stats)
         known = {s.id for s in flow.steps}
         unknown = Counter({k: v for k, v in self.entries.items() if k not in known})

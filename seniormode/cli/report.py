@@ -1,0 +1,116 @@
+"""`seniormode report`: from journals to a report per step, suggested YAML changes, and before/after."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..core.flow import Flow
+from .common import UsageProblem, load_or_report, print_problems
+
+EXAMPLE = "example: seniormode report state/journal.sqlite --by age_band --suggest --out out/report"
+
+
+def _flow_for(args: argparse.Namespace, flows_in_journals: dict[str, set[str]]) -> Flow:
+    if args.flow:
+        flow = load_or_report(args.flow)
+        if flow is None:
+            raise SystemExit(1)
+        return flow
+    if len(flows_in_journals) != 1:
+        names = ", ".join(sorted(flows_in_journals)) or "none"
+        raise UsageProblem(f"the journals hold these flows: {names}; say which with --flow FILE")
+    (flow_id,) = flows_in_journals
+    candidate = Path("flows_yaml") / f"{flow_id}.yaml"
+    if not candidate.is_file():
+        raise UsageProblem(f"the journals are of flow '{flow_id}', and there is no {candidate} in "
+                           f"{Path.cwd()}: give it with --flow FILE")
+    flow = load_or_report(str(candidate))
+    if flow is None:
+        raise SystemExit(1)
+    return flow
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from ..journal.reader import JournalSet, Selection
+    from ..report.analysis import analyse
+    from ..report.suggest import load_thresholds, suggest
+    from ..report.text import render_text
+
+    journals = JournalSet([Path(p) for p in args.journals])
+    refused = [str(e) for e in journals.refused]
+    if not journals.readable:
+        for line in refused:
+            print(f"seniormode: {line}", file=sys.stderr)
+        return 1
+    flow = _flow_for(args, journals.flows())
+    thresholds, problems = load_thresholds(Path(args.thresholds) if args.thresholds else None)
+    if problems.items:
+        print_problems(problems.sorted())
+        return 1
+    if args.compare:
+        return _compare(args, flow, journals, thresholds.min_n)
+    selection = Selection(flow.id, args.since, args.until)
+    analysis = analyse(flow, journals.sessions(selection), by=args.by or "age_band", min_n=thresholds.min_n)
+    refused = [str(e) for e in journals.refused]
+    findings = suggest(flow, analysis, thresholds) if args.suggest or args.out or args.format == "json" else []
+    period = f"{args.since or 'the start'} to {args.until or 'now'}"
+    if args.format == "json":
+        print(json.dumps({"analysis": analysis.to_dict(), "suggestions": [f.to_dict() for f in findings],
+                          "refused": refused, "period": period}, ensure_ascii=False, indent=1))
+    elif args.out:
+        from ..report.html import render_html
+
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        page = out / "index.html"
+        page.write_text(render_html(flow, analysis, findings, refused, period), encoding="utf-8")
+        print(f"wrote {page} ({analysis.sessions} sessions; open it in a browser)")
+        for line in refused:
+            print(f"warning: {line}", file=sys.stderr)
+    else:
+        sys.stdout.write(render_text(analysis, findings if args.suggest else [], refused))
+    return 0
+
+
+def _compare(args: argparse.Namespace, flow: Flow, journals: Any, min_n: int) -> int:
+    from ..report.analysis import analyse
+    from ..report.compare import compare, render_comparison, side
+
+    sides = []
+    for spec in args.compare:
+        selection = side(flow.id, spec)
+        sides.append((spec, analyse(flow, journals.sessions(selection), by="age_band", min_n=min_n)))
+    result = compare(sides[0], sides[1])
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        sys.stdout.write(render_comparison(result))
+    return 0
+
+
+def add_parsers(sub: Any) -> None:
+    from ..report.analysis import GROUPINGS
+
+    p = sub.add_parser("report", help="a report per step from journals: funnel, signals, 好差评, suggestions",
+                       epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("journals", nargs="+", metavar="JOURNAL", help="journal files (SQLite) from kiosks or simulate")
+    p.add_argument("--flow", metavar="FILE", help="the flow file (default: flows_yaml/<the journals' flow>.yaml)")
+    p.add_argument("--since", metavar="DATE", help="from this UTC date or time, e.g. 2026-11-01")
+    p.add_argument("--until", metavar="DATE", help="up to this UTC date (inclusive) or time")
+    p.add_argument("--by", choices=GROUPINGS, help="the same numbers per age band (default), language, kiosk "
+                                                   "or flow version")
+    p.add_argument("--out", metavar="DIR", help="write DIR/index.html, a self-contained page with the charts")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="text or json on standard output")
+    p.add_argument("--suggest", action="store_true", help="print the suggested YAML changes as unified diffs")
+    p.add_argument("--thresholds", metavar="FILE", help="when a signal becomes a suggestion "
+                                                        "(default: seniormode/report/thresholds.yaml)")
+    p.add_argument("--compare", nargs=2, metavar=("A", "B"),
+                   help="before and after: two flow versions, or two date ranges FROM..TO")
+    p.set_defaults(func=cmd_report)
+
+
+__all__ = ["add_parsers", "cmd_report"]
