@@ -15,13 +15,14 @@ cd "$(dirname "$0")"
 
 # System packages: Python venv, Kivy's GL/input libraries, a virtual screen for
 # kiosks with no display, espeak-ng for the voice, CJK and colour-emoji fonts
-# (Kivy has no font fallback), sox to measure audio.
+# (Kivy has no font fallback), sox to measure audio, Chromium to test the HTML report.
 APT_PACKAGES=(
   python3 python3-venv python3-pip
   xvfb xauth libgl1 libgl1-mesa-dri libegl1 libmtdev1 libgles2
   espeak-ng libespeak-ng1
   fonts-noto-cjk fonts-noto-color-emoji
   sox
+  chromium
 )
 
 missing=()

@@ -25,6 +25,11 @@ pre.diff { background: #263238; color: #eceff1; padding: 1em; overflow-x: auto; 
 """
 
 
+# How many charts the browser decoded, on the page itself: a test (and a person with the inspector) can read it.
+_DRAWN = ("<script>addEventListener('load', () => { const drawn = [...document.images].filter("
+          "i => i.complete && i.naturalWidth > 0); document.body.dataset.chartsDrawn = drawn.length; });</script>")
+
+
 def _img(png: bytes, alt: str, chart: str) -> str:
     data = base64.b64encode(png).decode("ascii")
     return (f'<figure><img class="chart" data-chart="{chart}" alt="{html.escape(alt)}" '
@@ -107,7 +112,8 @@ def render_html(flow: Flow, analysis: Analysis, findings: Sequence[Finding], ref
                                                        f"each step (n={group.sessions})"),
                               f"{analysis.grouped_by} {name}", f"heat-{name}"))
     parts.append("<p class='small'>Rates are per applicant who reached the step, with 95% Wilson intervals; "
-                 f"a grey value has fewer than {analysis.min_n} applicants and is not ranked.</p></body></html>")
+                 f"a grey value has fewer than {analysis.min_n} applicants and is not ranked.</p>" + _DRAWN
+                 + "</body></html>")
     return "".join(parts)
 
 
