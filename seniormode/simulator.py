@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
-from typing import TextIO
+from typing import Any, TextIO
 
 from .core.effects import (
     Effect,
@@ -114,8 +114,12 @@ def key_to_event(key: str, shown: ShowStep | None) -> Event | None:
     return Event("ok") if key == "" else None
 
 
-def interactive(session: Session, read: Callable[[str], str] = input, out: TextIO = sys.stdout) -> int:
+def interactive(session: Session, read: Callable[[str], str] = input, out: TextIO = sys.stdout,
+                recorder: Any = None) -> int:
+    """Play the flow at the terminal; with a journal recorder, every event goes into the journal too."""
     effects = session.start()
+    if recorder is not None:
+        recorder.started(effects)
     print_effects(effects, out)
     print("  keys: number = choose, Enter = OK/device, b back, r repeat, ? help, s staff, "
           "t30 = 30 s pass, m = more time, x = card removed, q quit", file=out)
@@ -133,6 +137,8 @@ def interactive(session: Session, read: Callable[[str], str] = input, out: TextI
             print("  (not a choice here: type a number from the list, or b/r/?/s/q)", file=out)
             continue
         effects = session.handle(event)
+        if recorder is not None:
+            recorder.handled(event, effects)
         print_effects(effects, out)
         shown = _last_show(effects) or shown
 

@@ -25,6 +25,7 @@ from .common import (
     theme_for,
     under_xvfb,
 )
+from .journaling import add_journal_option, open_journal
 from .simulate import cmd_simulate
 
 
@@ -44,8 +45,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         from ..kivy_ui.kiosk import run_script
 
         shots = Path(args.screenshots) if args.screenshots else None
-        result = run_script(flow, theme_for(flow, args.theme), session, events, screen_size(args.size), shots,
-                            None if args.no_voice else LOCALES_DIR, args.jump)
+        writer, journal = open_journal(args, flow, theme)
+        try:
+            result = run_script(flow, theme_for(flow, args.theme), session, events, screen_size(args.size), shots,
+                                None if args.no_voice else LOCALES_DIR, args.jump, journal=journal)
+        finally:
+            if writer is not None:
+                writer.close()
         for shot in result["screenshots"]:
             print(shot)
         for language, source, text in result["spoken"]:
@@ -64,8 +70,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     except (OSError, sqlite3.Error) as exc:
         raise UsageProblem(f"cannot keep tickets in {Path(args.tickets).resolve()}: {exc}") from None
     print(f"seniormode: queue numbers kept in {Path(args.tickets).resolve()}")
-    return run_kiosk(flow, theme, session, screen_size(args.size), args.kiosk, args.jump,
-                     None if args.no_voice else LOCALES_DIR)
+    writer, journal = open_journal(args, flow, theme)
+    try:
+        return run_kiosk(flow, theme, session, screen_size(args.size), args.kiosk, args.jump,
+                         None if args.no_voice else LOCALES_DIR, journal=journal)
+    finally:
+        if writer is not None:
+            writer.close()
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -143,6 +154,7 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--tickets", default="state/tickets.sqlite", metavar="FILE",
                    help="where the day's queue numbers are kept, so a restart never repeats one "
                         "(default: state/tickets.sqlite in this folder)")
+    add_journal_option(p, None, "e.g. state/journal.sqlite; see docs/journal.md")
     p.add_argument("--station", type=int, metavar="N",
                    help="this kiosk's number in the hall, 0-99: its tickets read A07012 and no other kiosk's do")
     p.set_defaults(func=cmd_run)

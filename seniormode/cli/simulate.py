@@ -12,24 +12,82 @@ from ..core.effects import Effect
 from ..core.scenario import check_scenario, load_scenarios, scenario_files
 from ..core.session import Session
 from ..simulator import interactive, print_effects
-from .common import UsageProblem, applicant_values, clock_at, hour_of_day, load_or_report, print_problems, session_for
+from .common import (
+    UsageProblem,
+    applicant_values,
+    clock_at,
+    hour_of_day,
+    load_or_report,
+    print_problems,
+    session_for,
+    theme_for,
+)
+from .journaling import add_journal_option, open_journal
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     flow = load_or_report(args.flow)
     if flow is None:
         return 1
+    if getattr(args, "population", None) is not None:
+        return _population(args, flow)
     session, events = session_for(flow, args)
-    print(f"== {flow.title.value}  ({flow.file})")
-    if not args.script:
-        return interactive(session)
-    effects: list[Effect] = session.start()
-    print_effects(effects, sys.stdout)
-    for event in events:
-        print(f"\n>>> {event}")
-        effects = session.handle(event)
+    writer, journal = open_journal(args, flow, theme_for(flow, None))
+    recorder = journal(session) if journal else None
+    try:
+        print(f"== {flow.title.value}  ({flow.file})")
+        if not args.script:
+            return interactive(session, recorder=recorder)
+        effects: list[Effect] = session.start()
+        if recorder is not None:
+            recorder.started(effects)
         print_effects(effects, sys.stdout)
-    print(f"\n== status: {session.status}; path: {' > '.join(session.history)}")
+        for event in events:
+            print(f"\n>>> {event}")
+            effects = session.handle(event)
+            if recorder is not None:
+                recorder.handled(event, effects)
+            print_effects(effects, sys.stdout)
+        print(f"\n== status: {session.status}; path: {' > '.join(session.history)}")
+        return 0
+    finally:
+        if recorder is not None:
+            recorder.close()
+        if writer is not None:
+            writer.close()
+
+
+def _population(args: argparse.Namespace, flow: Any) -> int:
+    """N simulated applicants (personas from YAML) through the real session machine, into a journal."""
+    import time
+
+    from ..population.personas import load_personas
+    from ..population.walk import simulate_population
+
+    if args.population < 1 or args.population > 10_000_000:
+        raise UsageProblem(f"--population is a number of applicants from 1 to 10000000, not {args.population}")
+    if not args.journal:
+        raise UsageProblem("--population writes a journal: give it with --journal FILE (e.g. out/sim.sqlite)")
+    personas, problems = load_personas(args.personas)
+    if problems.items:
+        print_problems(problems.sorted())
+        return 1
+    theme = theme_for(flow, None)
+    writer, _ = open_journal(args, flow, theme, synthetic=True, kiosk="simulated")
+    started = time.perf_counter()
+    try:
+        from ..journal.version import flow_version
+        from .common import LOCALES_DIR
+
+        result = simulate_population(flow, personas, args.population, args.seed, writer.write,
+                                     version=flow_version(flow, theme.file, LOCALES_DIR))
+        writer.flush(timeout=600)
+    finally:
+        writer.close()
+    seconds = time.perf_counter() - started
+    ends = ", ".join(f"{k} {v}" for k, v in sorted(result.ends.items()))
+    print(f"{result.sessions} simulated applicants (personas: {args.personas}, seed {args.seed}) in {seconds:.1f} s: "
+          f"{result.events} events; {ends}. Marked synthetic in {args.journal}")
     return 0
 
 
@@ -107,6 +165,12 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--lang", help="screen and voice language, e.g. yue_Hans_CN (translators)")
     p.add_argument("--voice", help="voice language only")
     p.add_argument("--display", help="screen language only")
+    add_journal_option(p, None, "see docs/journal.md")
+    p.add_argument("--population", type=int, metavar="N",
+                   help="walk N simulated applicants (synthetic, from --personas) into --journal")
+    p.add_argument("--seed", type=int, default=1, help="with --population: the same seed, the same journal")
+    p.add_argument("--personas", default="personas/hall.yaml", metavar="FILE",
+                   help="with --population: who the simulated applicants are (assumptions, documented there)")
     p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("explain", help="show which rules match and which setting each one wins")

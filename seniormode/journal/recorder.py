@@ -38,7 +38,7 @@ class SessionRecorder:
 
     def __init__(self, session: Session, sink: Callable[[JournalEvent], None], *, kiosk: str, version: str,
                  synthetic: bool = False, clock: Callable[[], float] = time.monotonic,
-                 wall_clock: Callable[[], str] = utc_now):
+                 wall_clock: Callable[[], str] = utc_now, count_ticks: bool = False):
         self.session = session
         self.sink = sink
         self.kiosk = kiosk
@@ -46,6 +46,9 @@ class SessionRecorder:
         self.synthetic = synthetic
         self.clock = clock
         self.wall_clock = wall_clock
+        # A script's `tick: 125` is time that passes only in the script: its steps' times must include it.
+        self.count_ticks = count_ticks
+        self._ticked = 0.0
         self.safe_answers = frozenset(s.id for s in session.flow.steps if getattr(s, "journal_answer", False))
         self._before = self._now = self._snapshot()
         self._new_session()
@@ -54,12 +57,15 @@ class SessionRecorder:
         self.id = secrets.token_hex(8)  # random: nothing about the applicant can be read back from it
         self.seq = 0
         self.step = ""
-        self.shown_at = self.clock()
+        self.shown_at = self._time()
         self.ended = False
         self.handed_off_at: str | None = None
         # The welcome screen waiting for someone is not a session: rows wait here until a first touch.
         self.engaged = False
         self._pending: list[JournalEvent] = []
+
+    def _time(self) -> float:
+        return self.clock() + self._ticked
 
     # ---- what the driver calls ------------------------------------------------------------------
     def started(self, effects: Iterable[Effect]) -> None:
@@ -70,6 +76,8 @@ class SessionRecorder:
         """After `session.handle(event)` returned `effects`: one settings lookup, then rows."""
         effects = list(effects)
         kind = event.kind
+        if kind == "tick" and self.count_ticks:
+            self._ticked += float(event.value or 0)
         self._before, self._now = self._now, self._snapshot()
         if not self.engaged and kind != "tick":
             self.engaged = True
@@ -120,7 +128,7 @@ class SessionRecorder:
                     if self.step:
                         self._left(_HOW_LEFT.get(kind or "", "answer"))
                     self.step = effect.step
-                    self.shown_at = self.clock()
+                    self.shown_at = self._time()
                     self._row("step_shown")
             elif isinstance(effect, WarnTimeout):
                 self._row("timeout_warning")
@@ -157,9 +165,19 @@ class SessionRecorder:
         (self.sink if self.engaged else self._pending.append)(JournalEvent(
             kiosk=self.kiosk, flow=self.session.flow.id, version=self.version, session=self.id, seq=self.seq,
             at=self.wall_clock(), step=self.step or self.session.flow.first.id, kind=kind, detail=detail,
-            ms=max(0, int((self.clock() - self.shown_at) * 1000)), text_scale=scale, speech_rate=rate,
+            ms=max(0, int((self._time() - self.shown_at) * 1000)), text_scale=scale, speech_rate=rate,
             display_language=display, voice_language=voice, view=view, age_band=band, synthetic=self.synthetic))
         self.seq += 1
 
 
-__all__ = ["SessionRecorder", "error_kind"]
+
+
+
+def recorders(sink: Callable[[JournalEvent], None], *, kiosk: str, version: str, synthetic: bool = False,
+              count_ticks: bool = False) -> Callable[[Session], SessionRecorder]:
+    """What a kiosk is handed: makes the recorder for each session it runs, all writing to one sink."""
+    def make(session: Session) -> SessionRecorder:
+        return SessionRecorder(session, sink, kiosk=kiosk, version=version, synthetic=synthetic,
+                               count_ticks=count_ticks)
+    return make
+__all__ = ["SessionRecorder", "error_kind", "recorders"]

@@ -43,8 +43,13 @@ _SIMPLE_TARGETS = {
 
 class KioskApp(App):
     def __init__(self, flow: Flow, theme: Theme, session: Session | None = None, tick: bool = True,
-                 on_ready: Callable[[KioskApp], None] | None = None, voice: Any | None = None, **kwargs: Any):
+                 on_ready: Callable[[KioskApp], None] | None = None, voice: Any | None = None,
+                 journal: Callable[[Session], Any] | None = None, **kwargs: Any):
         super().__init__(**kwargs)
+        # Makes the journal's recorder for a session (seniormode.journal.SessionRecorder): it sees each event
+        # with the effects it caused, and the double touches only the screen knows. None: no journal.
+        self.journal = journal
+        self.recorder: Any = None
         self.player = VoicePlayer(voice, on_highlight=lambda target: self.view.highlight(target))
         self.flow = flow
         self.theme = theme
@@ -79,7 +84,11 @@ class KioskApp(App):
         self.tilted = TiltedView()
         self.tilted.add_widget(self.view)
         Window.bind(on_touch_down=self._any_touch)
-        self.apply(self.session.start())
+        self.recorder = self.journal(self.session) if self.journal else None
+        started = self.session.start()
+        if self.recorder is not None:
+            self.recorder.started(started)
+        self.apply(started)
         if self.tick_enabled:
             Clock.schedule_interval(self._tick, 1.0)
         gc.freeze()  # what start-up built lives as long as the kiosk: keep it out of every later collection
@@ -106,7 +115,12 @@ class KioskApp(App):
         self.tilted.remove_widget(self.view)
         self.view = StepView(self.theme, self.press, self.flow.title, self.session.catalogs)
         self.tilted.add_widget(self.view)
+        if self.recorder is not None:
+            self.recorder.close()
+        self.recorder = self.journal(self.session) if self.journal else None
         effects = self.session.start()
+        if self.recorder is not None:
+            self.recorder.started(effects)
         self.apply(effects)
         return effects
 
@@ -136,6 +150,8 @@ class KioskApp(App):
         if now - last < DOUBLE_TOUCH_SECONDS:
             self.ignored_touches += 1
             log.info("ignored a touch on %s %.2f s after the last press", target_id, now - last)
+            if self.recorder is not None:
+                self.recorder.note("double_touch")
             return
         self._last_press[target_id] = now
         event = self.event_for(target_id)
@@ -204,7 +220,7 @@ class KioskApp(App):
 
     def _handle(self, event: Event) -> list[Effect]:
         try:
-            return self.session.handle(event)
+            effects = self.session.handle(event)
         except Exception as exc:  # noqa: BLE001 - the applicant sees a calm screen, staff see the log
             # The event's kind and where it failed, never its value or the exception's message: both can carry
             # what the applicant typed.
@@ -212,10 +228,25 @@ class KioskApp(App):
             log.error("session failed on a '%s' event (%s); handing over to staff\n%s", event.kind,
                       type(exc).__name__, where)
             try:
-                return self.session.handle(Event("staff"))
+                event, effects = Event("staff"), self.session.handle(Event("staff"))
             except Exception as again:  # noqa: BLE001 - the screen stays as it is; staff see the log
                 log.error("handing over to staff failed too (%s); the screen stays as it was", type(again).__name__)
                 return []
+        self._record(event, effects)
+        return effects
+
+    def _record(self, event: Event, effects: list[Effect]) -> None:
+        """Into the journal, here, on whichever thread handled the event, while the session is as it left it.
+
+        The recorder builds a small row and queues it (the writer thread does the disk); if it fails, the
+        applicant is served all the same.
+        """
+        if self.recorder is None:
+            return
+        try:
+            self.recorder.handled(event, effects)
+        except Exception as exc:  # noqa: BLE001 - a journal never stops a kiosk
+            log.error("journal: an event was not recorded (%s)", type(exc).__name__)
 
     # ---- effects out ------------------------------------------------------------------------------
     def apply(self, effects: list[Effect]) -> None:
@@ -268,6 +299,8 @@ class KioskApp(App):
         Window.set_title(self.title)
 
     def on_stop(self) -> None:
+        if self.recorder is not None:
+            self.recorder.close()
         if self._checker is not None:
             self._checker.shutdown(wait=False)
         self.player.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +33,12 @@ def _voice(locales_dir: Path | None) -> Any:
 
 
 def run_kiosk(flow: Flow, theme: Theme, session: Session, size: tuple[int, int], kiosk: bool,
-              jump: str | None = None, locales_dir: Path | None = None) -> int:
+              jump: str | None = None, locales_dir: Path | None = None,
+              journal: Callable[[Session], Any] | None = None) -> int:
     runtime.configure(size=size, kiosk=kiosk)
     from .app import KioskApp
 
-    app = KioskApp(flow, theme, session, voice=None)
+    app = KioskApp(flow, theme, session, voice=None, journal=journal)
     if locales_dir is not None:
         _start_voice_in_background(app, locales_dir)
     if jump:
@@ -81,13 +83,14 @@ def _chain(first: Any, then: Any) -> Any:
 
 
 def run_script(flow: Flow, theme: Theme, session: Session, events: list[Event], size: tuple[int, int],
-               shots: Path | None, locales_dir: Path | None = None, jump: str | None = None) -> dict[str, Any]:
+               shots: Path | None, locales_dir: Path | None = None, jump: str | None = None,
+               journal: Callable[[Session], Any] | None = None) -> dict[str, Any]:
     """Drive the real kiosk with touches; write `NN_step.png` for every screen the applicant sees."""
     runtime.configure(size=size, kiosk=False)
     from .app import KioskApp
     from .pilot import Pilot, run_headless
 
-    app = KioskApp(flow, theme, session, tick=False, voice=_voice(locales_dir))
+    app = KioskApp(flow, theme, session, tick=False, voice=_voice(locales_dir), journal=journal)
     run_headless(app)
     pilot = Pilot(app)
     if jump:
