@@ -9,7 +9,7 @@ from typing import Any
 
 from ..core.coverage import branch_coverage
 from ..core.effects import Effect
-from ..core.scenario import check_scenario, load_scenarios, scenario_files
+from ..core.scenario import check_scenario, load_scenarios, play_event, scenario_files
 from ..core.session import Session
 from ..simulator import interactive, print_effects
 from .common import UsageProblem, applicant_values, clock_at, hour_of_day, load_or_report, print_problems, session_for
@@ -27,8 +27,11 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     print_effects(effects, sys.stdout)
     for event in events:
         print(f"\n>>> {event}")
-        effects = session.handle(event)
+        effects, problem = play_event(session, event)
         print_effects(effects, sys.stdout)
+        if problem is not None:  # the rest of the script was written for a screen that is not there
+            print_problems([problem])
+            return 1
     print(f"\n== status: {session.status}; path: {' > '.join(session.history)}")
     return 0
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .problems import Location, Problem
@@ -40,6 +40,8 @@ USER_EVENTS = frozenset(EVENT_KINDS) - {"tick"}
 class Event:
     kind: str
     value: Any = None
+    # Where a script or scenario wrote it, so a mistake found while it plays is reported at its line.
+    location: Location | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         return self.kind if self.value is None else f"{self.kind} {self.value}"
@@ -81,7 +83,16 @@ def parse_event(raw: Any, location: Location) -> Event:
         if value is None:
             raise EventError(Problem("SM401", "'enter' needs the typed value, e.g. 'enter: 3'", location))
         value = str(value)
-    return Event(str(kind), value)
+    return Event(str(kind), value, location)
+
+
+def tile_problem(event: Event, step: str, tiles: list[str]) -> Problem:
+    """A `choose:` the screen has no tile for: an error in the script or scenario, at the event's line."""
+    from .problems import did_you_mean
+
+    on_screen = f"the tiles are: {', '.join(tiles)}" if tiles else f"step '{step}' shows no tiles"
+    return Problem("SM401", f"'choose: {event.value}', but step '{step}' has no tile '{event.value}'",
+                   event.location or Location("<events>"), hint=did_you_mean(str(event.value), tiles) or on_screen)
 
 
 def _is_number(value: Any) -> bool:

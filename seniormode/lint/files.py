@@ -119,10 +119,8 @@ def lint_paths(paths: Sequence[str | Path], options: LintOptions | None = None) 
     for path in kinds.get("script", []):
         result.problems.extend(lint_script(path))
     if kinds.get("scenario"):
-        from ..core.scenario import load_scenarios
-
         for path in kinds["scenario"]:
-            result.problems.extend(load_scenarios(path).problems)
+            result.problems.extend(scenario_problems(path))
     return result
 
 
@@ -174,6 +172,17 @@ def lint_script(path: Path) -> Problems:
         except EventError as exc:
             problems.add(exc.problem)
     return problems
+
+
+def scenario_problems(path: Path) -> Problems:
+    """A scenario file as read, then played: a `choose:` of a tile its screen does not show is an error too."""
+    from ..core.scenario import load_scenarios, run_scenario
+
+    loaded = load_scenarios(path)
+    if loaded.flow is not None and not loaded.problems.has_errors:
+        for scenario in loaded.scenarios:
+            loaded.problems.extend(run_scenario(loaded.flow, scenario).problems)
+    return loaded.problems
 
 
 def theme_for(flow: Flow, options: LintOptions) -> Theme:

@@ -76,6 +76,8 @@ SCHEMA_CANNOT_SEE = {
     "SM115": "screen text length is a warning, not a shape",
     "SM116": "loops are a property of the graph",
     "SM117": "what a summary may change depends on the graph",
+    "SM118": "an 'end' step somewhere in the list is a fact about all the steps together",
+    "SM119": "which step is written below another is order in the list, not a shape",
     "SM201": "condition syntax is the expression language's",
     "SM202": "names in conditions depend on the flow's steps and inputs",
     "SM203": "types in conditions depend on the names' types",
@@ -303,6 +305,7 @@ call_staff: staff
 rules: [{path}]
 steps:
   - {{id: start, kind: info, text: 开始}}
+  - {{id: done, kind: end, text: 好了}}
   - {{id: staff, kind: handoff, text: 工作人员, window: 1号窗口}}
 """
 
