@@ -68,7 +68,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .. import schema
+    from ..lint import schema
 
     out = Path(args.out)
     if out.exists() and not out.is_dir():
@@ -88,7 +88,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from .. import problem_docs
+    from ..lint import problem_docs
 
     print(f"wrote {problem_docs.write_problem_docs(REPO)}")
     return 0

@@ -46,6 +46,11 @@ MESSAGES: dict[str, str] = {
     "ui_payment_action": "付款",
     "ui_print_action": "取回执",
     "ui_amount": "{amount} {unit}",
+    # what the 角度 (viewing-angle) button says as it moves to each preset (seniormode.core.viewing.PRESET_ORDER)
+    "view_standard": "站着看",
+    "view_seated": "坐着看",
+    "view_wheelchair": "坐轮椅看",
+    "view_tall": "个子高的人看",
 }
 
 

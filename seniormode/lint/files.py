@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..core.events import EventError, parse_event
 from ..core.flow import Flow
+from ..core.icons import load_catalogue
 from ..core.loader import load_flow
 from ..core.problems import FlowError, Location, Problem, Problems
 from ..core.rules.analysis import rule_problems
@@ -66,7 +67,7 @@ TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)[ \t]*:", re.MULTILINE)
 
 
 def file_kind(path: Path) -> str:
-    """'catalog', 'flow', 'scenario', 'script', 'theme' or 'rules', from the top-level keys (read cheaply)."""
+    """'catalog', 'flow', 'scenario', 'script', 'theme', 'icons' or 'rules', from the top-level keys (read cheaply)."""
     if path.suffix in (".po", ".pot"):
         return "catalog"
     try:
@@ -81,6 +82,8 @@ def file_kind(path: Path) -> str:
         return "script"
     if "theme" in keys and "steps" not in keys:
         return "theme"
+    if keys == {"icons"}:
+        return "icons"
     if "rules" in keys and "flow" not in keys and "steps" not in keys:
         return "rules"
     return "flow"
@@ -110,6 +113,8 @@ def lint_paths(paths: Sequence[str | Path], options: LintOptions | None = None) 
             result.problems.extend(lint_rule_file(path))
     for path in kinds.get("theme", []):
         result.problems.extend(load_theme(path)[1])
+    for path in kinds.get("icons", []):
+        result.problems.extend(load_catalogue(path)[1])
     if kinds.get("catalog"):
         from .catalogs import catalog_file_problems
 
