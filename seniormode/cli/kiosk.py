@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..core.events import EventError
 from ..core.i18n import Catalogs, UnknownLocale, normalise_locale
 from ..core.session import Session
 from .common import (
@@ -20,6 +21,7 @@ from .common import (
     flows_or_all,
     hour_of_day,
     load_or_report,
+    print_problems,
     screen_size,
     session_for,
     theme_for,
@@ -49,6 +51,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         try:
             result = run_script(flow, theme_for(flow, args.theme), session, events, screen_size(args.size), shots,
                                 None if args.no_voice else LOCALES_DIR, args.jump, journal=journal)
+        except EventError as exc:  # a `choose:` for a tile that screen does not have
+            print_problems([exc.problem])
+            return 1
         finally:
             if writer is not None:
                 writer.close()

@@ -88,9 +88,11 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from ..lint import problem_docs
+    from ..lint import problem_docs, reference_docs
 
     print(f"wrote {problem_docs.write_problem_docs(REPO)}")
+    for page in reference_docs.write_reference_docs(REPO):
+        print(f"wrote {page}")
     return 0
 
 
@@ -119,5 +121,5 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--check", action="store_true", help="exit 1 if the files in --out are out of date")
     p.set_defaults(func=cmd_schema)
 
-    p = sub.add_parser("docs", help="write docs/problems.md: every problem code with a bad example and its fix")
+    p = sub.add_parser("docs", help="write docs/problems.md, docs/events.md and docs/icons.md from the code and tests")
     p.set_defaults(func=cmd_docs)

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..core.coverage import branch_coverage
 from ..core.effects import Effect
-from ..core.scenario import check_scenario, load_scenarios, scenario_files
+from ..core.scenario import check_scenario, load_scenarios, play_event, scenario_files
 from ..core.session import Session
 from ..simulator import interactive, print_effects
 from .common import (
@@ -44,10 +44,13 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         print_effects(effects, sys.stdout)
         for event in events:
             print(f"\n>>> {event}")
-            effects = session.handle(event)
+            effects, problem = play_event(session, event)
             if recorder is not None:
                 recorder.handled(event, effects)
             print_effects(effects, sys.stdout)
+            if problem is not None:  # the rest of the script was written for a screen that is not there
+                print_problems([problem])
+                return 1
         print(f"\n== status: {session.status}; path: {' > '.join(session.history)}")
         return 0
     finally:

@@ -72,6 +72,7 @@ def check_flow(flow: Flow, problems: Problems, call_staff_location: Location,
             problems.error("SM107", f"step '{step.id}' has no way out", step.location,
                            "add 'next: STEP', or make the last step an 'end' or 'handoff'")
     _check_loops(flow, problems, all_edges, reach)
+    _check_endings(flow, problems)
     _check_changes_after_irreversible(flow, problems, all_edges)
     _check_senior_rules(flow, problems, all_edges)
 
@@ -143,6 +144,30 @@ def _check_loops(flow: Flow, problems: Problems, all_edges: list[Edge], reach: s
         problems.error("SM116", f"steps {', '.join(loop[:6])} lead round and round: no answer ever reaches an "
                                 "'end' or 'handoff' step", step.location,
                        "give one of these steps a way on to the end of the flow")
+
+
+# Steps whose way on is the applicant's own decision: a tile or a yes/no may lead to a staffed window on purpose.
+DECIDING_KINDS = ("choice", "confirm")
+
+
+def _check_endings(flow: Flow, problems: Problems) -> None:
+    """A flow needs an 'end'; a step that simply runs on into a handoff gives a staff ticket to someone who is done."""
+    looping = any(p.code == "SM116" for p in problems.items)  # it says already that nothing reaches an end
+    if not looping and not any(s.kind == "end" for s in flow.steps):
+        problems.warning("SM118", f"flow '{flow.id}' has no 'end' step: no way through it finishes without a "
+                                  "staff ticket", flow.location,
+                         "add a step of kind 'end' after the last step of the usual way; the kiosk then starts "
+                         "again for the next person")
+    for step in flow.steps:
+        if step.is_terminal or step.next or step.kind in DECIDING_KINDS:
+            continue
+        below = flow.following(step.id)
+        if below is not None and below.kind == "handoff":
+            problems.error("SM119", f"step '{step.id}' has no 'next' and runs on into handoff '{below.id}', "
+                                    "the step written below it: the usual way ends with a staff ticket",
+                           step.location,
+                           f"give '{step.id}' a 'next:' to an 'end' step when the applicant is done here; write "
+                           f"'next: {below.id}' if a ticket is really meant")
 
 
 def _check_changes_after_irreversible(flow: Flow, problems: Problems, all_edges: list[Edge]) -> None:

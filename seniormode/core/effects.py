@@ -87,7 +87,7 @@ class Speak(Effect):
     text_key: str
     rate: int
     language: str
-    reason: str  # prompt | repeat | error | help | warning | choice
+    reason: str  # prompt | repeat | error | help | warning | choice | view
     msgid: str = ""  # the source text: a human recording in the catalog is found by context + msgid
     target: str = ""  # for reason "choice": the tile to highlight while this is read
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .problems import Location, Problem
@@ -30,16 +30,47 @@ EVENT_KINDS: dict[str, str] = {
     "smaller": "",
     "view": "preset name",   # the viewing-angle control: a preset, or nothing for the next one
     "language": "locale",    # the language button: a locale, or nothing to switch the voice
-    "slower": "words/minute",  # the speed control: a rate, or nothing for the next slower step
+    "slower": "",            # the speed control: slower, slower still, then the rules' pace again
     "touch": "",             # any other touch (a keypad key, the screen itself): the applicant is there
 }
 USER_EVENTS = frozenset(EVENT_KINDS) - {"tick"}
+
+# What each event does at the kiosk, in the words of docs/events.md (made from this table; a test keeps it so).
+EVENT_HELP: dict[str, str] = {
+    "ok": "Presses the big button of an `info`, `summary` or `end` step (on `end`: starts again for the next "
+          "person).",
+    "choose": "Taps the tile with this id on a `choice` step. A tile that screen does not show is an error at "
+              "the event's line.",
+    "enter": "Types this value on the keypad of a `number` or `text` step and presses 确定.",
+    "yes": "Answers 对 / 是 on a `confirm` step.",
+    "no": "Answers 不对 / 否 on a `confirm` step: goes to `no_next`, or back.",
+    "back": "The 返回 button: the step before, answers kept (not back over a finished payment or print).",
+    "repeat": "The 再听一遍 button: the prompt is spoken again.",
+    "help": "The 帮助 button: the step's `help` is shown and spoken.",
+    "staff": "The 叫工作人员 button: a queue ticket for the `call_staff` window, from any step.",
+    "tick": "This many seconds pass with no touch: the time-out warning, then the reset.",
+    "extend": "The 我还需要时间 button of the time-out warning: more time (never refused).",
+    "card": "The ID card is read: the step's `simulate` sample card, or these values (`card: {age: 9}`).",
+    "card_removed": "The ID card is taken out: every answer is wiped.",
+    "device_ok": "The photo is taken, the payment made, the receipt printed.",
+    "device_failed": "The camera, payment terminal or printer fails: an error, a way to try again.",
+    "change": "The 修改 link of this step's row on the summary.",
+    "reset": "Starts again from the first step, every answer wiped.",
+    "bigger": "The 大字 button: text one step (×0.2) larger, up to the theme's largest.",
+    "smaller": "The 小字 button: text one step smaller, not below ×1.0.",
+    "view": "The 角度 button: the next viewing preset (or this one, `view: wheelchair`), and its name is spoken.",
+    "language": "The language button: the next voice (or screen) language, or this locale (`language: en`).",
+    "slower": "The 慢一点 button: the voice slower, slower still, then back to the rules' pace; says it again.",
+    "touch": "Any other touch (a keypad key, the screen): the applicant is there; during the warning, more time.",
+}
 
 
 @dataclass(frozen=True)
 class Event:
     kind: str
     value: Any = None
+    # Where a script or scenario wrote it, so a mistake found while it plays is reported at its line.
+    location: Location | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         return self.kind if self.value is None else f"{self.kind} {self.value}"
@@ -81,7 +112,16 @@ def parse_event(raw: Any, location: Location) -> Event:
         if value is None:
             raise EventError(Problem("SM401", "'enter' needs the typed value, e.g. 'enter: 3'", location))
         value = str(value)
-    return Event(str(kind), value)
+    return Event(str(kind), value, location)
+
+
+def tile_problem(event: Event, step: str, tiles: list[str]) -> Problem:
+    """A `choose:` the screen has no tile for: an error in the script or scenario, at the event's line."""
+    from .problems import did_you_mean
+
+    on_screen = f"the tiles are: {', '.join(tiles)}" if tiles else f"step '{step}' shows no tiles"
+    return Problem("SM401", f"'choose: {event.value}', but step '{step}' has no tile '{event.value}'",
+                   event.location or Location("<events>"), hint=did_you_mean(str(event.value), tiles) or on_screen)
 
 
 def _is_number(value: Any) -> bool:

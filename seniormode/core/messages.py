@@ -53,6 +53,11 @@ MESSAGES: dict[str, str] = {
     "ui_done_so_far": "已办好",
     "ui_stopped_at": "停在：{step}",
     "handoff_print_or_back": "要请工作人员帮忙，请按“打印号码纸”。按错了，请按“返回”，回到刚才那一步。",
+    # what the 角度 (viewing-angle) button says as it moves to each preset (seniormode.core.viewing.PRESET_ORDER)
+    "view_standard": "站着看",
+    "view_seated": "坐着看",
+    "view_wheelchair": "坐轮椅看",
+    "view_tall": "个子高的人看",
 }
 
 

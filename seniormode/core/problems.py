@@ -52,6 +52,8 @@ CODES: dict[str, str] = {
     "SM115": "text too long for one screen",
     "SM116": "steps loop with no way to finish",
     "SM117": "summary offers to change an answer an irreversible step has used",
+    "SM118": "flow has no end step",
+    "SM119": "a step runs on into a handoff by the order of the steps",
     "SM201": "expression syntax error",
     "SM202": "unknown name in expression",
     "SM203": "type error in expression",

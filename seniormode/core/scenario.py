@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .effects import Effect, Handoff, ShowStep, Speak
-from .events import Event, EventError, parse_event
+from .effects import Effect, Handoff, Rejected, ShowStep, Speak
+from .events import Event, EventError, parse_event, tile_problem
 from .flow import Flow
 from .inputs import coerce_inputs
 from .loader import load_flow
@@ -46,6 +46,8 @@ class Run:
 
     effects: list[Effect]
     session: Session
+    # Events the screen had nothing for (a `choose:` of a tile not on it): mistakes in the scenario itself.
+    problems: list[Problem] = field(default_factory=list)
 
     @property
     def steps(self) -> list[str]:
@@ -144,15 +146,29 @@ def run_scenario(flow: Flow, scenario: Scenario) -> Run:
     clock = lambda: datetime.datetime(2026, 11, 25, scenario.hour, 0)  # noqa: E731 - fixed time: repeatable
     session = Session(flow, scenario.inputs, clock=clock)
     effects = session.start()
+    problems: list[Problem] = []
     for event, _ in scenario.events:
-        effects += session.handle(event)
-    return Run(effects, session)
+        new, problem = play_event(session, event)
+        effects += new
+        if problem is not None:
+            problems.append(problem)
+    return Run(effects, session, problems)
+
+
+def play_event(session: Session, event: Event) -> tuple[list[Effect], Problem | None]:
+    """Handle one written event; a `choose:` for a tile the screen does not show is a problem at its line."""
+    step = session.current if session.history else session.flow.first
+    effects = session.handle(event)
+    if event.kind == "choose" and any(isinstance(e, Rejected) and e.event == "choose" for e in effects):
+        tiles = [c.id for c in step.choices] if step.kind == "choice" else []
+        return effects, tile_problem(event, step.id, tiles)
+    return effects, None
 
 
 def check_scenario(flow: Flow, scenario: Scenario) -> tuple[Run, list[Problem]]:
     """Run a scenario and compare with its expectations; each mismatch is a problem at the expectation."""
     run = run_scenario(flow, scenario)
-    failures: list[Problem] = []
+    failures: list[Problem] = list(run.problems)
 
     def fail(message: str, loc: Location) -> None:
         failures.append(Problem("SM401", message, loc))
@@ -228,5 +244,5 @@ def scenario_files(folder: str | Path) -> list[Path]:
     return sorted(Path(folder).glob("*.yaml"))
 
 
-__all__ = ["Scenario", "ScenarioFile", "Run", "load_scenarios", "run_scenario", "check_scenario",
+__all__ = ["Scenario", "ScenarioFile", "Run", "load_scenarios", "run_scenario", "check_scenario", "play_event",
            "scenario_files", "Scalar", "Sequence"]

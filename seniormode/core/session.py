@@ -358,7 +358,10 @@ class Session:
             value = event.value
         else:
             return [Rejected("view", f"no viewing preset '{event.value}'")]
-        return self._override("view_preset", value)
+        effects = self._override("view_preset", value)
+        if not any(isinstance(e, Rejected) for e in effects):  # the screen moves: say where to, in the voice
+            effects.append(self._speak(message(f"view_{value}"), "view"))
+        return effects
 
     def _on_language(self, event: Event) -> list[Effect]:
         """The language button: switches the voice, the screen text or both, as the flow says."""

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from .icons import IconCatalogue, catalogue_path, load_catalogue, read_icons_into
 from .problems import FlowError, Location, Problem, Problems, Severity, did_you_mean
 from .reader import IDENTIFIER, Fields, expect_mapping
 from .source import Node, Scalar, display_path, load_file
@@ -77,12 +77,6 @@ DEFAULT_FONT_FAMILY = "Noto Sans CJK SC"
 DEFAULT_REGULAR = "NotoSansCJK-Regular.ttc"
 DEFAULT_BOLD = "NotoSansCJK-Bold.ttc"
 DEFAULT_EMOJI = "NotoColorEmoji.ttf"
-
-# Code points that only mean something to a full emoji shaper; the kiosk draws each icon's code points one by one.
-_SHAPED = {0x200D: "a zero-width joiner (ZWJ sequence)", 0x20E3: "a keycap sequence"}
-_SKIN_TONES = range(0x1F3FB, 0x1F400)
-_REGIONAL_INDICATORS = range(0x1F1E6, 0x1F200)
-_TAGS = range(0xE0020, 0xE0080)
 
 THEME_KEYS = (
     "theme", "description", "colours", "font", "sizes", "line_spacing", "spacing", "min_target_dp",
@@ -249,6 +243,8 @@ class Theme:
     screen_dpi: float
     icons: Mapping[str, str] = field(compare=False)
     fallback_icon: str = "\N{LARGE BLUE DIAMOND}"
+    # The shared catalogue's words for each icon ('magnifier' means search, 查找), for suggestions by meaning.
+    icon_synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
     font: FontSpec = field(default_factory=FontSpec)
     min_target_mm: float = MIN_TARGET_MM
     density: float = 1.0
@@ -344,10 +340,11 @@ def check_theme(theme: Theme, problems: Problems, locations: Mapping[str, Locati
 def icon_problems(flow: Flow, theme: Theme) -> list[Problem]:
     """An SM504 warning for every step or choice icon of a flow that the theme has no emoji for."""
     found: list[Problem] = []
-    known = list(theme.icons)
+    known = IconCatalogue(dict(theme.icons), dict(theme.icon_synonyms))
 
     def warn(icon: str, where: str, location: Location) -> None:
-        hint = did_you_mean(icon, known) or f"add '{icon}' to the icons of themes/{theme.name}.yaml"
+        hint = f"{known.suggest(icon)}; every icon, its picture and meanings: docs/icons.md; a new one goes in " \
+               "themes/icons.yaml"
         found.append(Problem("SM504", f"theme '{theme.name}' has no icon '{icon}' ({where}); it shows "
                              f"{theme.fallback_icon} instead", location, severity=Severity.WARNING, hint=hint))
 
@@ -366,7 +363,8 @@ def themes_dir() -> Path:
 
 
 def theme_names() -> list[str]:
-    return sorted(p.stem for p in themes_dir().glob("*.yaml"))
+    """Every theme in themes/ (icons.yaml is the catalogue they share, not a theme)."""
+    return sorted(p.stem for p in themes_dir().glob("*.yaml") if p.name != "icons.yaml")
 
 
 def load_theme_by_name(name: str) -> Theme:
@@ -423,13 +421,13 @@ class _ThemeReader:
             "largest_text_scale": self.number(f, "largest_text_scale", 1.0, LARGEST_TEXT_SCALE),
             "min_contrast": self.number(f, "min_contrast", MIN_CONTRAST_FLOOR, 21),
         }
-        icons, fallback = self.read_icons(f)
-        required = (name_node, colours, sizes, spacing, icons, fallback, numbers["line_spacing"],
+        icons, synonyms, fallback = self.read_icons(f)
+        required = (name_node, colours, sizes, spacing, fallback, numbers["line_spacing"],
                     numbers["min_target_dp"], numbers["screen_dpi"])
         if any(v is None for v in required):
             return None
         assert name_node is not None and colours is not None and sizes is not None and spacing is not None
-        assert icons is not None and fallback is not None
+        assert fallback is not None
         return Theme(
             name=str(name_node.value),
             description=str(description.value) if description is not None else "",
@@ -442,6 +440,7 @@ class _ThemeReader:
             screen_dpi=_given(numbers["screen_dpi"], 96.0),
             icons=MappingProxyType(icons),
             fallback_icon=fallback,
+            icon_synonyms=MappingProxyType(synonyms),
             font=font,
             min_target_mm=_given(numbers["min_target_mm"], MIN_TARGET_MM),
             density=_given(numbers["density"], 1.0),
@@ -527,53 +526,29 @@ class _ThemeReader:
         return FontSpec(family=text("family", default.family), regular=text("regular", default.regular),
                         bold=text("bold", default.bold), emoji=text("emoji", default.emoji), dirs=dirs)
 
-    def read_icons(self, f: Fields) -> tuple[dict[str, str] | None, str | None]:
-        node = f.mapping("icons", required=True, example="{fallback: 🔷, back: ⬅, ...}")
-        if node is None:
-            return None, None
-        where = f.node.key_location("icons")
+    def read_icons(self, f: Fields) -> tuple[dict[str, str], dict[str, tuple[str, ...]], str | None]:
+        """The shared catalogue's icons, with this theme's own `icons:` drawn over them."""
+        shared, shared_problems = load_catalogue(catalogue_path(self.path))
+        self.problems.extend(p for p in shared_problems.items if p.severity is Severity.ERROR)
+        own = IconCatalogue()
+        node = f.mapping("icons")
+        where = f.node.key_location("icons") if node is not None else Location(shared.file or self.file)
         self.locations["icons"] = where
-        icons: dict[str, str] = {}
-        for name, value in node.items():
-            if not isinstance(value, Scalar) or not isinstance(value.value, str) or not value.value.strip():
-                self.problems.error("SM102", f"icon '{name}' should be one emoji", value.location,
-                                    "write the emoji after the ':', e.g. 'camera: 📷'")
-                continue
-            emoji = value.value.strip()
-            trouble = _unshapeable(emoji)
-            if trouble:
-                self.problems.error("SM108", f"icon '{name}' uses {trouble}", value.location,
-                                    "the kiosk draws icons without an emoji shaper: choose a single-character emoji")
-                continue
-            icons[name] = emoji
-            self.locations[f"icons.{name}"] = value.location
+        if node is not None:
+            read_icons_into(own, node, self.problems)
+        for name, location in {**shared.locations, **own.locations}.items():
+            self.locations[f"icons.{name}"] = location
+        icons = {**shared.emoji, **own.emoji}
+        written = set(icons) | ({k for k, _ in node.items()} if node is not None else set())
         fallback = icons.get("fallback")
-        if fallback is None and "fallback" not in node:
+        if fallback is None and "fallback" not in written:
             self.problems.error("SM103", "the theme's icons need 'fallback'", where,
-                                "add 'fallback: 🔷', shown for an icon name the theme does not know")
+                                "add 'fallback: 🔷' to themes/icons.yaml, shown for an icon name the theme lacks")
         for name in UI_ICONS:
-            if name not in node and name != "fallback":
+            if name not in written and name != "fallback":
                 self.problems.warning("SM504", f"the theme has no icon '{name}', used by the kiosk's own buttons",
                                       where, did_you_mean(name, icons) or f"add '{name}: <emoji>'")
-        return icons, fallback
-
-
-def _unshapeable(emoji: str) -> str:
-    """What in an icon needs an emoji shaper the kiosk does not have, or '' when it draws code point by code point."""
-    for ch in emoji:
-        cp = ord(ch)
-        if cp in _SHAPED:
-            return _SHAPED[cp]
-        if cp in _SKIN_TONES:
-            return "a skin-tone modifier"
-        if cp in _REGIONAL_INDICATORS:
-            return "regional-indicator letters (a flag)"
-        if cp in _TAGS:
-            return "tag characters (a subdivision flag)"
-    visible = [ch for ch in emoji if unicodedata.category(ch) not in ("Mn", "Me", "Cf")]
-    if len(visible) > 1:
-        return f"{len(visible)} characters ({emoji}); an icon is one emoji"
-    return ""
+        return icons, {**shared.synonyms, **own.synonyms}, fallback
 
 
 def _given(value: float | None, default: float) -> float:

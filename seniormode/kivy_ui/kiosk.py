@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from ..core.effects import ShowStep
-from ..core.events import Event
+from ..core.events import Event, EventError, tile_problem
 from ..core.flow import Flow
+from ..core.problems import Problem
 from ..core.session import Session
 from ..core.theme import Theme
 from . import runtime
@@ -82,6 +83,14 @@ def _chain(first: Any, then: Any) -> Any:
     return both
 
 
+def _tile_problem(app: Any, event: Event) -> Problem:
+    """The script's `choose:` at its line, with the tiles the screen does show."""
+    shown = app.view.current
+    step = shown.step if shown is not None else "start"
+    tiles = [t.id for t in shown.tiles] if shown is not None and shown.step_kind == "choice" else []
+    return tile_problem(event, step, tiles)
+
+
 def run_script(flow: Flow, theme: Theme, session: Session, events: list[Event], size: tuple[int, int],
                shots: Path | None, locales_dir: Path | None = None, jump: str | None = None,
                journal: Callable[[Session], Any] | None = None) -> dict[str, Any]:
@@ -112,6 +121,9 @@ def run_script(flow: Flow, theme: Theme, session: Session, events: list[Event], 
     app.player.on_played = played.append
     shoot(app.view.current.step if app.view.current else "start")
     for event in events:
+        if event.kind == "choose" and f"choice:{event.value}" not in pilot.targets():
+            app.stop()  # the rest of the script was written for a screen that is not there
+            raise EventError(_tile_problem(app, event))
         new.clear()
         pilot.perform(event)
         shown = [e for e in new if isinstance(e, ShowStep)]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..core.events import EventError, parse_event
 from ..core.flow import Flow
+from ..core.icons import load_catalogue
 from ..core.loader import load_flow
 from ..core.problems import FlowError, Location, Problem, Problems
 from ..core.rules.analysis import rule_problems
@@ -66,7 +67,7 @@ TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)[ \t]*:", re.MULTILINE)
 
 
 def file_kind(path: Path) -> str:
-    """'catalog', 'flow', 'scenario', 'script', 'theme' or 'rules', from the top-level keys (read cheaply)."""
+    """'catalog', 'flow', 'scenario', 'script', 'theme', 'icons' or 'rules', from the top-level keys (read cheaply)."""
     if path.suffix in (".po", ".pot"):
         return "catalog"
     try:
@@ -81,6 +82,8 @@ def file_kind(path: Path) -> str:
         return "script"
     if "theme" in keys and "steps" not in keys:
         return "theme"
+    if keys == {"icons"}:
+        return "icons"
     if "rules" in keys and "flow" not in keys and "steps" not in keys:
         return "rules"
     return "flow"
@@ -110,6 +113,8 @@ def lint_paths(paths: Sequence[str | Path], options: LintOptions | None = None) 
             result.problems.extend(lint_rule_file(path))
     for path in kinds.get("theme", []):
         result.problems.extend(load_theme(path)[1])
+    for path in kinds.get("icons", []):
+        result.problems.extend(load_catalogue(path)[1])
     if kinds.get("catalog"):
         from .catalogs import catalog_file_problems
 
@@ -119,10 +124,8 @@ def lint_paths(paths: Sequence[str | Path], options: LintOptions | None = None) 
     for path in kinds.get("script", []):
         result.problems.extend(lint_script(path))
     if kinds.get("scenario"):
-        from ..core.scenario import load_scenarios
-
         for path in kinds["scenario"]:
-            result.problems.extend(load_scenarios(path).problems)
+            result.problems.extend(scenario_problems(path))
     return result
 
 
@@ -174,6 +177,17 @@ def lint_script(path: Path) -> Problems:
         except EventError as exc:
             problems.add(exc.problem)
     return problems
+
+
+def scenario_problems(path: Path) -> Problems:
+    """A scenario file as read, then played: a `choose:` of a tile its screen does not show is an error too."""
+    from ..core.scenario import load_scenarios, run_scenario
+
+    loaded = load_scenarios(path)
+    if loaded.flow is not None and not loaded.problems.has_errors:
+        for scenario in loaded.scenarios:
+            loaded.problems.extend(run_scenario(loaded.flow, scenario).problems)
+    return loaded.problems
 
 
 def theme_for(flow: Flow, options: LintOptions) -> Theme:

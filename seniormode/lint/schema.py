@@ -187,7 +187,8 @@ THEME_WORDS = {
     "density": "Kivy's density: 1.0 on Linux unless KIVY_METRICS_DENSITY is set.",
     "largest_text_scale": "The largest text scale the rules may ask for.",
     "min_contrast": f"The smallest contrast ratio of text on its background (at least {MIN_CONTRAST_FLOOR:g}).",
-    "icons": "One colour emoji per icon name, each a single character (no flags, skin tones or ZWJ).",
+    "icons": "Icons this theme draws differently from themes/icons.yaml (the catalogue every theme shares): "
+             "name -> one colour emoji, a single character (no flags, skin tones or ZWJ).",
 }
 
 FONT_WORDS = {
@@ -580,15 +581,33 @@ def theme_schema() -> Schema:
             "description": words["icons"],
             "type": "object",
             "properties": {name: emoji(icon[name]) for name in UI_ICONS},
-            "required": ["fallback"],
             "additionalProperties": emoji("An icon a flow names for a step or a choice."),
         },
     }
     body = _object(_in_order(THEME_KEYS, properties, "theme keys (theme.THEME_KEYS)"),
-                   required=["theme", "colours", "sizes", "line_spacing", "spacing", "min_target_dp", "screen_dpi",
-                             "icons"])
+                   required=["theme", "colours", "sizes", "line_spacing", "spacing", "min_target_dp", "screen_dpi"])
     return _document("seniormode theme", "Colours, fonts, sizes, touch targets and icons of the kiosk's screens.",
                      body, {})
+
+
+def icons_schema() -> Schema:
+    """The schema of the icon catalogue themes share, themes/icons.yaml."""
+    entry: Schema = {
+        "description": "An icon: its emoji, or the emoji and the words it means.",
+        "oneOf": [
+            {"type": "string", "pattern": NOT_BLANK},
+            _object({"emoji": {"description": "One colour emoji, a single code point.", "type": "string",
+                               "pattern": NOT_BLANK},
+                     "synonyms": {"description": "Words the icon means, in English and Chinese, for suggestions "
+                                                 "by meaning (search -> magnifier).",
+                                  "type": "array", "items": {"type": "string"}}},
+                    required=["emoji"]),
+        ],
+    }
+    body = _object({"icons": {"description": "Icon name -> emoji (and synonyms). 'fallback' is shown for a name "
+                                             "no one has.", "type": "object", "additionalProperties": entry,
+                              "required": ["fallback"]}}, required=["icons"])
+    return _document("seniormode icon catalogue", "The icons every theme shares: emoji and meanings.", body, {})
 
 
 # --- files -----------------------------------------------------------------------------------------------------------
@@ -597,6 +616,7 @@ SCHEMAS: dict[str, Callable[[], Schema]] = {
     "flow.schema.json": flow_schema,
     "rules.schema.json": rules_schema,
     "theme.schema.json": theme_schema,
+    "icons.schema.json": icons_schema,
 }
 
 
@@ -634,4 +654,4 @@ def check_schemas(out_dir: Path) -> list[str]:
 
 
 __all__ = ["SCHEMAS", "SchemaDrift", "check_schemas", "flow_schema", "render", "rules_schema", "schemas_dir",
-           "theme_schema", "write_schemas"]
+           "icons_schema", "theme_schema", "write_schemas"]

@@ -32,3 +32,16 @@ def test_demo_without_a_display_runs_under_xvfb_and_writes_a_screenshot_per_scre
         assert image.size == (1280, 800)
         colours = image.getcolors(maxcolors=1280 * 800)
         assert colours is not None and len(colours) > 50, f"{shot.name} looks empty"
+
+
+def test_run_script_stops_at_a_choice_the_screen_does_not_have(tmp_path: Path) -> None:
+    script = tmp_path / "taps.yaml"
+    script.write_text("events:\n  - ok\n  - card\n  - choose: urgnt\n", encoding="utf-8")
+    env = dict(os.environ, KIVY_HOME=str(tmp_path / "kivy"))
+    proc = subprocess.run([sys.executable, "-m", "seniormode.cli", "run", "flows_yaml/hk_macau_renewal.yaml",
+                           "--script", str(script), "--no-voice"], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 1, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "Traceback" not in proc.stdout + proc.stderr and "internal error" not in proc.stderr
+    assert f"{script}:4:5: error[SM401] 'choose: urgnt', but step 'purpose' has no tile 'urgnt' " \
+           "(did you mean 'urgent'?)" in proc.stderr

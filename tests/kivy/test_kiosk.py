@@ -104,6 +104,16 @@ def test_keypad_entry_and_a_named_error(kiosk_app: Any, pilot: Any) -> None:
     assert shown(kiosk_app).step == "stay_rule" and session.answers["years"] == 3
 
 
+def test_the_view_button_says_each_preset_it_moves_to(kiosk_app: Any, pilot: Any) -> None:
+    start(kiosk_app)
+    said = []
+    for _ in range(4):
+        before = len(kiosk_app.effects)
+        pilot.tap("bar:view")
+        said += [e.text for e in kiosk_app.effects[before:] if isinstance(e, Speak) and e.reason == "view"]
+    assert said == ["坐着看", "坐轮椅看", "个子高的人看", "站着看"]
+
+
 @pytest.mark.parametrize("preset", ["standard", "seated", "wheelchair", "tall"])
 def test_touches_land_where_the_eye_sees_them_under_tilt(kiosk_app: Any, pilot: Any, preset: str) -> None:
     session = start(kiosk_app)

@@ -85,6 +85,9 @@ steps:
     max_length: 64
     valid: value =~ "{pattern}"
     error: 不对
+  - id: done
+    kind: end
+    text: 好了
   - id: staff
     kind: handoff
     text: 请到窗口

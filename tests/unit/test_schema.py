@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft7Validator
 
+from seniormode.core.icons import load_catalogue
 from seniormode.core.loader import COMMON_STEP_KEYS, KIND_KEYS, load_flow, load_flow_text
 from seniormode.core.problems import CODES, Problems
 from seniormode.core.settings import SETTINGS
@@ -29,6 +30,7 @@ from seniormode.lint.schema import (
     SCHEMAS,
     check_schemas,
     flow_schema,
+    icons_schema,
     rules_schema,
     schemas_dir,
     theme_schema,
@@ -41,7 +43,8 @@ REPO = Path(__file__).resolve().parents[2]
 FLOWS = REPO / "flows_yaml"
 DEMO_FLOWS = sorted(FLOWS.glob("*.yaml"))
 RULE_FILES = sorted((FLOWS / "rules").glob("*.yaml"))
-THEMES = sorted((REPO / "themes").glob("*.yaml"))
+THEMES = sorted(p for p in (REPO / "themes").glob("*.yaml") if p.name != "icons.yaml")  # the shared catalogue
+ICON_CATALOGUE = REPO / "themes" / "icons.yaml"
 BAD_FLOWS = REPO / "tests" / "bad_flows"
 BAD_THEMES = REPO / "tests" / "bad_themes"
 EXPECT = re.compile(r"^# expect: (SM\d{3}) line \d+")
@@ -76,6 +79,8 @@ SCHEMA_CANNOT_SEE = {
     "SM115": "screen text length is a warning, not a shape",
     "SM116": "loops are a property of the graph",
     "SM117": "what a summary may change depends on the graph",
+    "SM118": "an 'end' step somewhere in the list is a fact about all the steps together",
+    "SM119": "which step is written below another is order in the list, not a shape",
     "SM201": "condition syntax is the expression language's",
     "SM202": "names in conditions depend on the flow's steps and inputs",
     "SM203": "types in conditions depend on the names' types",
@@ -223,7 +228,8 @@ def test_write_and_check(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("path, schema", [(p, "flow") for p in DEMO_FLOWS] + [(p, "rules") for p in RULE_FILES]
-                         + [(p, "theme") for p in THEMES], ids=lambda x: rel(x) if isinstance(x, Path) else "")
+                         + [(p, "theme") for p in THEMES] + [(ICON_CATALOGUE, "icons")],
+                         ids=lambda x: rel(x) if isinstance(x, Path) else "")
 def test_yaml_file_names_its_schema(path: Path, schema: str) -> None:
     first = path.read_text(encoding="utf-8").splitlines()[0]
     match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
@@ -303,6 +309,7 @@ call_staff: staff
 rules: [{path}]
 steps:
   - {{id: start, kind: info, text: 开始}}
+  - {{id: done, kind: end, text: 好了}}
   - {{id: staff, kind: handoff, text: 工作人员, window: 1号窗口}}
 """
 
@@ -319,6 +326,12 @@ def test_rule_file_passes_loader_and_schema(path: Path) -> None:
     _, problems = load_flow_text(RULE_FILE_HOST.format(path=json.dumps(path.name)), "host.yaml", base_dir=path.parent)
     assert loader_errors(problems) == []
     assert schema_errors(RULES, read_or_skip(path)) == []
+
+
+def test_icon_catalogue_passes_loader_and_schema() -> None:
+    assert load_catalogue(ICON_CATALOGUE)[1].items == []
+    assert schema_errors(Draft7Validator(icons_schema()), read_or_skip(ICON_CATALOGUE)) == []
+    assert schema_errors(Draft7Validator(icons_schema()), {"icons": {"wave": {"emoji": "x", "means": []}}})
 
 
 @pytest.mark.parametrize("path", THEMES + fixed_twins(BAD_THEMES), ids=rel)
@@ -668,3 +681,11 @@ def test_loader_and_schema_agree_on_theme_mutations(case: tuple[str, str, Any]) 
     stem, what, data = case
     loader, schema = loader_errors(load_theme_data(data, stem)), schema_errors(THEME, data)
     assert bool(loader) == bool(schema), f"{what}\nloader: {loader}\nschema: {schema}"
+
+
+def test_the_schema_command_writes_and_checks_every_schema(tmp_path: Path) -> None:
+    from seniormode.cli import main
+
+    assert main(["schema", "--out", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(SCHEMAS)
+    assert check_schemas(tmp_path) == [] and check_schemas(schemas_dir()) == []

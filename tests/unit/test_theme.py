@@ -286,7 +286,6 @@ def test_unknown_keys_suggest_the_closest(tmp_path: Path, old: str, new: str, co
     ("line_spacing: 1.4\n", "", "SM103", "theme:"),
     ("screen_dpi: 102.5", "screen_dpi: 102.5\nmin_target_mm: 15", "SM108", "min_target_mm"),  # only stricter
     ("theme: kiosk", "theme: other", "SM108", "theme:"),
-    ("  fallback: \N{LARGE BLUE DIAMOND}\n", "", "SM103", "icons:"),
     ("  yes: \N{LARGE BLUE DIAMOND}", "  yes: \U0001F1ED\U0001F1F0", "SM108", "yes:"),  # a flag
     ("  no: \N{LARGE BLUE DIAMOND}", "  no: \U0001F469\u200d\U0001F4BB", "SM108", "no:"),  # a ZWJ sequence
     ("  back: \N{LARGE BLUE DIAMOND}", "  back: \U0001F44D\U0001F3FD", "SM108", "  back:"),  # a skin tone
@@ -305,12 +304,36 @@ def test_unquoted_colour_hint_says_why(tmp_path: Path) -> None:
 
 
 def test_a_missing_ui_icon_is_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "icons.yaml").write_text("icons:\n  fallback: \N{LARGE BLUE DIAMOND}\n", encoding="utf-8")
     path, text = write_theme(tmp_path, {"  more_time: \N{LARGE BLUE DIAMOND}\n": ""})
     theme, problems = load_theme(path)
     assert theme is not None
     [p] = problems.items
     assert (p.code, p.severity, p.location.line) == ("SM504", Severity.WARNING, line_of(text, "icons:"))
     assert "'more_time'" in p.message
+
+
+def test_a_theme_and_its_catalogue_without_a_fallback_icon_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "icons.yaml").write_text("icons:\n  wave: \N{WAVING HAND SIGN}\n", encoding="utf-8")
+    path, text = write_theme(tmp_path, {"  fallback: \N{LARGE BLUE DIAMOND}\n": ""})
+    theme, problems = load_theme(path)
+    assert theme is None and found(problems) == [("SM103", line_of(text, "icons:"))]
+
+
+def test_a_theme_with_no_icons_of_its_own_draws_the_shared_catalogue(tmp_path: Path) -> None:
+    path, text = write_theme(tmp_path)
+    without = text[:text.index("icons:")]
+    path.write_text(without, encoding="utf-8")
+    theme, problems = load_theme(path)
+    assert theme is not None and not problems.items
+    assert theme.icon("wave") == "\N{WAVING HAND SIGN}" and "search" in theme.icon_synonyms["magnifier"]
+
+
+def test_a_theme_draws_its_own_icon_over_the_shared_one(tmp_path: Path) -> None:
+    path, text = write_theme(tmp_path)
+    path.write_text(text[:text.index("icons:")] + "icons:\n  wave: \N{RAISED HAND}\n", encoding="utf-8")
+    theme, _ = load_theme(path)
+    assert theme is not None and theme.icon("wave") == "\N{RAISED HAND}" and theme.icon("camera") == "\N{CAMERA}"
 
 
 def test_check_theme_on_a_theme_built_in_code() -> None:
@@ -367,8 +390,12 @@ def icon_flow(tmp_path: Path, step_icon: str, choice_icon: str) -> tuple[Flow, s
 
 
 @pytest.mark.parametrize("step_icon,choice_icon,needle,suggestion", [
-    ("map", "macao", "id: macau", "did you mean 'macau'?"),
+    ("map", "macao", "id: macau", "did you mean 'macau' \U0001FAB7, which means 'macao'?"),
     ("mapp", "macau", "icon: mapp", "did you mean 'map'?"),
+    ("search", "macau", "icon: search", "did you mean 'magnifier' \N{LEFT-POINTING MAGNIFYING GLASS}, which means "
+                                        "'search'?"),  # not 'star', which is only spelt alike
+    ("pasport", "macau", "icon: pasport", "did you mean 'document' \N{PAGE FACING UP}, which means 'passport'?"),
+    ("zzzz", "macau", "icon: zzzz", "the icons are: back, bed, bigger_text,"),
 ])
 def test_unknown_icon_is_one_warning_with_a_suggestion(tmp_path: Path, step_icon: str, choice_icon: str,
                                                        needle: str, suggestion: str) -> None:
@@ -376,7 +403,8 @@ def test_unknown_icon_is_one_warning_with_a_suggestion(tmp_path: Path, step_icon
     theme = load_theme_by_name("senior")
     [p] = icon_problems(flow, theme)
     assert (p.code, p.severity, p.location.line) == ("SM504", Severity.WARNING, line_of(text, needle))
-    assert p.hint == suggestion
+    assert p.hint.startswith(suggestion)
+    assert p.hint.endswith("; every icon, its picture and meanings: docs/icons.md; a new one goes in themes/icons.yaml")
     assert theme.fallback_icon in p.message
     assert p.format().startswith(f"{tmp_path / 'icons.yaml'}:{line_of(text, needle)}:")
 
