@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import difflib
 import io
-from collections.abc import Iterator
+import itertools
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import write_po
+from babel.messages.pofile import unescape, write_po
 
 from .core.flow import Flow, Text
 from .core.i18n import (
@@ -25,6 +28,7 @@ from .core.i18n import (
 )
 from .core.loader import load_flow_text
 from .core.messages import MESSAGES, message
+from .core.source import display_path
 
 TEMPLATES = "templates"
 
@@ -70,16 +74,36 @@ def template_for(messages: Iterator[tuple[Text, str]], domain: str) -> Catalog:
     return catalog
 
 
-def _write(catalog: Catalog, path: Path, mo: bool = False) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+@dataclass(frozen=True)
+class Written:
+    """A file extract, update or compile made: `changed` False when it already said the same and was left alone."""
+
+    path: Path
+    changed: bool
+
+
+# Lines that say when and with what a file was made, not what it holds: a run that changes nothing else leaves the
+# file as it was, so a clean tree stays clean.
+STAMPS = re.compile(rb'^(?:"(?:POT-Creation-Date|PO-Revision-Date|Generated-By): .*"|# Copyright \(C\) \d+ .*)$',
+                    re.MULTILINE)
+
+
+def _write(catalog: Catalog, path: Path, mo: bool = False) -> Written:
     buffer = io.BytesIO()
     if mo:
         write_mo(buffer, catalog)
     else:
         write_po(buffer, catalog, width=120, sort_output=False, include_previous=True)
+    new = buffer.getvalue()
+    if path.is_file():
+        old = path.read_bytes()
+        if old == new or (not mo and STAMPS.sub(b"", old) == STAMPS.sub(b"", new)):
+            return Written(path, False)
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_bytes(buffer.getvalue())
+    tmp.write_bytes(new)
     tmp.replace(path)
+    return Written(path, True)
 
 
 class CatalogUnreadable(ValueError):
@@ -88,44 +112,106 @@ class CatalogUnreadable(ValueError):
 
 def _read(path: Path, locale: str | None = None) -> Catalog:
     try:
-        return parse_po(read_catalog_bytes(path), locale=locale)
+        return _with_previous(parse_po(read_catalog_bytes(path), locale=locale))
     except (ValueError, LookupError, TypeError, AttributeError, RecursionError) as exc:
         # Babel raises these on a broken header (an unknown charset is a LookupError): name the file instead.
         raise CatalogUnreadable(f"{path} cannot be read ({type(exc).__name__}: {exc}); "
                                 f"'seniormode lint {path}' shows where") from exc
 
 
-def extract(flows: list[Flow], locales_dir: Path) -> list[Path]:
-    """Write `locales/templates/<domain>.pot` for each flow and for the kiosk's own words."""
-    written = []
-    for domain, messages in [(f.id, flow_messages(f)) for f in flows] + [(KIOSK_DOMAIN, kiosk_messages())]:
-        path = locales_dir / TEMPLATES / f"{domain}.pot"
-        _write(template_for(messages, domain), path)
-        written.append(path)
-    return written
+def _with_previous(catalog: Catalog) -> Catalog:
+    """Babel reads a fuzzy string's `#| msgid "old words"` as a translator's comment: make it the old words again,
+    so status can show them and the next update writes them back as they were."""
+    for m in [*catalog, *catalog.obsolete.values()]:
+        lines = [c[1:].strip() for c in m.user_comments if c.startswith("|")]
+        if lines and lines[0].startswith("msgid "):
+            words = [lines[0][len("msgid "):]] + list(itertools.takewhile(lambda c: c.startswith('"'), lines[1:]))
+            m.previous_id = ["".join(unescape(w) for w in words)]
+            m.user_comments = [c for c in m.user_comments if not c.startswith("|")]
+    return catalog
 
 
-def update(locales_dir: Path, locales: tuple[str, ...] = LOCALES) -> list[Path]:
-    """Merge each template into each locale's catalog: new strings appear empty, changed ones fuzzy."""
+def extract(flows: list[Flow], locales_dir: Path, kiosk: bool = True) -> list[Written]:
+    """`locales/templates/<domain>.pot` for each flow and (with `kiosk`) for the kiosk's own words."""
+    domains = [(f.id, flow_messages(f)) for f in flows] + ([(KIOSK_DOMAIN, kiosk_messages())] if kiosk else [])
+    return [_write(template_for(messages, domain), locales_dir / TEMPLATES / f"{domain}.pot")
+            for domain, messages in domains]
+
+
+def template_differs(flow: Flow, locales_dir: Path) -> bool:
+    """The flow's template is missing or holds other strings than the flow now has (run extract first)."""
+    path = locales_dir / TEMPLATES / f"{flow.id}.pot"
+    if not path.is_file():
+        return True
+    return {(m.context, m.id) for m in _read(path) if m.id} != {(t.key, t.msgid) for t, _ in flow_messages(flow)}
+
+
+def templates(locales_dir: Path, domains: Iterable[str] | None = None) -> list[Path]:
+    """The templates of `domains` (default: every one in locales/templates/)."""
+    if domains is None:
+        return sorted((locales_dir / TEMPLATES).glob("*.pot"))
+    return [locales_dir / TEMPLATES / f"{domain}.pot" for domain in domains]
+
+
+def update(locales_dir: Path, locales: tuple[str, ...] = LOCALES, domains: Iterable[str] | None = None, *,
+           guess_across: bool = False, drop_stale: bool = False) -> list[Written]:
+    """Merge templates into each locale's catalog: new strings appear empty, a string whose words changed keeps
+    its old translation marked fuzzy. Only a string with the same identity is a guess, unless `guess_across`."""
     written = []
-    for template_path in sorted((locales_dir / TEMPLATES).glob("*.pot")):
+    for template_path in templates(locales_dir, domains):
         domain = template_path.stem
         for locale in locales:
             template = _read(template_path)  # fresh each time: Catalog.update shares the template's messages
             path = catalog_path(locales_dir, locale, domain)
             catalog = _read(path, locale) if path.is_file() else new_catalog(locale, domain)
             old = {(m.context, m.id): m for m in catalog.obsolete.values()}
-            catalog.update(template, no_fuzzy_matching=False, update_header_comment=False)
+            previous = {(m.context, m.id): m.previous_id for m in catalog if m.id and m.fuzzy and m.previous_id}
+            before = [m for m in catalog if m.id and m.string]
+            # Babel's own guessing compares words across every identity: a new 旅游 got 团队旅游's translation.
+            catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
             _restore_returning(catalog, old)
+            _guess_same_identity(catalog)
+            if guess_across:
+                _guess_across(catalog, before)
+            for m in catalog:  # Babel forgets "#| msgid" on the next update; the translator still needs it
+                if m.id and m.fuzzy and not m.previous_id and (m.context, m.id) in previous:
+                    m.previous_id = previous[(m.context, m.id)]
+            if drop_stale:
+                catalog.obsolete.clear()
             set_plural_forms(catalog, locale)
             if locale == SOURCE_LOCALE:  # the source language translates to itself
                 for m in catalog:
                     if m.id:
                         m.string = m.id
                         m.flags.discard("fuzzy")
-            _write(catalog, path)
-            written.append(path)
+                        m.previous_id = []
+            written.append(_write(catalog, path))
     return written
+
+
+def _guess_same_identity(catalog: Catalog) -> None:
+    """A string whose words changed at the same place (flow/step/field) keeps its old translation, as fuzzy."""
+    gone = {m.context: key for key, m in catalog.obsolete.items() if m.context and m.string}
+    for m in catalog:
+        if m.id and not m.string and m.context in gone:
+            key = gone.pop(m.context)
+            _guess(m, catalog.obsolete.pop(key))
+
+
+def _guess_across(catalog: Catalog, before: list[Any]) -> None:
+    """Asked for (--guess-across): a new string takes the closest words of any identity's translation, as fuzzy."""
+    by_words = {m.id: m for m in before if isinstance(m.id, str)}
+    for m in catalog:
+        if m.id and not m.string and isinstance(m.id, str):
+            close = difflib.get_close_matches(m.id, list(by_words), 1)
+            if close:
+                _guess(m, by_words[close[0]])
+
+
+def _guess(message: Any, source: Any) -> None:
+    message.string = source.string
+    message.flags.add("fuzzy")
+    message.previous_id = [source.id]
 
 
 def _restore_returning(catalog: Catalog, obsolete: dict[tuple[Any, Any], Any]) -> None:
@@ -140,15 +226,30 @@ def _restore_returning(catalog: Catalog, obsolete: dict[tuple[Any, Any], Any]) -
         del catalog.obsolete[key]
 
 
-def compile_all(locales_dir: Path) -> list[Path]:
+def compile_all(locales_dir: Path, domains: Iterable[str] | None = None) -> list[Written]:
     written = []
     for po in sorted(locales_dir.glob("*/LC_MESSAGES/*.po")):
+        if domains is not None and po.stem not in set(domains):
+            continue
         locale = po.parent.parent.name
-        catalog = _read(po, locale)
-        mo = po.with_suffix(".mo")
-        _write(catalog, mo, mo=True)
-        written.append(mo)
+        written.append(_write(_read(po, locale), po.with_suffix(".mo"), mo=True))
     return written
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One string of a catalog that needs a translator: where it is (file:line, as lint prints) and its identity."""
+
+    file: str
+    line: int
+    context: str
+    msgid: str
+    previous: str = ""  # a fuzzy string's words before they changed
+
+    def describe(self, kind: str) -> str:
+        """`file:line: kind: msgctxt "flow/step/field": words`, as lint prints the flows' problems."""
+        was = f" (was: {self.previous})" if self.previous else ""
+        return f"{self.file}:{self.line}: {kind}: msgctxt \"{self.context}\": {self.msgid}{was}"
 
 
 @dataclass(frozen=True)
@@ -160,27 +261,38 @@ class CatalogStatus:
     fuzzy: int
     missing: int
     stale: int
-    missing_ids: tuple[str, ...] = ()
+    missing_entries: tuple[Entry, ...] = ()
+    fuzzy_entries: tuple[Entry, ...] = ()
+    stale_entries: tuple[Entry, ...] = ()
 
     @property
     def complete(self) -> bool:
         return self.missing == 0 and self.fuzzy == 0
 
 
-def status(locales_dir: Path, locales: tuple[str, ...] = LOCALES) -> list[CatalogStatus]:
+def status(locales_dir: Path, locales: tuple[str, ...] = LOCALES,
+           domains: Iterable[str] | None = None) -> list[CatalogStatus]:
     out = []
-    for template_path in sorted((locales_dir / TEMPLATES).glob("*.pot")):
+    for template_path in templates(locales_dir, domains):
         domain = template_path.stem
         template = _read(template_path)
-        wanted = {(m.context, m.id) for m in template if m.id}
+        wanted = {(m.context, m.id): m for m in template if m.id}
         for locale in locales:
             path = catalog_path(locales_dir, locale, domain)
             catalog = _read(path, locale) if path.is_file() else new_catalog(locale, domain)
             have = {(m.context, m.id): m for m in catalog if m.id}
             translated = [k for k in wanted if k in have and have[k].string and not have[k].fuzzy]
-            fuzzy = [k for k in wanted if k in have and have[k].fuzzy]
-            missing = sorted(k for k in wanted if k not in have or not have[k].string)
-            stale = len([k for k in have if k not in wanted]) + len(catalog.obsolete)
+            fuzzy = [_entry(path, have[k]) for k in wanted if k in have and have[k].fuzzy]
+            # A string not in the catalog yet is shown at its line in the template ('i18n update' puts it there).
+            missing = [_entry(path, have[k]) if k in have else _entry(template_path, wanted[k])
+                       for k in wanted if k not in have or not have[k].string]
+            stale = [_entry(path, m) for k, m in have.items() if k not in wanted] + \
+                    [_entry(path, m) for m in catalog.obsolete.values()]
             out.append(CatalogStatus(locale, domain, len(wanted), len(translated), len(fuzzy), len(missing),
-                                     stale, tuple(f"{c}: {i}" for c, i in missing)))
+                                     len(stale), tuple(missing), tuple(fuzzy), tuple(stale)))
     return out
+
+
+def _entry(path: Path, m: Any) -> Entry:
+    previous = " ".join(m.previous_id) if m.previous_id else ""
+    return Entry(display_path(path), m.lineno or 1, m.context or "", str(m.id), previous)

@@ -14,7 +14,10 @@ GROUPS = (lint, simulate, kiosk, i18n, voice, report)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="seniormode", description="Accessible kiosk flows for senior applicants.")
+    parser = argparse.ArgumentParser(prog="seniormode", description="Accessible kiosk flows for senior applicants. "
+                                     "Every default folder (flows_yaml/, locales/, themes/, out/) is one of the "
+                                     "current folder.", epilog="example:\n  seniormode lint",
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     for group in GROUPS:
         group.add_parsers(sub)
@@ -47,9 +50,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-
-
-__all__ = ["main", "render", "ShowStep", "Handoff"]
 
 
 __all__ = ["UsageProblem", "build_parser", "main"]

@@ -21,20 +21,36 @@ from ..core.session import Session
 from ..core.source import Mapping, load_file
 from ..core.source import Sequence as YSequence
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-DEMO_FLOW = REPO / "flows_yaml" / "hk_macau_renewal.yaml"
-
-
-DEMO_SCRIPT = REPO / "flows_yaml" / "scripts" / "hk_macau_renewal.demo.yaml"
-
-
-LOCALES_DIR = REPO / "locales"
+# Every default is a folder of the current one, never of the checkout the package was installed from: a second
+# checkout, or a folder of flows a UX team keeps, checks and runs its own files and nobody else's.
+FLOWS_DIR = Path("flows_yaml")
+LOCALES_DIR = Path("locales")
+DEMO_FLOW = FLOWS_DIR / "hk_macau_renewal.yaml"
+DEMO_SCRIPT = FLOWS_DIR / "scripts" / "hk_macau_renewal.demo.yaml"
 
 
 class UsageProblem(Exception):
     """Bad command-line input: printed as one line, exit code 2."""
+
+
+def in_here(folder: Path) -> str:
+    """A default folder as messages name it: with the current folder it was looked for in."""
+    return f"{folder}/ in {Path.cwd()}"
+
+
+def default_folder(folder: Path, what: str, instead: str = "name the files") -> Path:
+    """A default folder of the current one, or a usage problem naming where it was looked for."""
+    if not folder.is_dir():
+        raise UsageProblem(f"there is no {in_here(folder)} (the current folder) to take {what} from: "
+                           f"run this in the folder that has it, or {instead}")
+    return folder
+
+
+def note_missing_locales(locales: Path) -> None:
+    """Say, once, that the flow runs in its own words only because there are no catalogs where we looked."""
+    if not locales.is_dir():
+        print(f"seniormode: no catalogs: there is no {in_here(locales)}, so screens and voice use the flow's "
+              "own words", file=sys.stderr)
 
 
 def print_problems(problems: Sequence[Problem], fmt: str = "text") -> None:
@@ -109,7 +125,12 @@ def theme_for(flow: Flow, name: str | None) -> Any:
 
 
 def flows_or_all(names: list[str] | None) -> list[Flow]:
-    paths = [Path(n) for n in names] if names else sorted((REPO / "flows_yaml").glob("*.yaml"))
+    if names:
+        paths = [Path(n) for n in names]
+    else:
+        paths = sorted(default_folder(FLOWS_DIR, "the flows").glob("*.yaml"))
+        if not paths:
+            raise UsageProblem(f"no flows (*.yaml) in {in_here(FLOWS_DIR)}: name the flow files")
     flows = []
     for path in paths:
         flow = load_or_report(str(path))
@@ -162,6 +183,13 @@ def session_for(flow: Flow, args: argparse.Namespace) -> tuple[Session, list[Any
     events: list[Any] = []
     if args.script:
         script_inputs, events = read_script(args.script, flow)
+    note_missing_locales(LOCALES_DIR)
     session = Session(flow, applicant_values(flow, args.input, script_inputs), clock=clock_at(args.hour),
                       catalogs=Catalogs(LOCALES_DIR), preferences=language_preferences(flow, args))
     return session, events
+
+
+def add_command(sub: Any, name: str, help: str, example: str) -> argparse.ArgumentParser:
+    """A command whose --help says what it does and ends with one example to copy."""
+    return sub.add_parser(name, help=help, description=help[:1].upper() + help[1:] + ".",
+                          epilog=f"example:\n  {example}", formatter_class=argparse.RawDescriptionHelpFormatter)

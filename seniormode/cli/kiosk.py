@@ -18,9 +18,11 @@ from .common import (
     DEMO_SCRIPT,
     LOCALES_DIR,
     UsageProblem,
+    add_command,
     flows_or_all,
     hour_of_day,
     load_or_report,
+    note_missing_locales,
     print_problems,
     screen_size,
     session_for,
@@ -88,6 +90,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """The demo kiosk: a window to touch where there is a screen; else a scripted applicant on a virtual one."""
     from ..kivy_ui import runtime
 
+    if not DEMO_FLOW.is_file():  # the demo is the checkout's own flow, played where the README says: its root
+        raise UsageProblem(f"the demo plays {DEMO_FLOW} of the seniormode checkout, and there is none in "
+                           f"{Path.cwd()} (the current folder): run it there ('./bootstrap.sh demo' does)")
     if args.terminal:
         script = None if args.interactive else str(DEMO_SCRIPT)
         return cmd_simulate(argparse.Namespace(flow=str(DEMO_FLOW), script=script, input=args.input, hour=10,
@@ -125,6 +130,7 @@ def cmd_storyboard(args: argparse.Namespace) -> int:
     except (ValueError, UnknownLocale) as exc:
         raise UsageProblem(str(exc)) from None
     theme = theme_for(flows[0], args.theme)
+    note_missing_locales(LOCALES_DIR)
     runtime.configure(size=screen_size(args.size))
     from ..kivy_ui.app import KioskApp
     from ..kivy_ui.pilot import run_headless
@@ -142,17 +148,18 @@ def cmd_storyboard(args: argparse.Namespace) -> int:
 
 
 def add_parsers(sub: Any) -> None:
-    p = sub.add_parser("run", help="open the kiosk (Kivy): windowed, --kiosk full screen, or --script with screenshots")
-    p.add_argument("flow")
+    p = add_command(sub, "run", "open the kiosk (Kivy): windowed, --kiosk full screen, or --script with screenshots",
+                    "seniormode run flows_yaml/hk_macau_renewal.yaml --jump check --lang yue_Hans_CN")
+    p.add_argument("flow", help="the flow file")
     p.add_argument("--kiosk", action="store_true", help="full screen, borderless, no mouse cursor")
-    p.add_argument("--size", default="1280x800", help="window size, WIDTHxHEIGHT")
-    p.add_argument("--theme", help="theme name (default: the flow's, else senior)")
+    p.add_argument("--size", default="1280x800", help="window size, WIDTHxHEIGHT (default: 1280x800)")
+    p.add_argument("--theme", help="theme name or file (default: the flow's, else senior)")
     p.add_argument("--script", help="YAML list of events: a scripted applicant taps the screen")
     p.add_argument("--screenshots", metavar="DIR", help="write a PNG of every screen to DIR")
     p.add_argument("--jump", metavar="STEP", help="open at this step with sample answers")
     p.add_argument("--no-voice", action="store_true", help="a silent kiosk (no speech worker)")
-    p.add_argument("--input", action="append", metavar="NAME=VALUE")
-    p.add_argument("--hour", type=hour_of_day)
+    p.add_argument("--input", action="append", metavar="NAME=VALUE", help="applicant value, e.g. age=76 (repeat it)")
+    p.add_argument("--hour", type=hour_of_day, help="pretend it is this hour of the day, 0-23")
     p.add_argument("--lang", help="screen and voice language, e.g. yue_Hans_CN (translators)")
     p.add_argument("--voice", help="voice language only")
     p.add_argument("--display", help="screen language only")
@@ -164,22 +171,27 @@ def add_parsers(sub: Any) -> None:
                    help="this kiosk's number in the hall, 0-99: its tickets read A07012 and no other kiosk's do")
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("storyboard", help="every step x language x text size as PNG, and an index.html to review")
-    p.add_argument("flows", nargs="*", help="flow files (default: every flow in flows_yaml/)")
-    p.add_argument("--out", default="out/storyboard")
+    p = add_command(sub, "storyboard", "every step x language x text size as PNG, and an index.html to review",
+                    "seniormode storyboard flows_yaml/home_visit.yaml --languages zh_Hans_CN,yue_Hans_CN")
+    p.add_argument("flows", nargs="*", help="flow files (default: every flow in flows_yaml/ of the current folder)")
+    p.add_argument("--out", default="out/storyboard", metavar="DIR",
+                   help="where the PNGs and index.html go (default: out/storyboard in this folder)")
     p.add_argument("--scales", default="1.0,1.4,2.0", help="text sizes, e.g. 1.0,1.4,2.0")
     p.add_argument("--languages", default="zh_Hans_CN,en", help="screen languages, e.g. zh_Hans_CN,yue_Hans_CN,en")
-    p.add_argument("--theme")
-    p.add_argument("--size", default="1280x800")
+    p.add_argument("--theme", help="theme name or file (default: the first flow's, else senior)")
+    p.add_argument("--size", default="1280x800", help="screen size, WIDTHxHEIGHT (default: 1280x800)")
     p.add_argument("--strict", action="store_true", help="exit 1 on any overflow or contrast warning")
     p.set_defaults(func=cmd_storyboard, argv=None)
 
-    p = sub.add_parser("demo", help="the demo kiosk: the HK/Macau renewal (scripted 76-year-old with no display)")
+    p = add_command(sub, "demo", "the demo kiosk: the HK/Macau renewal (scripted 76-year-old with no display); "
+                    "run it in the seniormode checkout", "seniormode demo --terminal")
     p.add_argument("--scripted", action="store_true", help="the scripted applicant even where there is a display")
-    p.add_argument("--out", default="out/demo", help="where the scripted run writes its screenshots")
+    p.add_argument("--out", default="out/demo", metavar="DIR",
+                   help="where the scripted run writes its screenshots (default: out/demo in this folder)")
     p.add_argument("--kiosk", action="store_true", help="full screen, as at the hall")
-    p.add_argument("--size", default="1280x800")
+    p.add_argument("--size", default="1280x800", help="window size, WIDTHxHEIGHT (default: 1280x800)")
     p.add_argument("--terminal", action="store_true", help="the text simulator instead of the Kivy screens")
     p.add_argument("--interactive", action="store_true", help="with --terminal: play it yourself")
-    p.add_argument("--input", action="append", metavar="NAME=VALUE")
+    p.add_argument("--input", action="append", metavar="NAME=VALUE",
+                   help="change the applicant, e.g. age=86 (repeat it)")
     p.set_defaults(func=cmd_demo)

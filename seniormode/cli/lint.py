@@ -9,7 +9,7 @@ from typing import Any
 
 from ..core.i18n import UnknownLocale, normalise_locale
 from ..core.problems import Problem, Severity
-from .common import LOCALES_DIR, REPO, UsageProblem, print_problems, screen_size
+from .common import LOCALES_DIR, UsageProblem, add_command, print_problems, screen_size
 
 DEFAULT_LINT_PATHS = ("flows_yaml", "themes", "locales")
 
@@ -18,10 +18,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     """`seniormode lint`: flows, rule files, themes and catalogs; with --audit, every screen laid out too."""
     from ..lint import LintOptions, expand, lint_paths
 
-    names = args.paths or [str(REPO / p) for p in DEFAULT_LINT_PATHS]
+    names = args.paths or [p for p in DEFAULT_LINT_PATHS if Path(p).is_dir()]
+    if not names:
+        raise UsageProblem(f"nothing to check in {Path.cwd()} (the current folder): it has no "
+                           f"{', '.join(p + '/' for p in DEFAULT_LINT_PATHS)}; name the files or folders to check")
     if not expand(names):
         raise UsageProblem("no flow, theme, rule or catalog files found in " + ", ".join(names))
-    locales = None if args.no_catalogs else Path(args.locales)
+    locales = None if args.no_catalogs else Path(args.locales or LOCALES_DIR)
     result = lint_paths(names, LintOptions(theme=args.theme, locales=locales))
     if args.audit:
         from ..lint.audit import AuditError
@@ -36,10 +39,24 @@ def cmd_check(args: argparse.Namespace) -> int:
     errors = sum(p.severity is Severity.ERROR for p in everything)
     warnings = len(everything) - errors
     if args.format == "text":
+        where = _defaults_used(args, bool(result.flows))
+        if where:
+            print(where, file=sys.stderr)
         audited = f", {len(result.flows)} flow(s) audited" if args.audit else ""
         print(f"{len(result.files)} file(s) checked{audited}: {errors} error(s), {warnings} warning(s)",
               file=sys.stderr)
     return 1 if errors or (args.strict and warnings) else 0
+
+
+def _defaults_used(args: argparse.Namespace, checked_flows: bool) -> str:
+    """Which folders of the current one lint took by default, so nobody reads another checkout's verdict."""
+    parts = []
+    if not args.paths:
+        parts.append("checked " + " ".join(p + "/" for p in DEFAULT_LINT_PATHS if Path(p).is_dir()))
+    if checked_flows and not args.no_catalogs and args.locales is None:
+        parts.append("the flows' catalogs from " + (f"{LOCALES_DIR}/" if LOCALES_DIR.is_dir() else
+                                                     f"nowhere: there is no {LOCALES_DIR}/ (--locales DIR)"))
+    return f"in {Path.cwd()}: " + "; ".join(parts) if parts else ""
 
 
 # What only laying the screens out can find. The audit also runs the loader's and the catalogs' checks, which
@@ -56,7 +73,7 @@ def _audit_problems(flow_files: list[str], args: argparse.Namespace) -> list[Pro
     except (ValueError, UnknownLocale) as exc:
         raise UsageProblem(f"--scales takes numbers like 1.0,2.0 and --languages locales: {exc}") from None
     options = AuditOptions(theme=args.theme, size=screen_size(args.size), scales=scales, languages=languages,
-                           locales_dir=None if args.no_catalogs else Path(args.locales))
+                           locales_dir=None if args.no_catalogs else Path(args.locales or LOCALES_DIR))
     found = run_audit([Path(f) for f in flow_files], options)
     return [p for p in found.sorted() if p.code in AUDIT_ONLY_CODES]
 
@@ -77,6 +94,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
         stale = schema.check_schemas(out)
         for name in stale:
             print(f"{out / name} is out of date: run 'seniormode schema'", file=sys.stderr)
+        if not stale:
+            print(f"the schemas in {out}/ are up to date")
         return 1 if stale else 0
     try:
         written = schema.write_schemas(out)
@@ -88,26 +107,51 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
+    """docs/problems.md, docs/events.md and docs/icons.md of the checkout in the current folder."""
     from ..lint import problem_docs, reference_docs
 
-    print(f"wrote {problem_docs.write_problem_docs(REPO)}")
-    for page in reference_docs.write_reference_docs(REPO):
-        print(f"wrote {page}")
+    here = Path.cwd()
+    page = problem_docs.DOCS_PAGE
+    if not problem_docs.example_files(here):
+        raise UsageProblem(f"there are no examples ({problem_docs.EXAMPLE_FOLDERS}/) in {here}: run "
+                           "'seniormode docs' in the seniormode checkout whose docs/problems.md it should write")
+    text = problem_docs.render_problem_docs(here)
+    before = (here / page).read_text(encoding="utf-8") if (here / page).is_file() else None
+    stale = reference_docs.stale_pages(here)
+    if before == text and not stale:
+        print(f"{page}, docs/events.md and docs/icons.md are up to date ({here})")
+        return 0
+    if args.check:
+        for name in ([page] if before != text else []) + [f"docs/{s}" for s in stale]:
+            print(f"{name} is out of date in {here}: run 'seniormode docs' to write it", file=sys.stderr)
+        return 1
+    if before != text:
+        problem_docs.write_problem_docs(here)
+        changed = "written anew" if before is None else "rewritten: it was out of date"
+        print(f"{page} {changed} ({here})")
+    for written in reference_docs.write_reference_docs(here):
+        print(f"wrote {written}")
     return 0
 
 
 def add_parsers(sub: Any) -> None:
+    helps = {"lint": "check flows, rule files, themes and catalogs; print problems as file:line:col",
+             "check": "the same as lint",
+             "audit": "lint, and lay out every screen at every text size and language to check the senior numbers "
+                      "(Kivy under Xvfb)"}
+    examples = {"lint": "seniormode lint flows_yaml/hk_macau_renewal.yaml",
+                "check": "seniormode check --strict --format github",
+                "audit": "seniormode audit flows_yaml/home_visit.yaml --scales 1.0,2.0"}
     for name in ("lint", "check", "audit"):
-        helps = {"lint": "check flows, rule files, themes and catalogs; print problems as file:line:col",
-                 "check": "the same as lint", "audit": "lint, and lay out every screen at every text size and "
-                                                      "language to check the senior numbers (Kivy under Xvfb)"}
-        p = sub.add_parser(name, help=helps[name])
-        p.add_argument("paths", nargs="*", help="files or folders (default: flows_yaml themes locales)")
+        p = add_command(sub, name, helps[name], examples[name])
+        p.add_argument("paths", nargs="*",
+                       help="files or folders (default: flows_yaml/ themes/ locales/ of the current folder)")
         p.add_argument("--format", choices=("text", "json", "github"), default="text",
                        help="text (file:line:col), json, or github (workflow annotations)")
         p.add_argument("--strict", action="store_true", help="fail on warnings too")
         p.add_argument("--theme", help="theme name or file (default: each flow's own)")
-        p.add_argument("--locales", default=str(LOCALES_DIR), help="the catalogs' folder")
+        p.add_argument("--locales", metavar="DIR",
+                       help="the catalogs' folder (default: locales/ of the current folder)")
         p.add_argument("--no-catalogs", action="store_true", help="skip the translation checks")
         if name != "audit":
             p.add_argument("--audit", action="store_true", help="also lay out every screen (see 'seniormode audit')")
@@ -116,10 +160,14 @@ def add_parsers(sub: Any) -> None:
         p.add_argument("--languages", help="audit: screen languages (default: each flow's)")
         p.set_defaults(func=cmd_audit if name == "audit" else cmd_check)
 
-    p = sub.add_parser("schema", help="write the JSON Schemas of flows, rule files and themes (for editors)")
-    p.add_argument("--out", default=str(REPO / "schemas"))
-    p.add_argument("--check", action="store_true", help="exit 1 if the files in --out are out of date")
+    p = add_command(sub, "schema", "write the JSON Schemas of flows, rule files and themes (for editors)",
+                    "seniormode schema --check")
+    p.add_argument("--out", default="schemas", metavar="DIR",
+                   help="the folder to write them in (default: schemas/ of the current folder)")
+    p.add_argument("--check", action="store_true", help="write nothing; exit 1 if the files in --out are out of date")
     p.set_defaults(func=cmd_schema)
 
-    p = sub.add_parser("docs", help="write docs/problems.md, docs/events.md and docs/icons.md from the code and tests")
+    p = add_command(sub, "docs", "write docs/problems.md, docs/events.md and docs/icons.md from the code and the "
+                    "examples (run in the checkout: it reads tests/bad_*/)", "seniormode docs --check")
+    p.add_argument("--check", action="store_true", help="write nothing; exit 1 if a page is out of date")
     p.set_defaults(func=cmd_docs)

@@ -9,9 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.flow import Flow
-from .common import UsageProblem, load_or_report, print_problems
-
-EXAMPLE = "example: seniormode report state/journal.sqlite --by age_band --suggest --out out/report"
+from .common import UsageProblem, add_command, load_or_report, print_problems
 
 
 def _flow_for(args: argparse.Namespace, flows_in_journals: dict[str, set[str]]) -> Flow:
@@ -95,8 +93,8 @@ def _compare(args: argparse.Namespace, flow: Flow, journals: Any, min_n: int) ->
 def add_parsers(sub: Any) -> None:
     from ..report.analysis import GROUPINGS
 
-    p = sub.add_parser("report", help="a report per step from journals: funnel, signals, 好差评, suggestions",
-                       epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = add_command(sub, "report", "a report per step from journals: funnel, signals, 好差评, suggestions",
+                    "seniormode report state/journal.sqlite --by age_band --suggest --out out/report")
     p.add_argument("journals", nargs="+", metavar="JOURNAL", help="journal files (SQLite) from kiosks or simulate")
     p.add_argument("--flow", metavar="FILE", help="the flow file (default: flows_yaml/<the journals' flow>.yaml)")
     p.add_argument("--since", metavar="DATE", help="from this UTC date or time, e.g. 2026-11-01")

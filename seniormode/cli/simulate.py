@@ -14,6 +14,7 @@ from ..core.session import Session
 from ..simulator import interactive, print_effects
 from .common import (
     UsageProblem,
+    add_command,
     applicant_values,
     clock_at,
     hour_of_day,
@@ -160,11 +161,12 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def add_parsers(sub: Any) -> None:
-    p = sub.add_parser("simulate", help="walk a flow in the terminal, or run a scripted applicant")
-    p.add_argument("flow")
+    p = add_command(sub, "simulate", "walk a flow in the terminal, or run a scripted applicant",
+                    "seniormode simulate flows_yaml/hk_macau_renewal.yaml --input age=76")
+    p.add_argument("flow", help="the flow file")
     p.add_argument("--script", help="YAML list of events (a scripted applicant)")
-    p.add_argument("--input", action="append", metavar="NAME=VALUE", help="applicant value, e.g. age=76")
-    p.add_argument("--hour", type=hour_of_day, help="pretend it is this hour of the day")
+    p.add_argument("--input", action="append", metavar="NAME=VALUE", help="applicant value, e.g. age=76 (repeat it)")
+    p.add_argument("--hour", type=hour_of_day, help="pretend it is this hour of the day, 0-23")
     p.add_argument("--lang", help="screen and voice language, e.g. yue_Hans_CN (translators)")
     p.add_argument("--voice", help="voice language only")
     p.add_argument("--display", help="screen language only")
@@ -176,19 +178,23 @@ def add_parsers(sub: Any) -> None:
                    help="with --population: who the simulated applicants are (assumptions, documented there)")
     p.set_defaults(func=cmd_simulate)
 
-    p = sub.add_parser("explain", help="show which rules match and which setting each one wins")
-    p.add_argument("flow")
-    p.add_argument("--input", action="append", metavar="NAME=VALUE")
+    p = add_command(sub, "explain", "show which rules match and which setting each one wins",
+                    "seniormode explain flows_yaml/hk_macau_renewal.yaml --input age=76")
+    p.add_argument("flow", help="the flow file")
+    p.add_argument("--input", action="append", metavar="NAME=VALUE", help="applicant value, e.g. age=76 (repeat it)")
     p.add_argument("--step", help="explain as if on this step")
-    p.add_argument("--hour", type=hour_of_day)
+    p.add_argument("--hour", type=hour_of_day, help="pretend it is this hour of the day, 0-23 (rules on 'hour')")
     p.set_defaults(func=cmd_explain)
 
-    p = sub.add_parser("scenarios", help="run YAML scenario files and report pass/fail")
-    p.add_argument("paths", nargs="+")
+    p = add_command(sub, "scenarios", "run YAML scenario files and report pass/fail",
+                    "seniormode scenarios tests/scenarios")
+    p.add_argument("paths", nargs="+", help="scenario files or folders of them")
     p.set_defaults(func=cmd_scenarios)
 
-    p = sub.add_parser("coverage", help="list branches of a flow that no scenario takes")
-    p.add_argument("flow")
-    p.add_argument("scenarios", nargs="*", default=["tests/scenarios"])
+    p = add_command(sub, "coverage", "list branches of a flow that no scenario takes",
+                    "seniormode coverage flows_yaml/hk_macau_renewal.yaml tests/scenarios")
+    p.add_argument("flow", help="the flow file")
+    p.add_argument("scenarios", nargs="*", default=["tests/scenarios"],
+                   help="scenario files or folders (default: tests/scenarios of the current folder)")
     p.add_argument("--strict", action="store_true", help="exit 1 if any branch is not covered")
     p.set_defaults(func=cmd_coverage)

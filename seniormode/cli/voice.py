@@ -12,7 +12,7 @@ from ..core.effects import Speak
 from ..core.flow import Flow
 from ..core.i18n import Catalogs, UnknownLocale, normalise_locale
 from ..core.session import Session
-from .common import LOCALES_DIR, UsageProblem, flows_or_all, load_or_report
+from .common import LOCALES_DIR, UsageProblem, add_command, default_folder, flows_or_all, load_or_report
 
 
 def _rule_rates(flows: list[Flow]) -> list[int]:
@@ -29,6 +29,7 @@ def cmd_voice(args: argparse.Namespace) -> int:
 
     if args.action == "build":
         flows = flows_or_all(args.flows)
+        default_folder(LOCALES_DIR, "the catalogs the voices speak")
         rates = [int(r) for r in args.rates.split(",")] if args.rates else _rule_rates(flows)
         locales = [normalise_locale(v) for v in args.voices.split(",")]
         width = 30
@@ -51,6 +52,7 @@ def cmd_voice(args: argparse.Namespace) -> int:
         return 1
     if not flow.has_step(args.step):
         raise UsageProblem(f"no step '{args.step}' in {flow.id}")
+    default_folder(LOCALES_DIR, "the catalogs the voices speak")
     try:
         voice = normalise_locale(args.voice)
     except UnknownLocale as exc:
@@ -76,16 +78,20 @@ def cmd_voice(args: argparse.Namespace) -> int:
 
 
 def add_parsers(sub: Any) -> None:
-    p = sub.add_parser("voice", help="translator tools: voice build | voice preview FLOW STEP --voice yue")
-    vsub = p.add_subparsers(dest="action", required=True)
-    b = vsub.add_parser("build", help="pre-render every prompt of every flow in every voice")
-    b.add_argument("flows", nargs="*", help="flow files (default: every flow in flows_yaml/)")
-    b.add_argument("--voices", default="zh_Hans_CN,yue_Hans_CN")
+    p = add_command(sub, "voice", "translator tools: voice build | voice preview FLOW STEP --voice yue",
+                    "seniormode voice preview flows_yaml/hk_macau_renewal.yaml destination --voice yue --play")
+    vsub = p.add_subparsers(dest="action", required=True, metavar="{build,preview}")
+    b = add_command(vsub, "build", "pre-render every prompt of every flow in every voice (catalogs: locales/ of "
+                    "the current folder)", "seniormode voice build --voices yue_Hans_CN --rates 130")
+    b.add_argument("flows", nargs="*", help="flow files (default: every flow in flows_yaml/ of the current folder)")
+    b.add_argument("--voices", default="zh_Hans_CN,yue_Hans_CN",
+                   help="voice languages, comma-separated (default: zh_Hans_CN,yue_Hans_CN)")
     b.add_argument("--rates", help="words per minute, e.g. 110,130,170 (default: every rate the rules use)")
     b.set_defaults(func=cmd_voice)
-    v = vsub.add_parser("preview", help="write (and play) one step's prompt in one voice")
-    v.add_argument("flow")
-    v.add_argument("step")
+    v = add_command(vsub, "preview", "write (and play) one step's prompt in one voice",
+                    "seniormode voice preview flows_yaml/hk_macau_renewal.yaml destination --voice yue --out dest.wav")
+    v.add_argument("flow", help="the flow file")
+    v.add_argument("step", help="the step's id")
     v.add_argument("--voice", default="yue_Hans_CN", help="zh_Hans_CN, yue_Hans_CN (yue), en")
     v.add_argument("--rate", type=int, help="words per minute (default: as the rules decide)")
     v.add_argument("--out", help="copy the WAV here")

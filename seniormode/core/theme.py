@@ -358,23 +358,41 @@ def icon_problems(flow: Flow, theme: Theme) -> list[Problem]:
 
 
 def themes_dir() -> Path:
-    """The repository's themes/ folder."""
+    """The toolkit's own themes/ (senior and the others that ship with it), next to the installed package."""
     return Path(__file__).resolve().parents[2] / "themes"
 
 
+# A theme name is looked up in the current folder's themes/ first, so the file `seniormode lint` checks there is
+# the one the kiosk shows; the toolkit's own themes are the fallback, so a folder of flows need not copy them.
+LOCAL_THEMES = Path("themes")
+
+
+def theme_file(name: str) -> Path | None:
+    """themes/<name>.yaml of the current folder, else of the toolkit; None when neither has it."""
+    for folder in (LOCAL_THEMES, themes_dir()):
+        if (folder / f"{name}.yaml").is_file():
+            return folder / f"{name}.yaml"
+    return None
+
+
 def theme_names() -> list[str]:
-    """Every theme in themes/ (icons.yaml is the catalogue they share, not a theme)."""
-    return sorted(p.stem for p in themes_dir().glob("*.yaml") if p.name != "icons.yaml")
+    """Every theme in themes/ here and the toolkit's (icons.yaml is the catalogue they share, not a theme)."""
+    return sorted({p.stem for folder in (LOCAL_THEMES, themes_dir()) for p in folder.glob("*.yaml")
+                   if p.name != "icons.yaml"})
+
+
+def no_theme_message(name: str) -> str:
+    return f"there is no theme '{name}' in {LOCAL_THEMES}/ of {Path.cwd()} nor in the toolkit's {themes_dir()}"
 
 
 def load_theme_by_name(name: str) -> Theme:
-    """Load themes/<name>.yaml; raises FlowError carrying every problem when it has errors."""
+    """Load themes/<name>.yaml (see theme_file); raises FlowError carrying every problem when it has errors."""
     if not IDENTIFIER.match(name):
         raise FlowError([Problem("SM108", f"'{name}' is not a theme name", Location("themes"),
                                  hint=did_you_mean(name, theme_names()))])
-    path = themes_dir() / f"{name}.yaml"
-    if not path.is_file():
-        raise FlowError([Problem("SM004", f"there is no theme '{name}'", Location(f"themes/{name}.yaml"),
+    path = theme_file(name)
+    if path is None:
+        raise FlowError([Problem("SM004", no_theme_message(name), Location(f"themes/{name}.yaml"),
                                  hint=did_you_mean(name, theme_names())
                                  or f"themes are: {', '.join(theme_names())}")])
     theme, problems = load_theme(path)
@@ -578,7 +596,8 @@ def _ceil(value: float) -> int:
 __all__ = [
     "COLOUR_NAMES", "CONTRAST_PAIRS", "SIZE_ROLES", "UI_ICONS", "FontSpec", "Palette", "Sizes", "Theme",
     "check_theme", "contrast_ratio", "icon_problems", "load_theme", "load_theme_by_name", "parse_hex",
-    "relative_luminance", "resolve_font", "theme_names", "themes_dir", "to_hex",
+    "no_theme_message", "relative_luminance", "resolve_font", "theme_file", "theme_names", "themes_dir",
+    "to_hex",
 ]
 
 

@@ -36,11 +36,11 @@ from ..core.reader import IDENTIFIER
 from ..core.settings import SETTINGS
 from ..core.source import Mapping, Node, Scalar, display_path, load_file
 from ..core.source import Sequence as YSequence
-from ..core.theme import Theme, read_theme_unchecked, theme_names, themes_dir
+from ..core.theme import Theme, no_theme_message, read_theme_unchecked, theme_file, theme_names
 
-REPO = Path(__file__).resolve().parents[2]
-LOCALES_DIR = REPO / "locales"
-DEMO_FLOWS_DIR = REPO / "flows_yaml"
+# Folders of the current one, as every default of the command line (issue 12).
+LOCALES_DIR = Path("locales")
+DEMO_FLOWS_DIR = Path("flows_yaml")
 DEFAULT_SIZE = (1280, 800)
 # seniormode.core.session: the kiosk's ➕ and ➖ buttons move text_scale by this much, from where the rules set it.
 TEXT_SCALE_STEP = 0.2
@@ -194,12 +194,13 @@ def _read_theme(spec: str) -> tuple[Theme | None, Path | None, Problems]:
             problems.error("SM108", f"'{spec}' is not a theme name", Location("themes"),
                            did_you_mean(spec, theme_names()))
             return None, None, problems
-        path = themes_dir() / f"{spec}.yaml"
-        if not path.is_file():
+        found = theme_file(spec)
+        if found is None:
             problems = Problems()
-            problems.error("SM004", f"there is no theme '{spec}'", Location(f"themes/{spec}.yaml"),
+            problems.error("SM004", no_theme_message(spec), Location(f"themes/{spec}.yaml"),
                            did_you_mean(spec, theme_names()) or f"themes are: {', '.join(theme_names())}")
             return None, None, problems
+        path = found
     theme, problems = read_theme_unchecked(path)
     return theme, path.resolve(), problems
 

@@ -24,8 +24,8 @@ from ..core.source import Mapping, Scalar, load_file
 from ..core.source import Sequence as YSequence
 from ..core.theme import Theme, icon_problems, load_theme, load_theme_by_name
 
-REPO = Path(__file__).resolve().parents[2]
-LOCALES_DIR = REPO / "locales"
+# The current folder's catalogs, not those of the checkout the package was installed from (issue 12).
+LOCALES_DIR = Path("locales")
 SKIP_DIRS = {".git", ".venv", "__pycache__", "out", "node_modules"}
 
 

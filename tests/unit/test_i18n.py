@@ -137,7 +137,7 @@ def test_update_marks_changed_source_text_fuzzy_and_status_reports_it(tmp_path: 
     assert rows[("zh_Hans_CN", "home_visit")].complete  # the source language translates itself
     proc = subprocess.run([sys.executable, "-m", "seniormode.cli", "i18n", "status", "--strict", "--locales",
                            str(tmp_path / "locales")], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 1 and "missing: home_visit/done/help" in proc.stdout
+    assert proc.returncode == 1 and ': missing: msgctxt "home_visit/done/help"' in proc.stdout
 
 
 def test_a_string_that_comes_back_gets_its_translation_back(tmp_path: Path) -> None:
