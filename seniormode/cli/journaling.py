@@ -16,6 +16,10 @@ from .common import LOCALES_DIR, UsageProblem
 def add_journal_option(p: Any, default: str | None, what: str) -> None:
     p.add_argument("--journal", metavar="FILE", default=default,
                    help=f"record every session, with no personal data, in this SQLite journal ({what})")
+    p.add_argument("--journal-days", type=int, default=90, metavar="DAYS",
+                   help="with --journal: forget events older than this many days (default 90)")
+    p.add_argument("--journal-max-mb", type=int, default=200, metavar="MB",
+                   help="with --journal: keep the file under this size, the oldest days going first (default 200)")
 
 
 def kiosk_id(args: argparse.Namespace) -> str:
@@ -28,13 +32,16 @@ def open_journal(args: argparse.Namespace, flow: Flow, theme: Any, *, synthetic:
     """(writer, recorder factory), or (None, None) without --journal; a file that is no journal is refused."""
     if not getattr(args, "journal", None):
         return None, None
-    from ..journal import JournalError, JournalWriter
+    from ..journal import JournalError, JournalWriter, Retention
     from ..journal.recorder import recorders
     from ..journal.version import flow_version
 
     path = Path(args.journal)
+    days, size = getattr(args, "journal_days", 90), getattr(args, "journal_max_mb", 200)
+    if not 1 <= days <= 3650 or not 1 <= size <= 100_000:
+        raise UsageProblem(f"--journal-days is 1 to 3650 and --journal-max-mb 1 to 100000, not {days} and {size}")
     try:
-        writer = JournalWriter(path)
+        writer = JournalWriter(path, Retention(days=days, max_bytes=size * 1024 * 1024))
     except JournalError as exc:
         raise UsageProblem(f"cannot record sessions in {exc}") from None
     except OSError as exc:

@@ -223,3 +223,33 @@ def test_back_from_a_mistaken_call_is_not_a_handoff() -> None:
     rows, _ = walk([Event("ok"), Event("card"), Event("staff"), Event("back")])
     assert ("staff_window", "step_left", "back") in kinds(rows)
     assert kinds(rows)[-1] == ("purpose", "session_end", "abandoned")
+
+
+def test_no_typed_value_and_nothing_from_the_card_reaches_the_journal(tmp_path: Path) -> None:
+    """A phone number typed (wrong, then right) and a card with a name and an ID number: none of it is stored."""
+    phone_wrong, phone, name, id_number = "1381234567", "13812345678", "王秀英", "440103194805121234"
+    renewal = load_flow_or_raise(RENEWAL)
+    visit = load_flow_or_raise(ROOT / "flows_yaml" / "home_visit.yaml")
+    path = tmp_path / "journal.sqlite"
+    with JournalWriter(path) as writer:
+        session = Session(visit)
+        recorder = SessionRecorder(session, writer.write, kiosk="k1", version="v1")
+        recorder.started(session.start())
+        for event in (Event("ok"), Event("choose", "elderly"), Event("enter", phone_wrong), Event("enter", phone)):
+            recorder.handled(event, session.handle(event))
+        recorder.close()
+        session = Session(renewal)
+        recorder = SessionRecorder(session, writer.write, kiosk="k1", version="v1")
+        recorder.started(session.start())
+        card = Event("card", {"age": 76, "name": name, "id_number": id_number, "region": "广东"})
+        for event in (Event("ok"), card, Event("choose", "normal")):
+            recorder.handled(event, session.handle(event))
+        recorder.close()
+        writer.flush()
+    rows = open_for_reading(path).execute("SELECT * FROM events").fetchall()
+    assert any(r[8] == "entry_error" and r[9] == "phone:invalid" for r in rows)
+    text = repr(rows)
+    data = path.read_bytes() + b"".join(p.read_bytes() for p in tmp_path.iterdir() if p != path)
+    for secret in (phone_wrong, phone, name, id_number, "1948"):
+        assert secret not in text
+        assert secret.encode("utf-8") not in data
