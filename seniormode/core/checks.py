@@ -32,7 +32,7 @@ def check_flow(flow: Flow, problems: Problems, call_staff_location: Location,
     for step in flow.steps:
         for b in step.next:
             target(b.target, b.location, f"'next' of step '{step.id}'")
-        for c in step.choices:
+        for c in (*step.choices, *step.hard):
             if c.next:
                 target(c.next, c.next_location or c.location, f"choice '{c.id}'")
         if step.no_next:

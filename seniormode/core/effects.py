@@ -66,6 +66,7 @@ class ShowStep(Effect):
     settings: dict[str, Any]
     timeout: float
     tiles: tuple[Tile, ...] = ()
+    selected: tuple[str, ...] = ()  # tiles chosen on a screen where more than one may be (what was hard)
     summary: tuple[SummaryRow, ...] = ()
     error: str = ""
     value: str = ""

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 STEP_KINDS = (
     "info", "choice", "confirm", "number", "text", "summary",
-    "id_card", "photo", "payment", "print", "handoff", "end",
+    "id_card", "photo", "payment", "print", "handoff", "end", "feedback",
 )
 QUESTION_KINDS = ("choice", "confirm", "number", "text")
 HARDWARE_KINDS = ("id_card", "photo", "payment", "print")
@@ -110,6 +110,8 @@ class Step:
     # handoff
     window: Text | None = None
     ticket_prefix: str = "A"
+    # feedback: the "what was hard?" tiles after 不满意 / 非常不满意
+    hard: list[Choice] = field(default_factory=list)
 
     @property
     def prompt(self) -> Text:
@@ -135,11 +137,14 @@ class Step:
                 return c
         return None
 
+    def hard_tile(self, tile_id: str) -> Choice | None:
+        return next((c for c in self.hard if c.id == tile_id), None)
+
     def texts(self) -> list[Text]:
         """Every human-visible string of this step, for catalogs and linting."""
         found = [t for t in (self.text, self.say, self.label, self.help, self.button, self.field_name, self.error,
                              self.unit, self.yes, self.no, self.window) if t is not None]
-        for c in self.choices:
+        for c in (*self.choices, *self.hard):
             found.append(c.text)
             if c.say is not None:
                 found.append(c.say)

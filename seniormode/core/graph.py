@@ -27,7 +27,7 @@ def edges(flow: Flow) -> list[Edge]:
     for step in flow.steps:
         if step.is_terminal:
             continue
-        for c in step.choices:
+        for c in (*step.choices, *step.hard):
             if c.next:
                 out.append(Edge(step.id, c.next, f"choice {c.id}", c.next_location or c.location))
         all_choices_route = bool(step.choices) and all(c.next for c in step.choices)

@@ -31,6 +31,7 @@ KIND_KEYS: dict[str, tuple[str, ...]] = {
     "print": ("simulate",),
     "handoff": ("window", "ticket_prefix"),
     "end": ("button",),
+    "feedback": ("hard", "button"),
 }
 CHOICE_KEYS = ("id", "text", "icon", "say", "next")
 ANSWER_TYPES = {"choice": "text", "confirm": "yes_no", "number": "number", "text": "text",
@@ -281,6 +282,8 @@ class _FlowBuilder:
             step.show_locations = [s.location for s in shown]
         if kind == "choice":
             step.choices = self.read_choices(f, sid)
+        if kind == "feedback" and f.has("hard"):
+            step.hard = self.read_choices(f, sid, key="hard", most=8)
         if kind == "confirm":
             step.yes = self.text(f, "yes", sid)
             step.no = self.text(f, "no", sid)
@@ -316,8 +319,8 @@ class _FlowBuilder:
                     step.ticket_prefix = str(prefix.value).upper()
         return step
 
-    def read_choices(self, f: Fields, sid: str) -> list[Choice]:
-        seq = f.sequence("choices", required=True, example="[...]")
+    def read_choices(self, f: Fields, sid: str, key: str = "choices", most: int = 6) -> list[Choice]:
+        seq = f.sequence(key, required=True, example="[...]")
         if seq is None:
             return []
         out: list[Choice] = []
@@ -329,7 +332,7 @@ class _FlowBuilder:
             cid = cf.identifier("id", required=True, example="macau")
             if cid is None:
                 continue
-            owner = f"{sid}/choices/{cid.value}"
+            owner = f"{sid}/{key}/{cid.value}"
             text = self.text(cf, "text", owner, required=True, example="澳门")
             icon = cf.text("icon", required=True, example="macau")
             say = self.text(cf, "say", owner)
@@ -341,9 +344,9 @@ class _FlowBuilder:
                 continue
             out.append(Choice(str(cid.value), text, str(icon.value), item.location, say,
                               str(nxt.value) if nxt else None, nxt.location if nxt else None, icon.location))
-        if not 2 <= len(seq.items) <= 6:
-            self.problems.error("SM109", f"step '{sid}' has {len(seq.items)} choices", seq.location,
-                                "give 2 to 6: more tiles are too small and too many to read")
+        if not 2 <= len(seq.items) <= most:
+            self.problems.error("SM109", f"step '{sid}' has {len(seq.items)} {key}", seq.location,
+                                f"give 2 to {most}: more tiles are too small and too many to read")
         return out
 
     def read_next(self, node: Node | None, table: SymbolTable) -> list[Branch]:

@@ -58,6 +58,16 @@ MESSAGES: dict[str, str] = {
     "view_seated": "坐着看",
     "view_wheelchair": "坐轮椅看",
     "view_tall": "个子高的人看",
+    # the 好差评 step: the five official levels, then what was hard (seniormode/core/feedback.py)
+    "feedback_very_satisfied": "非常满意",
+    "feedback_satisfied": "满意",
+    "feedback_basically_satisfied": "基本满意",
+    "feedback_unsatisfied": "不满意",
+    "feedback_very_unsatisfied": "非常不满意",
+    "feedback_skip": "不评价，跳过",
+    "feedback_hard_text": "哪里不好用？",
+    "feedback_hard_say": "哪里不好用？可以选几个，选好了请按“好了”。",
+    "feedback_hard_done": "好了",
 }
 
 

@@ -39,7 +39,9 @@ class StepNumbers:
         for source in order:
             for target in graph.get(source, []):
                 if (source, target) not in on_loop:
-                    numbers[target] = max(numbers.get(target, 0), numbers[source] + 1)
+                    # A rating after the service is no step of the service: it shares the number before it.
+                    step = 0 if flow.step(target).kind == "feedback" else 1
+                    numbers[target] = max(numbers.get(target, 0), numbers[source] + step)
         counted = [n for sid, n in numbers.items() if flow.step(sid).kind != "handoff"]
         return cls(numbers, max(counted, default=1))
 

@@ -33,6 +33,10 @@ from .effects import (
     WarnTimeout,
 )
 from .events import Event
+from .feedback import BY_ID as FEEDBACK_LEVELS
+from .feedback import DEFAULT_TIMEOUT as FEEDBACK_TIMEOUT
+from .feedback import LEVELS, FeedbackState
+from .feedback import UNSATISFIED as FEEDBACK_UNSATISFIED
 from .flow import IRREVERSIBLE_KINDS, Flow, Step, Text
 from .graph import edges
 from .i18n import LANGUAGE_NAMES, Catalogs
@@ -78,6 +82,8 @@ class _State:
     # Bigger/smaller text and the speed control move the rules' value, so a rule that applies later
     # (the card says 82) still counts: text_scale +0.2 per press, speech_rate -30 per press.
     adjust: dict[str, float] = field(default_factory=dict)
+    # The 好差评 step on screen: rating, then what was hard (seniormode/core/feedback.py).
+    feedback: FeedbackState = field(default_factory=FeedbackState)
 
 
 class Session:
@@ -175,6 +181,8 @@ class Session:
     # ---- events -------------------------------------------------------------------------------
     def _on_ok(self, event: Event) -> list[Effect]:
         step = self.current
+        if step.kind == "feedback" and self.s.status == ACTIVE:
+            return self._feedback_done(step)  # 跳过 on the rating, 好了 on what was hard
         if step.kind == "end" or self.s.status != ACTIVE:
             return self._reset("finished")
         if step.kind not in ("info", "summary"):
@@ -186,6 +194,8 @@ class Session:
 
     def _on_choose(self, event: Event) -> list[Effect]:
         step = self.current
+        if step.kind == "feedback":
+            return self._feedback_choose(step, str(event.value))
         choice = step.choice(str(event.value)) if step.kind == "choice" else None
         if choice is None:
             return [Rejected("choose", f"no choice '{event.value}' on step {step.id}")]
@@ -264,7 +274,35 @@ class Session:
 
     def _prompt(self) -> Text:
         """What this screen says: before a call-staff ticket prints, that Back undoes the call."""
+        if self.current.kind == "feedback" and self.s.feedback.phase == "hard":
+            return message("feedback_hard_say")
         return message("handoff_print_or_back") if self.s.status == CALLING else self.current.prompt
+
+    # ---- the 好差评 step -----------------------------------------------------------------------
+    def _feedback_choose(self, step: Step, value: str) -> list[Effect]:
+        fb = self.s.feedback
+        if fb.phase == "rate":
+            if value not in FEEDBACK_LEVELS:
+                return [Rejected("choose", f"no level '{value}' on step {step.id}")]
+            fb.level = value
+            self.s.answers[step.id] = value
+            if value in FEEDBACK_UNSATISFIED and step.hard:
+                fb.phase = "hard"
+                self.s.idle = 0.0
+                return self._show(reason="prompt")
+            return self._feedback_done(step)
+        tile = step.hard_tile(value)
+        if tile is None:
+            return [Rejected("choose", f"no tile '{value}' on step {step.id}")]
+        fb.toggle(tile.id)
+        if tile.next:  # 其他 -> a person: what was chosen so far is kept for the journal
+            return self._advance(step, tile.next, f"choice {tile.id}")
+        return self._show(reason="choice", spoken=tile.say or tile.text) if tile.id in fb.hard else \
+            self._show(reason="prompt", speak=False)
+
+    def _feedback_done(self, step: Step) -> list[Effect]:
+        self.s.done.add(step.id)
+        return self._advance(step)
 
     def _on_help(self, event: Event) -> list[Effect]:
         self.s.helps += 1
@@ -440,7 +478,8 @@ class Session:
 
     # ---- time ---------------------------------------------------------------------------------
     def step_timeout(self, settings: dict[str, Any] | None = None) -> float:
-        base = self.current.timeout or self.flow.timeout.seconds
+        base = self.current.timeout or (FEEDBACK_TIMEOUT if self.current.kind == "feedback"
+                                         else self.flow.timeout.seconds)
         return float(base) * float((settings or self.settings())["timeout_factor"])
 
     def _extensions_left(self) -> int:
@@ -455,6 +494,8 @@ class Session:
             return self._print_ticket() if self.s.idle >= limit else []
         if self.s.status != ACTIVE:
             return self._reset("finished") if self.s.idle >= limit else []
+        if self.current.kind == "feedback":  # never a warning: a rating nobody gives is a rating skipped
+            return self._feedback_done(self.current) if self.s.idle >= limit else []
         out: list[Effect] = []
         if not self.s.warning and self.s.idle >= limit:
             self.s.warning = True
@@ -553,6 +594,8 @@ class Session:
         out: list[Effect] = []
         if step.kind == "summary":
             self._prune_answers()
+        if step.kind == "feedback":
+            self.s.feedback = FeedbackState()
         if step.kind == "handoff":
             self.s.call_reason = reason or step.text.value
             if via == "call staff":  # printed when the applicant says so (or at the time-out), not at once
@@ -606,6 +649,10 @@ class Session:
             return self._tr(text, display)
 
         tiles = tuple(Tile(c.id, tr(c.text), c.icon, c.text.key) for c in step.choices)
+        title = step.text
+        selected: tuple[str, ...] = ()
+        if step.kind == "feedback":
+            title, tiles, selected, feedback_button = self._feedback_screen(step, tr)
         if step.kind == "confirm":
             yes, no = step.yes or message("yes"), step.no or message("no")
             tiles = (Tile("yes", tr(yes), "yes", yes.key), Tile("no", tr(no), "no", no.key))
@@ -614,9 +661,11 @@ class Session:
         button = step.button or (message("finish") if step.kind in ("end", "handoff") else message("ok"))
         if self.s.status == CALLING:
             button = message("ui_print_ticket")
+        if step.kind == "feedback":
+            button = feedback_button
         strip = self.strip()
         show = ShowStep(
-            step=step.id, step_kind=step.kind, text=tr(step.text), text_key=step.text.key, icon=step.icon,
+            step=step.id, step_kind=step.kind, text=tr(title), text_key=title.key, icon=step.icon, selected=selected,
             strip=strip, settings=settings, timeout=self.step_timeout(settings), tiles=tiles,
             summary=self._summary_rows(step, display) if step.kind == "summary" else (),
             error=tr(self.s.error) if self.s.error else "", value=shown_value, can_back=self._can_back(),
@@ -634,6 +683,16 @@ class Session:
         if step.kind == "choice" and settings.get("read_choices") == "on" and reason in ("prompt", "repeat"):
             out += [self._speak(c.say or c.text, "choice", settings, target=f"choice:{c.id}") for c in step.choices]
         return out
+
+    def _feedback_screen(self, step: Step, tr: Callable[[Text], str]) \
+            -> tuple[Text, tuple[Tile, ...], tuple[str, ...], Text]:
+        """The five faces with their words, or (after a bad rating) the 'what was hard?' tiles, some chosen."""
+        fb = self.s.feedback
+        if fb.phase == "hard":
+            tiles = tuple(Tile(c.id, tr(c.text), c.icon, c.text.key) for c in step.hard)
+            return message("feedback_hard_text"), tiles, fb.hard, message("feedback_hard_done")
+        tiles = tuple(Tile(lv.id, tr(lv.text), lv.icon, lv.text.key) for lv in LEVELS)
+        return step.text, tiles, (), step.button or message("feedback_skip")
 
     def _can_back(self) -> bool:
         h = self.s.history

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..core.effects import Effect, Finished, Handoff, Reset, ShowStep, WarnTimeout
 from ..core.events import Event
+from ..core.feedback import level_number
 from ..core.session import Session
 from .record import JournalEvent, age_band, utc_now
 
@@ -97,6 +98,8 @@ class SessionRecorder:
                 self._row("extension")
         elif kind == "enter" and self.session.s.error is not None and self._same_step(effects):
             self._row("entry_error", f"{self.step}:{error_kind(self.session.s.error.key)}")
+        elif kind == "choose" and self._on_feedback() and level_number(str(event.value)) is not None:
+            self._row("feedback", str(level_number(str(event.value))))
         elif kind == "choose" and self.step in self.safe_answers and event.value is not None:
             chosen = self.session.answers.get(self.step)
             if chosen == event.value:
@@ -113,6 +116,10 @@ class SessionRecorder:
         self._end()
 
     # ---- from effects to rows -------------------------------------------------------------------
+    def _on_feedback(self) -> bool:
+        flow = self.session.flow
+        return bool(self.step) and flow.has_step(self.step) and flow.step(self.step).kind == "feedback"
+
     def _same_step(self, effects: list[Effect]) -> bool:
         return all(not isinstance(e, ShowStep) or e.step == self.step for e in effects)
 
@@ -125,6 +132,9 @@ class SessionRecorder:
                 self._new_session()
             elif isinstance(effect, ShowStep):
                 if effect.step != self.step:
+                    if self._on_feedback():  # what was hard, as it stood when the applicant moved on
+                        for tile in self.session.s.feedback.hard:
+                            self._row("hard", tile)
                     if self.step:
                         self._left(_HOW_LEFT.get(kind or "", "answer"))
                     self.step = effect.step

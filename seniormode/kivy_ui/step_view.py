@@ -144,6 +144,8 @@ class StepView(FloatLayout):
             return self._device(show, scale, target)
         if kind == "handoff":
             return self._handoff(show, scale, target)
+        if kind == "feedback":
+            return self._feedback(show, scale, target)
         return self._primary(show.button, "primary", "yes", scale)
 
     def _tiles(self, show: ShowStep, scale: float) -> Widget:
@@ -155,7 +157,8 @@ class StepView(FloatLayout):
         for t in show.tiles:
             icon = self.theme.icon(t.icon)
             grid.add_widget(tile(self.theme, f"choice:{t.id}", t.text, icon, self.action, scale,
-                                 primary=(show.step_kind == "confirm" and t.id == "yes"), orientation=orientation,
+                                 primary=(show.step_kind == "confirm" and t.id == "yes") or t.id in show.selected,
+                                 orientation=orientation,
                                  icon_share=0.38 if n > 3 else None))
         return grid
 
@@ -241,6 +244,13 @@ class StepView(FloatLayout):
         row.add_widget(ticket)
         row.add_widget(self._done_so_far(show, body))
         box.add_widget(row)
+        box.add_widget(self._primary_row(show.button, scale, target))
+        return box
+
+    def _feedback(self, show: ShowStep, scale: float, target: float) -> Widget:
+        """好差评: the five faces (or what was hard, the chosen ones filled), and 跳过 / 好了 under them."""
+        box = BoxLayout(orientation="vertical", spacing=dp(self.theme.gap))
+        box.add_widget(self._tiles(show, scale))  # a chosen tile is drawn as the primary button: filled, framed
         box.add_widget(self._primary_row(show.button, scale, target))
         return box
 

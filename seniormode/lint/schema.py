@@ -113,6 +113,8 @@ STEP_WORDS = {
     "amount": "The amount to pay.",
     "window": "The staffed window the ticket sends the applicant to, e.g. 3号人工窗口.",
     "ticket_prefix": "One or two letters in front of the ticket number, e.g. C for C001.",
+    "hard": "feedback: the 'what was hard?' tiles shown after 不满意 or 非常不满意, 2 to 8, each with id, text and "
+            "icon; more than one may be chosen; a tile with 'next' (e.g. the call-staff step) goes there.",
 }
 # Where a key means something particular on one kind of step.
 KIND_STEP_WORDS = {
@@ -133,6 +135,7 @@ KIND_WORDS = {
     "print": "Takes the printed receipt.",
     "handoff": "Gets a queue ticket for a staffed window.",
     "end": "Is done; the kiosk starts again for the next person.",
+    "feedback": "Rates the service (好差评: five faces, one touch, skippable, its own short time-out).",
 }
 
 CHOICE_WORDS = {
@@ -404,6 +407,8 @@ def _step_key(kind: str | None, key: str) -> Schema:
     if key == "choices":
         return {"description": words, "type": "array", "minItems": CHOICES_MIN, "maxItems": CHOICES_MAX,
                 "items": _ref("choice")}
+    if key == "hard":
+        return {"description": words, "type": "array", "minItems": 2, "maxItems": 8, "items": _ref("choice")}
     if key == "max_length":
         return _number(words, *MAX_LENGTH, default=DEFAULT_MAX_LENGTH)
     if key == "amount":
