@@ -24,7 +24,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     locales = None if args.no_catalogs else Path(args.locales)
     result = lint_paths(names, LintOptions(theme=args.theme, locales=locales))
     if args.audit:
-        from ..audit import AuditError
+        from ..lint.audit import AuditError
 
         try:
             result.problems.extend(_audit_problems([str(f.file) for f in result.flows], args))
@@ -44,11 +44,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 # What only laying the screens out can find. The audit also runs the loader's and the catalogs' checks, which
 # lint has just reported at the same lines: those are left to lint, so each problem is told once.
-AUDIT_ONLY_CODES = frozenset({"SM111", "SM501", "SM502", "SM503", "SM506", "SM507", "SM508"})
+AUDIT_ONLY_CODES = frozenset({"SM111", "SM501", "SM502", "SM503", "SM506", "SM507", "SM508", "SM510", "SM511",
+                              "SM512"})
 
 
 def _audit_problems(flow_files: list[str], args: argparse.Namespace) -> list[Problem]:
-    from ..audit import AuditOptions, run_audit
+    from ..lint.audit import AuditOptions, run_audit
 
     try:
         scales = tuple(float(s) for s in args.scales.split(",")) if args.scales else None

@@ -45,6 +45,7 @@ class StepView(FloatLayout):
         self.overlay: Widget | None = None
         self._overlay_label: FitLabel | None = None
         self._display: FitLabel | None = None
+        self._body: Widget | None = None  # the step between its bars: where an overlay goes
 
     def _t(self, key: str, **values: Any) -> str:
         """The kiosk's own words in the screen's language."""
@@ -82,6 +83,7 @@ class StepView(FloatLayout):
         body.add_widget(self._header(show, scale))
         body.add_widget(self._content(show, scale, target))
         root.add_widget(body)
+        self._body = body
         root.add_widget(self._bottom_bar(show, scale, target))
         self.add_widget(root)
 
@@ -289,7 +291,17 @@ class StepView(FloatLayout):
         self.clear_warning()
         panel = Panel(orientation="vertical", background=list(c.rgba("surface")), border_width=dp(6),
                       border_color=list(c.rgba("focus")), padding=dp(24), spacing=dp(theme.gap),
-                      size_hint=(0.8, 0.7), pos_hint={"center_x": 0.5, "center_y": 0.5})
+                      size_hint=(None, None))
+        # Over the step between its bars, border included: a share of the window ran into the step dots and the
+        # top buttons once the bars grew with the text (x2.0). The bars stay where the applicant knows them.
+        if self._body is not None:
+            body = self._body
+
+            def follow(*_: Any) -> None:
+                panel.pos, panel.size = body.pos, body.size
+
+            body.bind(pos=follow, size=follow)
+            follow()
         panel.add_widget(FitLabel(text=title, color=c.rgba("text"), font_name=FONT_BOLD,
                                   base_size=dp(theme.font_size("title", scale)), line_height=line_height(theme)))
         self.overlay = panel

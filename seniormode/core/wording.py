@@ -1,0 +1,39 @@
+"""Where screen text may break across lines: at spaces, after punctuation, and at the '|' marks a flow writes.
+
+Chinese has no spaces between words, and Kivy wraps a run of ideographs at whichever character reaches the edge
+("港澳签注续/签"). So a run of CJK characters is one unbreakable word unless the flow (or a translator, in the .po)
+marks where a line may end with '|': "港澳签注|续签". The mark is never drawn or spoken.
+"""
+
+from __future__ import annotations
+
+BREAK_MARK = "|"
+# A line may end after these (CJK and Latin punctuation that closes a phrase), or after a space.
+BREAK_AFTER = frozenset(" ，。、！？；：,.!?;:）)」』”’…—")
+
+
+def plain(text: str) -> str:
+    """The text as drawn and spoken: without its break marks."""
+    return text.replace(BREAK_MARK, "")
+
+
+def runs(text: str) -> list[str]:
+    """The pieces a line may not break inside, in order; joined they are `plain(text)` (line ends are kept)."""
+    out: list[str] = []
+    current = ""
+    for char in text:
+        if char == BREAK_MARK:
+            if current:
+                out.append(current)
+            current = ""
+            continue
+        current += char
+        if char in BREAK_AFTER or char == "\n":
+            out.append(current)
+            current = ""
+    if current:
+        out.append(current)
+    return out
+
+
+__all__ = ["BREAK_AFTER", "BREAK_MARK", "plain", "runs"]
