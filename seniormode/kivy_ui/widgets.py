@@ -21,6 +21,7 @@ from ..core.wording import runs
 from .fonts import EMOJI_FONT, FONT, FONT_BOLD
 
 EMOJI_STRIKE = 109  # the one bitmap size NotoColorEmoji has; scale the texture, not the font
+KEY_PADDING = 5  # dp inside a key, as inside a bar button (the tiles' half padding cost each key 14 px of text)
 MIN_TEXT_DP = 18  # below this, shrinking would make text unreadable: report an overflow instead
 # Noto Sans CJK's own line height (hhea ascent + descent) is 1.448 em: already above the 1.3 line spacing the
 # senior rules ask for. Kivy's line_height multiplies it, so the theme's spacing is divided by it, not added.
@@ -285,10 +286,12 @@ class Keypad(GridLayout):
     def __init__(self, theme: Theme, action: Action, text_scale: float, ok_text: str, delete_text: str,
                  **kwargs: Any):
         super().__init__(cols=3, spacing=dp(theme.gap) / 2, **kwargs)
+        # Four rows share the step's height: a thin padding leaves the digit the room to be drawn at its size.
+        pad = dp(KEY_PADDING)
         for key in "123456789":
-            self.add_widget(tile(theme, f"key:{key}", key, "", action, text_scale, role="title"))
+            self.add_widget(tile(theme, f"key:{key}", key, "", action, text_scale, role="title", padding=pad))
         self.add_widget(tile(theme, "key:del", delete_text, theme.icon("keypad_delete"), action, text_scale,
-                             orientation="horizontal", role="button_text"))
-        self.add_widget(tile(theme, "key:0", "0", "", action, text_scale, role="title"))
+                             orientation="horizontal", role="button_text", padding=pad))
+        self.add_widget(tile(theme, "key:0", "0", "", action, text_scale, role="title", padding=pad))
         self.add_widget(tile(theme, "key:ok", ok_text, theme.icon("yes"), action, text_scale, primary=True,
-                             orientation="horizontal", role="button_text"))
+                             orientation="horizontal", role="button_text", padding=pad))
