@@ -362,11 +362,16 @@ class _Audit:
         if before is None or before[1].scale >= screen.scale or ink >= before[0] - SHRINK_PX:
             return
         sized = f"sizes.{words.role or 'body'}"
-        self.add(Finding("SM511", words.where if words.own else theme.location(sized), f"smaller:{words.key}",
+        # Shrunk by its box's height with room to spare across: shorter words would not help, the theme's size is
+        # more than the screen has room for (a title of 60 dp). Shrunk across: the words are too long for the box.
+        by_theme = not words.own or _widest_line(label) < label.width - 8 * self.density - label.font_size
+        self.add(Finding("SM511", theme.location(sized) if by_theme else words.where,
+                         f"smaller:{sized}" if by_theme else f"smaller:{words.key}",
                          f"{words.said} is drawn smaller at text ×{screen.scale:.1f} than at ×{before[1].scale:.1f}: "
                          f"{glyph} is {ink:.0f} px of ink, was {before[0]:.0f} px", screen, ink - before[0],
                          "a larger setting must never draw smaller text: shorten the text so that it fits"
-                         if words.own else "the kiosk's own words shrink at this theme's sizes"), label.text)
+                         if not by_theme else f"the screen has less room than '{sized}' asks for: make it smaller"),
+                 label.text)
 
     def overlay_clear(self, flow: Flow, step: Step, view: Any, screen: Screen) -> None:
         """An overlay (the time-out warning, the help) covers only the step: never the bars, the dots, the buttons."""
@@ -612,6 +617,11 @@ def _stretch(widget: Any) -> float:
         hx, hy = widget.to_window(x + 1.0, y)
         least = min(least, math.hypot(vx - px, vy - py), math.hypot(hx - px, hy - py))
     return least
+
+
+def _widest_line(label: Any) -> float:
+    """The width in px of the label's longest drawn line (its texture is as wide as its box)."""
+    return max((float(line.w) for line in getattr(label._label, "_cached_lines", [])), default=0.0)
 
 
 def _drawn_lines(label: Any) -> str:
