@@ -61,7 +61,8 @@ def _defaults_used(args: argparse.Namespace, checked_flows: bool) -> str:
 
 # What only laying the screens out can find. The audit also runs the loader's and the catalogs' checks, which
 # lint has just reported at the same lines: those are left to lint, so each problem is told once.
-AUDIT_ONLY_CODES = frozenset({"SM111", "SM501", "SM502", "SM503", "SM506", "SM507", "SM508"})
+AUDIT_ONLY_CODES = frozenset({"SM111", "SM501", "SM502", "SM503", "SM506", "SM507", "SM508", "SM510", "SM511",
+                              "SM512"})
 
 
 def _audit_problems(flow_files: list[str], args: argparse.Namespace) -> list[Problem]:

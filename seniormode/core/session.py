@@ -47,6 +47,7 @@ from .rules.symbols import BUILTIN_SYMBOLS
 from .settings import LOCALES, SETTINGS
 from .tickets import TicketCounter
 from .viewing import PRESET_ORDER
+from .wording import plain
 
 ACTIVE, FINISHED, HANDED_OFF = "active", "finished", "handed_off"
 # On the call-staff handoff before its ticket is printed: Back returns to where the applicant was.
@@ -706,7 +707,8 @@ class Session:
     def _speak(self, text: Text, reason: str, settings: dict[str, Any] | None = None, target: str = "") -> Speak:
         settings = settings or self.settings()
         voice = str(settings["voice_language"])
-        return Speak(self._tr(text, voice), text.key, int(settings["speech_rate"]), voice, reason, text.msgid, target)
+        return Speak(plain(self._tr(text, voice)), text.key, int(settings["speech_rate"]), voice, reason, text.msgid,
+                     target)
 
     def answer_text(self, step: Step, locale: str = "zh_Hans_CN") -> str:
         answer = self.s.answers.get(step.id)

@@ -30,9 +30,12 @@ class ViewAdjustment:
 # Named presets the rules choose (`view_preset`), and the steps of the on-screen control.
 PRESETS: dict[str, ViewAdjustment] = {
     "standard": ViewAdjustment(),
-    "seated": ViewAdjustment(shift=-0.04, scale=0.92, tilt=10.0),
-    "wheelchair": ViewAdjustment(shift=-0.075, scale=0.85, tilt=20.0),
-    "tall": ViewAdjustment(shift=0.04, scale=0.92, tilt=-10.0),
+    # Tilt only: a preset that also scaled the content down (wheelchair: 0.85, lowered) drew every character
+    # smaller (text x2.0 tilted looked like x1.7 upright) and left 180 px blank at the top. The kiosk lays the
+    # content out so that the keystone never draws it smaller than upright (see layout_factor).
+    "seated": ViewAdjustment(tilt=10.0),
+    "wheelchair": ViewAdjustment(tilt=20.0),
+    "tall": ViewAdjustment(tilt=-10.0),
 }
 PRESET_ORDER = ("standard", "seated", "wheelchair", "tall")
 
@@ -89,6 +92,32 @@ def view_matrix(width: float, height: float, adj: ViewAdjustment) -> Matrix3:
     """Content coordinates (0..width, 0..height) -> screen coordinates."""
     rect = ((0.0, 0.0), (width, 0.0), (width, height), (0.0, height))
     return homography(rect, quad(width, height, adj))
+
+
+def stretch(m: Matrix3, x: float, y: float) -> float:
+    """How much `m` lengthens a short line at (x, y): the smaller of its horizontal and vertical stretch."""
+    e = 1e-3
+    px, py = apply(m, x, y)
+    hx, hy = apply(m, x + e, y)
+    vx, vy = apply(m, x, y + e)
+    return min(math.hypot(hx - px, hy - py), math.hypot(vx - px, vy - py)) / e
+
+
+def layout_factor(width: float, height: float, adj: ViewAdjustment) -> float:
+    """The share of the window to lay the content out in, so that drawn through the view it is nowhere smaller.
+
+    A projective map stretches least at a corner of the rectangle: laid out in `width * f` by `height * f` and
+    magnified by 1 / f, the content is drawn at least at its own size everywhere.
+    """
+    m = view_matrix(width, height, adj)
+    return min(1.0, *(stretch(m, x, y) for x in (0.0, width) for y in (0.0, height)))
+
+
+def magnified(m: Matrix3, factor: float) -> Matrix3:
+    """`m` applied after scaling by 1 / factor: content laid out in the smaller area, drawn into the same quad."""
+    (a, b, c), (d, e, f), (g, h, i) = m
+    k = 1.0 / factor
+    return ((a * k, b * k, c), (d * k, e * k, f), (g * k, h * k, i))
 
 
 def invert(m: Matrix3) -> Matrix3:

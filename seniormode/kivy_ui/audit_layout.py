@@ -41,6 +41,7 @@ from ..core.theme import (
     relative_luminance,
     to_hex,
 )
+from ..core.viewing import PRESET_ORDER
 from .storyboard import FIXED_TIME, _background, _blend, _rgb, _visibility, required_contrast
 
 Job = tuple[Flow, Theme, Sequence[float], Sequence[str]]
@@ -57,6 +58,8 @@ BG_KEYS = ("background", "surface", "accent", "danger", "error_background")
 ROLE_WORDS = {"body": "body text", "title": "title", "tile_text": "tile text", "button_text": "button text",
               "strip_text": "strip text", "small": "small text"}
 STATE_ERROR, STATE_HELP, STATE_WARNING = "error message", "help", "time-out warning"
+STANDARD = "standard"
+SHRINK_PX = 0.5  # a label's ink may be this much shorter at a larger setting before it counts as smaller (rounding)
 
 
 @dataclass(frozen=True)
@@ -67,10 +70,12 @@ class Screen:
     language: str
     scale: float
     state: str = ""
+    preset: str = STANDARD  # the viewing-angle preset the screen is drawn through
 
     def __str__(self) -> str:
         what = f"step '{self.step}'" + (f", {self.state}" if self.state else "")
-        return f"{what} ({self.language}, text ×{self.scale:.1f})"
+        view = f", {self.preset} view" if self.preset != STANDARD else ""
+        return f"{what} ({self.language}, text ×{self.scale:.1f}{view})"
 
 
 @dataclass
@@ -169,6 +174,8 @@ class _Audit:
         self.groups: dict[tuple[str, Location, str], _Group] = {}
         self.glyphs = _GlyphMeter()
         self.words: dict[tuple[str, str], frozenset[str]] = {}
+        # Each label's ink on the glass, by screen (without its scale) and label: what larger settings must keep.
+        self.inks: dict[tuple[Any, ...], tuple[float, Screen]] = {}
 
     # ---- walking the screens ---------------------------------------------------------------------------------
     def run(self, flow: Flow, theme: Theme, scales: list[float], languages: list[str]) -> None:
@@ -183,6 +190,11 @@ class _Audit:
                         screen = Screen(step.id, language, scale, state)
                         show = self.present(session, step, screen)
                         self.measure(flow, theme, step, show, screen, pixels=scale == scales[0] and not state)
+                    # The ➕ and 📐 buttons reach every preset at every size: the tilted screens, at both ends.
+                    for preset in PRESET_ORDER if ends else ():
+                        if preset != STANDARD:
+                            screen = Screen(step.id, language, scale, "", preset)
+                            self.measure(flow, theme, step, self.present(session, step, screen), screen, False)
             # The kiosk collects the screens it threw away on its clock, which the audit does not tick.
             gc.collect()
 
@@ -190,7 +202,7 @@ class _Audit:
         """Show the step with sample answers on the way to it, at the screen's language and text size."""
         session.tickets = TicketCounter()  # every hand-off screen shows the same ticket number
         session.preferences = {"text_scale": screen.scale, "display_language": screen.language,
-                               "view_preset": "standard"}
+                               "view_preset": screen.preset}
         effects: list[Effect] = session.jump_to(step.id)
         if screen.state == STATE_ERROR:
             if step.kind in HARDWARE_KINDS:
@@ -227,16 +239,22 @@ class _Audit:
                 continue
             words = _words_of(label, context, self.dp(label.base_size))
             self.text_fits(label, words, screen)
+            self.word_breaks(label, words, theme, screen)
             self.text_size(label, words, theme, screen)
             self.glyph_height(label, words, theme, screen)
+            self.never_smaller(label, words, theme, screen, flow)
             # WCAG 1.4.3/1.4.6: text of an inactive control (the faded Back on a first step) has no contrast minimum.
             if not inactive and self.contrast(label, words, theme, step, screen):
                 measured.append((label, words))
-        for target_id, widget in targets.items():
+        # Targets are held to their size upright: tilted, the keystone's narrow edge is smaller on the glass (the
+        # keypad at text x2.0 in the wheelchair view is 73 dp; see the report of issue 12).
+        for target_id, widget in targets.items() if screen.preset == STANDARD else ():
             if _visibility(widget)[0] > 0:
                 self.target(target_id, widget, theme, step, screen)
         if step.kind == "choice" and not screen.state:
             self.choice_tiles(step, targets, screen)
+        if view.overlay is not None:
+            self.overlay_clear(flow, step, view, screen)
         if screen.state == STATE_WARNING and "overlay:more_time" not in targets:
             self.add(Finding("SM111", flow.timeout.location or flow.location, "more_time",
                              "the time-out warning offers no button for more time", screen, 0.0,
@@ -299,19 +317,86 @@ class _Audit:
         if base < theme.font_size("body", screen.scale) - 0.5:
             return  # strip and small text: smaller than the body by design, held to 18 dp (SM502)
         glyph = GLYPH_CJK if screen.language in CJK_LOCALES else GLYPH_LATIN
-        ink = self.glyphs.ink(glyph, label.font_name, float(label.font_size))
+        stretch = _stretch(label)
+        ink = self.glyphs.ink(glyph, label.font_name, float(label.font_size)) * stretch
         mm = theme.dp_to_mm(self.dp(ink))
         if mm >= MIN_GLYPH_MM:
             return
         sized = f"sizes.{words.role or 'body'}"
-        at_base = theme.dp_to_mm(self.dp(self.glyphs.ink(glyph, label.font_name, float(label.base_size))))
+        at_base = theme.dp_to_mm(self.dp(self.glyphs.ink(glyph, label.font_name, float(label.base_size)) * stretch))
         by_theme = at_base < MIN_GLYPH_MM or not words.own
+        drawn = f", drawn ×{stretch:.2f} by the view" if abs(stretch - 1) > 0.005 else ""
         self.add(Finding("SM507", theme.location(sized) if by_theme else words.where,
                          f"glyph:{sized}" if by_theme else f"glyph:{words.key}",
-                         f"{words.said}: {glyph} is {_mm(mm)} mm high ({ink} px of ink at "
-                         f"{_dp(self.dp(label.font_size))} dp, {theme.screen_dpi:g} dpi), needs {MIN_GLYPH_MM:g} mm",
-                         screen, mm, "ADA 707.7.2: characters at least 4.8 mm high" if by_theme
+                         f"{words.said}: {glyph} is {_mm(mm)} mm high ({ink:.0f} px of ink at "
+                         f"{_dp(self.dp(label.font_size))} dp{drawn}, {theme.screen_dpi:g} dpi), needs "
+                         f"{MIN_GLYPH_MM:g} mm", screen, mm, "ADA 707.7.2: characters at least 4.8 mm high" if by_theme
                          else "shorten the text: it was shrunk to fit its box"), label.text)
+
+    def word_breaks(self, label: Any, words: _Words, theme: Theme, screen: Screen) -> None:
+        """A word split across two lines ("港澳签注续/签"): the label could not keep its words whole even shrunk."""
+        if not label.broke_word:
+            return
+        lines = _drawn_lines(label)
+        self.add(Finding("SM510", words.where, f"break:{words.key}",
+                         f"{words.said} is broken inside a word (“{shorten(lines, 40)}”) even at "
+                         f"{_dp(self.dp(label.font_size))} dp: a run of characters with no break mark is one word",
+                         screen, screen.scale,
+                         "mark where a line may end with '|' (港澳签注|续签), in the flow and in each .po"
+                         if words.own else "the kiosk's own words do not fit at this theme's size"), label.text)
+
+    def never_smaller(self, label: Any, words: _Words, theme: Theme, screen: Screen, flow: Flow) -> None:
+        """A larger text setting never draws a label's characters smaller on the glass (in the same view).
+
+        The screens of a step come at rising sizes: each label is compared with itself at the last smaller size.
+        (A tilted view is not compared with upright: a keystone draws its narrow edge smaller, which SM507 holds to
+        4.8 mm.)
+        """
+        glyph = GLYPH_CJK if screen.language in CJK_LOCALES else GLYPH_LATIN
+        ink = self.glyphs.ink(glyph, label.font_name, float(label.font_size)) * _stretch(label)
+        press = _press_of(label)
+        ident = (flow.id, screen.step, screen.language, screen.state, screen.preset,
+                 press.target_id if press is not None else "", label.text)
+        before = self.inks.get(ident)
+        self.inks[ident] = (ink, screen)
+        if before is None or before[1].scale >= screen.scale or ink >= before[0] - SHRINK_PX:
+            return
+        sized = f"sizes.{words.role or 'body'}"
+        # Shrunk by its box's height with room to spare across: shorter words would not help, the theme's size is
+        # more than the screen has room for (a title of 60 dp). Shrunk across: the words are too long for the box.
+        by_theme = not words.own or _widest_line(label) < label.width - 8 * self.density - label.font_size
+        self.add(Finding("SM511", theme.location(sized) if by_theme else words.where,
+                         f"smaller:{sized}" if by_theme else f"smaller:{words.key}",
+                         f"{words.said} is drawn smaller at text ×{screen.scale:.1f} than at ×{before[1].scale:.1f}: "
+                         f"{glyph} is {ink:.0f} px of ink, was {before[0]:.0f} px", screen, ink - before[0],
+                         "a larger setting must never draw smaller text: shorten the text so that it fits"
+                         if not by_theme else f"the screen has less room than '{sized}' asks for: make it smaller"),
+                 label.text)
+
+    def overlay_clear(self, flow: Flow, step: Step, view: Any, screen: Screen) -> None:
+        """An overlay (the time-out warning, the help) covers only the step: never the bars, the dots, the buttons."""
+        from .widgets import FitLabel, PressPanel, StepDots
+
+        overlay = view.overlay
+        # What it covers by design: itself and the step between the bars.
+        mine = set(overlay.walk(restrict=True)) | (set(view._body.walk(restrict=True)) if view._body else set())  # noqa: SLF001
+        x0, y0, x1, y1 = overlay.drawn_box()
+        where = (flow.timeout.location or flow.location) if screen.state == STATE_WARNING else \
+            (step.help.location if step.help is not None and step.help.location else step.location)
+        for widget in view.walk(restrict=True):
+            if widget in mine or not isinstance(widget, PressPanel | StepDots | FitLabel) or \
+                    (isinstance(widget, FitLabel) and not widget.text.strip()) or _visibility(widget)[0] <= 0:
+                continue
+            box = widget.drawn_box() if isinstance(widget, PressPanel) else \
+                (*widget.to_window(*widget.pos), *widget.to_window(widget.right, widget.top))
+            across = min(x1, box[2]) - max(x0, box[0])
+            up = min(y1, box[3]) - max(y0, box[1])
+            if across > SLACK_PX and up > SLACK_PX:
+                name = f"'{widget.target_id}'" if isinstance(widget, PressPanel) else \
+                    "the step dots" if isinstance(widget, StepDots) else f"“{shorten(widget.text, 20)}”"
+                self.add(Finding("SM512", where, f"overlay:{screen.state}",
+                                 f"the {screen.state} is drawn over {name} by {across:.0f}×{up:.0f} px", screen,
+                                 -across * up, "an overlay covers the step, never its bars"), name)
 
     def contrast(self, label: Any, words: _Words, theme: Theme, step: Step, screen: Screen) -> bool:
         """Text colour against the colours it is drawn on (the panels behind it over the window); True if enough."""
@@ -521,6 +606,27 @@ class _GlyphMeter:
         if pitch <= 0:
             return 1, 0.0
         return 1 + max(0, round((float(label.texture_size[1]) - one) / pitch)), pitch
+
+
+def _stretch(widget: Any) -> float:
+    """How much the viewing-angle transform between the widget and the glass lengthens it: the least, over its box."""
+    least = 1.0e9
+    for x, y in ((widget.x, widget.y), (widget.right, widget.y), (widget.x, widget.top), (widget.right, widget.top)):
+        px, py = widget.to_window(x, y)
+        vx, vy = widget.to_window(x, y + 1.0)
+        hx, hy = widget.to_window(x + 1.0, y)
+        least = min(least, math.hypot(vx - px, vy - py), math.hypot(hx - px, hy - py))
+    return least
+
+
+def _widest_line(label: Any) -> float:
+    """The width in px of the label's longest drawn line (its texture is as wide as its box)."""
+    return max((float(line.w) for line in getattr(label._label, "_cached_lines", [])), default=0.0)
+
+
+def _drawn_lines(label: Any) -> str:
+    """The label's text as drawn, a line to a part: where Kivy ended each line."""
+    return " / ".join("".join(word.text for word in line.words) for line in getattr(label._label, "_cached_lines", []))
 
 
 def _render(text: str, font_name: str, font_px: float, line_height: float) -> Any:

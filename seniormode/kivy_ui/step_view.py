@@ -23,10 +23,9 @@ Action = Callable[[str], None]
 HARDWARE_ACTION = {"id_card": "ui_card_action", "photo": "ui_photo_action", "payment": "ui_payment_action",
                    "print": "ui_print_action"}
 
-
-
-
 ENTRY_KINDS = ("number", "text")
+BAR_GROWTH = 0.35  # the bars' height grows by this share of each step of the text setting above x1.0 ...
+BARS_GROW_UNTIL = 1.4  # ... up to this setting
 
 
 class StepView(FloatLayout):
@@ -45,6 +44,7 @@ class StepView(FloatLayout):
         self.overlay: Widget | None = None
         self._overlay_label: FitLabel | None = None
         self._display: FitLabel | None = None
+        self._body: Widget | None = None  # the step between its bars: where an overlay goes
 
     def _t(self, key: str, **values: Any) -> str:
         """The kiosk's own words in the screen's language."""
@@ -70,8 +70,10 @@ class StepView(FloatLayout):
         scale = float(show.settings.get("text_scale", 1.0))
         self.clear_widgets()
         self.overlay = None
-        # Bars and rows grow with the text (x1.35 at the largest size), so bigger text is bigger, not shrunk.
-        target = dp(theme.min_target_dp) * (1 + 0.35 * (scale - 1))
+        # The bars grow with the text up to x1.4 (x1.14), then stop: every inch they took beyond it came off the
+        # step between them, whose labels then shrank as the text grew (an error screen's title 44 -> 42 px of ink
+        # from x1.6 to x1.8). Past the cap no box changes with the setting, so a larger setting never draws smaller.
+        target = dp(theme.min_target_dp) * (1 + BAR_GROWTH * (min(scale, BARS_GROW_UNTIL) - 1))
         if show.step_kind == "summary" and len(show.summary) > 2:
             target = dp(theme.min_target_dp)  # the rows need the height: every change link stays >= 20 mm
         # No background of its own: the window is cleared to the theme's background (one full-screen layer less
@@ -82,6 +84,7 @@ class StepView(FloatLayout):
         body.add_widget(self._header(show, scale))
         body.add_widget(self._content(show, scale, target))
         root.add_widget(body)
+        self._body = body
         root.add_widget(self._bottom_bar(show, scale, target))
         self.add_widget(root)
 
@@ -107,7 +110,8 @@ class StepView(FloatLayout):
 
     def _header(self, show: ShowStep, scale: float) -> BoxLayout:
         theme, c = self.theme, self.theme.colours
-        share = 0.12 if show.step_kind == "summary" else 0.3
+        # The summary's title has a low row of its own: high enough for the title at x1.2 (0.12 shrank it from x1.0).
+        share = 0.18 if show.step_kind == "summary" else 0.3
         # An entry's error goes beside its keypad (see _entry): the header does not grow, so the keys do not shrink.
         error_here = bool(show.error) and show.step_kind not in ENTRY_KINDS
         header = BoxLayout(orientation="horizontal", size_hint_y=share + (0.14 if error_here else 0),
@@ -329,7 +333,17 @@ class StepView(FloatLayout):
         self.clear_warning()
         panel = Panel(orientation="vertical", background=list(c.rgba("surface")), border_width=dp(6),
                       border_color=list(c.rgba("focus")), padding=dp(24), spacing=dp(theme.gap),
-                      size_hint=(0.8, 0.7), pos_hint={"center_x": 0.5, "center_y": 0.5})
+                      size_hint=(None, None))
+        # Over the step between its bars, border included: a share of the window ran into the step dots and the
+        # top buttons once the bars grew with the text (x2.0). The bars stay where the applicant knows them.
+        if self._body is not None:
+            body = self._body
+
+            def follow(*_: Any) -> None:
+                panel.pos, panel.size = body.pos, body.size
+
+            body.bind(pos=follow, size=follow)
+            follow()
         panel.add_widget(FitLabel(text=title, color=c.rgba("text"), font_name=FONT_BOLD,
                                   base_size=dp(theme.font_size("title", scale)), line_height=line_height(theme)))
         self.overlay = panel

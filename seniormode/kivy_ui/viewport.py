@@ -8,7 +8,7 @@ from kivy.graphics import MatrixInstruction, PopMatrix, PushMatrix
 from kivy.graphics.transformation import Matrix
 from kivy.uix.floatlayout import FloatLayout
 
-from ..core.viewing import ViewAdjustment, apply, as_gl_matrix, invert, view_matrix
+from ..core.viewing import ViewAdjustment, apply, as_gl_matrix, invert, layout_factor, magnified, view_matrix
 
 
 class TiltedView(FloatLayout):
@@ -22,6 +22,7 @@ class TiltedView(FloatLayout):
             self._matrix = MatrixInstruction()
         with self.canvas.after:
             PopMatrix()
+        self.factor = 1.0
         self._forward = view_matrix(1, 1, self.adjustment)
         self._inverse = invert(self._forward)
         self.bind(size=self._update, pos=self._update)
@@ -33,11 +34,20 @@ class TiltedView(FloatLayout):
 
     def _update(self, *_: Any) -> None:
         w, h = max(1.0, self.width), max(1.0, self.height)
-        self._forward = view_matrix(w, h, self.adjustment)
+        self.factor = layout_factor(w, h, self.adjustment)
+        self._forward = magnified(view_matrix(w, h, self.adjustment), self.factor)
         self._inverse = invert(self._forward)
         m = Matrix()
         m.set(flat=as_gl_matrix(self._forward))
         self._matrix.matrix = m
+        self._trigger_layout()
+
+    def do_layout(self, *_: Any) -> None:
+        """The content is laid out in the share of the window that the view then magnifies onto the glass."""
+        factor = getattr(self, "factor", 1.0)
+        for child in self.children:
+            child.pos = self.pos
+            child.size = (self.width * factor, self.height * factor)
 
     def to_screen(self, x: float, y: float) -> tuple[float, float]:
         """Where a point of the content appears on the glass (window coordinates)."""

@@ -17,9 +17,11 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from ..core.theme import Theme
+from ..core.wording import runs
 from .fonts import EMOJI_FONT, FONT, FONT_BOLD
 
 EMOJI_STRIKE = 109  # the one bitmap size NotoColorEmoji has; scale the texture, not the font
+KEY_PADDING = 5  # dp inside a key, as inside a bar button (the tiles' half padding cost each key 14 px of text)
 MIN_TEXT_DP = 18  # below this, shrinking would make text unreadable: report an overflow instead
 # Noto Sans CJK's own line height (hhea ascent + descent) is 1.448 em: already above the 1.3 line spacing the
 # senior rules ask for. Kivy's line_height multiplies it, so the theme's spacing is divided by it, not added.
@@ -48,43 +50,88 @@ def emoji_texture(char: str) -> Any:
 
 
 class FitLabel(Label):
-    """Wraps to its width and shrinks until it fits its box; never clips. `overflowed` if even the minimum fails."""
+    """Wraps to its width at word boundaries and shrinks until it fits its box; never clips.
+
+    `text` keeps the flow's words with their break marks (see core/wording.py); what is drawn has the marks taken
+    out and a line end at the boundaries chosen. A word is never split to fit: the label shrinks instead, down to
+    `min_size`. `overflowed` if even that does not fit its box, `broke_word` if a word still had to be split.
+    """
 
     base_size = NumericProperty(dp(24))
     min_size = NumericProperty(dp(MIN_TEXT_DP))
     overflowed = BooleanProperty(False)
+    broke_word = BooleanProperty(False)
 
     def __init__(self, **kwargs: Any):
         kwargs.setdefault("font_name", FONT)
         kwargs.setdefault("halign", "center")
         kwargs.setdefault("valign", "middle")
         super().__init__(**kwargs)
+        self.shown = ""
         self.bind(size=self._refit, text=self._refit, base_size=self._refit)
 
     def _refit(self, *_: Any) -> None:
         if self.width <= 1 or self.height <= 1:
             return
-        self.text_size = (max(1.0, self.width - dp(8)), None)
+        width = max(1.0, self.width - dp(8))
+        self.text_size = (width, None)
         key = (self.text, self.font_name, round(self.base_size), round(self.width), round(self.height),
                self.line_height)
         known = _fitted.get(key)
-        if known is not None:  # the bars and tiles repeat on every screen: measure once
-            self.font_size = known
-            self.texture_update()
-            self.overflowed = self._too_big()
-            return
-        # Whole-pixel sizes from a fixed ladder, so Kivy's text caches hit across screens.
-        size = float(round(self.base_size))
-        self.font_size = size
-        self.texture_update()
-        while self._too_big() and size > self.min_size:
-            size = float(max(round(self.min_size), int(size * 0.9)))
-            self.font_size = size
-            self.texture_update()
+        if known is None:  # the bars and tiles repeat on every screen: measure once
+            known = self._largest_fitting(width)
+            if len(_fitted) > 4096:
+                _fitted.clear()
+            _fitted[key] = known
+        broken = not self._try(known, width)[1]
         self.overflowed = self._too_big()
-        if len(_fitted) > 4096:
-            _fitted.clear()
-        _fitted[key] = size
+        self.broke_word = broken
+
+    def _largest_fitting(self, width: float) -> float:
+        """The largest whole-pixel size from the base down to the minimum at which the text fits unbroken.
+
+        Searched, not stepped down a ladder: a larger base never ends smaller (the old 0.9 ladder drew a 48 px
+        base at 43 px but a 45 px base at 45 px), so a larger text setting never draws smaller text.
+        """
+        top, low = round(self.base_size), round(self.min_size)
+        if top <= low or self._try(top, width)[0]:
+            return float(top)
+        best, lo, hi = float(low), low, top - 1
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            if self._try(mid, width)[0]:
+                best, lo = float(mid), mid + 1
+            else:
+                hi = mid - 1
+        return best
+
+    def _try(self, size: float, width: float) -> tuple[bool, bool]:
+        """Lay the text out at `size`: (it fits its box with no word split, no word was split)."""
+        self.font_size = float(size)
+        self.shown, whole = self._lines(width)
+        self._label.text = self.shown
+        self.texture_update()
+        return whole and not self._too_big(), whole
+
+    def _lines(self, width: float) -> tuple[str, bool]:
+        """The text with a line end at each boundary where the next word would pass the edge; and whether every
+        line fits (False: a word is wider than the box, and Kivy will split it)."""
+        lines: list[str] = []
+        line = ""
+        for run in runs(self.text):
+            if line and self._width_of((line + run).rstrip()) > width:
+                lines.append(line.rstrip())
+                line = run.lstrip(" ")
+            else:
+                line += run
+            if line.endswith("\n"):
+                lines.append(line[:-1].rstrip())
+                line = ""
+        lines.append(line.rstrip())
+        return "\n".join(lines), all(self._width_of(x) <= width for x in lines)
+
+    def _width_of(self, text: str) -> float:
+        return float(self._label.get_extents(text)[0]) if text else 0.0
 
     def _too_big(self) -> bool:
         return bool(self.texture_size[1] > self.height + 0.5 or self.texture_size[0] > self.width + 0.5)
@@ -129,10 +176,20 @@ class Panel(BoxLayout):
         self._bg_color.rgba = self.background
         self._bg.pos, self._bg.size = self.pos, self.size
         self._line_color.rgba = self.border_color if self.border_width else (0, 0, 0, 0)
-        inset = self.border_width / 2
+        # Kivy draws a Line `width` to each side of its path: centred one width in, the border stays inside the
+        # box (centred half a width in, it reached 3 px over whatever is next to the box).
+        inset = self.border_width
         self._line.width = max(1.0, self.border_width)
         self._line.rounded_rectangle = (self.x + inset, self.y + inset, max(0, self.width - 2 * inset),
                                         max(0, self.height - 2 * inset), self.radius)
+
+
+    def drawn_box(self) -> tuple[float, float, float, float]:
+        """What the panel draws, border included, in window coordinates: x0, y0, x1, y1."""
+        out = max(0.0, max(1.0, self.border_width) - self.border_width) if self.border_width else 0.0
+        x0, y0 = self.to_window(self.x - out, self.y - out)
+        x1, y1 = self.to_window(self.right + out, self.top + out)
+        return x0, y0, x1, y1
 
 
 class PressPanel(ButtonBehavior, Panel):
@@ -229,10 +286,12 @@ class Keypad(GridLayout):
     def __init__(self, theme: Theme, action: Action, text_scale: float, ok_text: str, delete_text: str,
                  **kwargs: Any):
         super().__init__(cols=3, spacing=dp(theme.gap) / 2, **kwargs)
+        # Four rows share the step's height: a thin padding leaves the digit the room to be drawn at its size.
+        pad = dp(KEY_PADDING)
         for key in "123456789":
-            self.add_widget(tile(theme, f"key:{key}", key, "", action, text_scale, role="title"))
+            self.add_widget(tile(theme, f"key:{key}", key, "", action, text_scale, role="title", padding=pad))
         self.add_widget(tile(theme, "key:del", delete_text, theme.icon("keypad_delete"), action, text_scale,
-                             orientation="horizontal", role="button_text"))
-        self.add_widget(tile(theme, "key:0", "0", "", action, text_scale, role="title"))
+                             orientation="horizontal", role="button_text", padding=pad))
+        self.add_widget(tile(theme, "key:0", "0", "", action, text_scale, role="title", padding=pad))
         self.add_widget(tile(theme, "key:ok", ok_text, theme.icon("yes"), action, text_scale, primary=True,
-                             orientation="horizontal", role="button_text"))
+                             orientation="horizontal", role="button_text", padding=pad))
