@@ -124,13 +124,13 @@ def test_touches_land_where_the_eye_sees_them_under_tilt(kiosk_app: Any, pilot: 
     assert kiosk_app.tilted.adjustment == kiosk_app.tilted.adjustment.clamped()
     tiles = sorted(t for t in pilot.targets() if t.startswith("choice:"))
     assert len(tiles) == 6
-    moved = 0
+    moved = 0.0
     for target in tiles:
         widget = kiosk_app.view.targets()[target]
         plain = widget.center  # where it would be with no transform
         seen_at = pilot.visual_centre(target)
         assert kiosk_app.tilted.to_content(*seen_at) == pytest.approx(plain)
-        moved += abs(seen_at[0] - plain[0]) + abs(seen_at[1] - plain[1]) > 20
+        moved = max(moved, abs(seen_at[0] - plain[0]) + abs(seen_at[1] - plain[1]))
         pilot.app.time_offset += 1
         pilot.tap_at(*seen_at)
         pilot.frame(2)
@@ -139,7 +139,9 @@ def test_touches_land_where_the_eye_sees_them_under_tilt(kiosk_app: Any, pilot: 
         pilot.tap("bar:back")
         assert shown(kiosk_app).step == "endorsement_type"
     if preset != "standard":
-        assert moved >= 4  # the transform really moves what is seen, so the mapping is exercised
+        # The presets only tilt now (issue 12: no scaling down), so a tile moves a few pixels, not tens: still
+        # the transform is not the identity, and every tap above went through its inverse.
+        assert moved > 3, f"{preset}: the tilt moved no tile ({moved:.1f} px)"
 
 
 def test_a_second_touch_within_half_a_second_is_ignored(kiosk_app: Any, pilot: Any) -> None:
