@@ -57,7 +57,8 @@ class _Applicant:
 
     def wait(self, seconds: float) -> None:
         """Time passes without a touch: the session may warn; a persona who is there asks for more time."""
-        while seconds > 0:
+        step = self.session.current.id
+        while seconds > 0 and self.session.status == "active" and self.session.current.id == step:
             limit = self.session.step_timeout() - self.session.s.idle
             chunk = min(seconds, max(0.5, limit))
             self.clock.now += chunk
@@ -106,7 +107,7 @@ class _Applicant:
         think = (3 + 1.5 * tiles + len(step.text.value) / 6) * (1 + self.p.hesitancy) * (1 + 2 * strain)
         self.wait(think * rng.lognormvariate(0, 0.35))
         if self.session.status != "active" or self.session.current.id != step.id:
-            return self.session.status == "active"  # the time-out reset them: this walk is over
+            return False  # the time-out moved them on (a rating skipped) or reset them: this walk is over
         if rng.random() < 0.004 + 0.02 * self.p.hesitancy * (strain + too_fast / 100):
             self.wait(self.session.step_timeout() + 200)  # they walk away from the kiosk
             return False

@@ -104,8 +104,10 @@ def test_a_time_out_ends_the_session_and_the_next_applicant_gets_a_new_id() -> N
 def test_a_completed_walk_ends_completed_once() -> None:
     events = [Event("ok"), Event("card"), Event("choose", "normal"), Event("choose", "macau"),
               Event("choose", "family"), Event("choose", "reuse"), Event("ok"), Event("yes"), Event("device_ok"),
-              Event("device_ok")]
+              Event("device_ok"), Event("choose", "very_unsatisfied"), Event("choose", "waited_too_long"), Event("ok")]
     rows, session = walk(events)
+    assert [(r.kind, r.detail) for r in rows if r.kind in ("feedback", "hard")] == [("feedback", "1"),
+                                                                                  ("hard", "waited_too_long")]
     assert session.status == "finished"
     assert [r.detail for r in rows if r.kind == "session_end"] == ["completed"]
 
