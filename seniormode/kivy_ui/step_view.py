@@ -234,19 +234,23 @@ class StepView(FloatLayout):
         box = BoxLayout(orientation="vertical", spacing=dp(theme.gap))
         row = BoxLayout(orientation="horizontal", spacing=dp(theme.gap))
         ticket = Panel(orientation="vertical", background=list(c.rgba("surface")), border_width=dp(4),
-                       border_color=list(c.rgba("text")), padding=dp(10), size_hint_x=0.4)
+                       border_color=list(c.rgba("text")), padding=dp(10), size_hint_x=0.5)
         if show.printed and self.ticket is not None:
             ticket.add_widget(FitLabel(text=self._t("ui_ticket_number"), color=c.rgba("muted_text"),
-                                       base_size=body, size_hint_y=0.25))
+                                       base_size=body, size_hint_y=0.22))
             ticket.add_widget(FitLabel(text=self.ticket.number, color=c.rgba("text"), font_name=FONT_BOLD,
-                                       base_size=dp(theme.font_size("title", scale) * 1.8), size_hint_y=0.45))
+                                       # One size at every text setting: already the largest thing on any screen,
+                                       # and never drawn smaller at a larger setting (SM511) for want of room.
+                                       base_size=dp(theme.font_size("title", 1.0) * 1.3), size_hint_y=0.4))
+            # Two lines at the largest sizes ("请到2号人才签注窗口"): the window is what the applicant must read.
             ticket.add_widget(FitLabel(text=self._t("ui_go_to_window", window=self.ticket.window),
-                                       color=c.rgba("text"), base_size=body, size_hint_y=0.3))
+                                       color=c.rgba("text"), base_size=body, size_hint_y=0.38,
+                                       line_height=line_height(theme)))
         elif show.can_back:  # the call is not final yet: say how to undo it, where Back is
             ticket.add_widget(FitLabel(text=self._t("ui_undo_call"), color=c.rgba("text"), font_name=FONT_BOLD,
                                        base_size=body, line_height=line_height(theme)))
         row.add_widget(ticket)
-        row.add_widget(self._done_so_far(show, body))
+        row.add_widget(self._done_so_far(show, body, scale))
         box.add_widget(row)
         box.add_widget(self._primary_row(show.button, scale, target))
         return box
@@ -265,18 +269,27 @@ class StepView(FloatLayout):
                             orientation="horizontal", role="button_text", size_hint=(0.5, 1)))
         return row
 
-    def _done_so_far(self, show: ShowStep, body: float) -> Widget:
-        """What the applicant had done and where they stopped, large: the staff read it off the screen too."""
+    def _done_so_far(self, show: ShowStep, body: float, scale: float) -> Widget:
+        """What the applicant had done and where they stopped, large: the staff read it off the screen too.
+
+        At the largest text sizes only the last few things done fit at 30 dp; the slip has them all.
+        """
         c = self.theme.colours
         panel = Panel(orientation="vertical", background=list(c.rgba("surface")), border_width=dp(2),
-                      border_color=list(c.rgba("strip_todo")), padding=dp(10), size_hint_x=0.6)
+                      border_color=list(c.rgba("strip_todo")), padding=dp(10), size_hint_x=0.5)
         summary = show.done_so_far
-        done = " · ".join(f"{r.label} {r.answer}".strip() for r in summary.done) if summary else ""
+        rows = list(summary.done) if summary else []
+        keep = 3  # the same few at every text size, so a larger setting never draws them smaller
+        shown_rows = rows[-keep:]
+        done = ("… · " if len(rows) > keep else "") + " · ".join(f"{r.label} {r.answer}".strip() for r in shown_rows)
+        done = done if rows else ""
         panel.add_widget(FitLabel(text=self._t("ui_done_so_far"), color=c.rgba("muted_text"), base_size=body,
                                   halign="left", size_hint_y=0.25))
         panel.add_widget(FitLabel(text=done or "—", color=c.rgba("text"), font_name=FONT_BOLD, base_size=body,
                                   halign="left", line_height=line_height(self.theme), size_hint_y=0.5))
         stopped = summary.stopped_at if summary else ""
+        if len(stopped) > 12:  # a long step title is the flow's problem, reported at its step; the slip has it whole
+            stopped = stopped[:11] + "…"
         panel.add_widget(FitLabel(text=self._t("ui_stopped_at", step=stopped), color=c.rgba("text"),
                                   font_name=FONT_BOLD, base_size=body, halign="left", size_hint_y=0.25))
         return panel

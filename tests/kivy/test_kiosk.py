@@ -26,7 +26,7 @@ CLOCK = lambda: datetime.datetime(2026, 11, 25, 10, 0)  # noqa: E731
 # The HK/Macau renewal, as an applicant does it: one touch per event.
 RENEWAL = [Event("ok"), Event("card"), Event("choose", "normal"), Event("choose", "macau"),
            Event("choose", "family"), Event("choose", "reuse"), Event("ok"), Event("yes"), Event("device_ok"),
-           Event("device_ok")]
+           Event("device_ok"), Event("choose", "satisfied")]
 
 
 def start(app: Any, flow: str = "hk_macau_renewal", **inputs: Any) -> Session:
@@ -48,7 +48,7 @@ def test_walk_the_renewal_by_tapping(kiosk_app: Any, pilot: Any) -> None:
         pilot.perform(event)
         seen.append(shown(kiosk_app).step)
     assert seen == ["welcome", "read_card", "purpose", "destination", "endorsement_type", "photo_source", "check",
-                    "confirm_pay", "pay", "print_receipt", "done"]
+                    "confirm_pay", "pay", "print_receipt", "rating", "done"]
     assert session.status == "finished"
     assert kiosk_app.ignored_touches == 0
     # The first screen's prompt was spoken, and every screen's after it.
