@@ -37,7 +37,8 @@ def test_presets_move_tilt_and_keep_the_content_square_to_the_eye() -> None:
     w, h = 1280, 800
     (bl, br, tr, tl) = quad(w, h, PRESETS["wheelchair"])
     assert tr[0] - tl[0] > br[0] - bl[0]  # seen from below: the far (top) edge is drawn wider
-    assert (bl[1] + tl[1]) / 2 < h / 2  # and the block is lowered
+    # Not lowered nor scaled down any more (issue 12): the block keeps the glass's full height, no blank band.
+    assert abs((bl[1] + tl[1]) / 2 - h / 2) < 1e-6
     assert quad(w, h, PRESETS["standard"]) == ((0, 0), (w, 0), (w, h), (0, h))
     (bl, br, tr, tl) = quad(w, h, PRESETS["tall"])
     assert tr[0] - tl[0] < br[0] - bl[0]

@@ -58,3 +58,15 @@ def test_simulate_script_stops_at_a_choice_the_screen_does_not_have(tmp_path: Pa
         f"{script}:4:5: error[SM401] 'choose: hongkong', but step 'purpose' has no tile 'hongkong' "
         "(the tiles are: normal, urgent)")
     assert ">>> choose macau" not in proc.stdout  # the rest was written for another screen
+
+
+@pytest.mark.parametrize("script", ["- ok\n- chose: normal\n", "events:\n  - ok\n  - {choose: }\n",
+                                    "inputs: {age: 76}\nevents: [ok, blink]\n"])
+def test_a_bad_event_in_a_script_is_told_once(tmp_path: Path, script: str) -> None:
+    path = tmp_path / "script.yaml"
+    path.write_text(script, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "seniormode", "simulate", "flows_yaml/hk_macau_renewal.yaml",
+                           "--script", str(path)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1
+    lines = [line for line in proc.stderr.splitlines() if "SM401" in line]
+    assert len(lines) == 1 and lines[0].startswith(f"{path}:"), proc.stderr
