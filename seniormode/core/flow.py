@@ -110,6 +110,8 @@ class Step:
     # handoff
     window: Text | None = None
     ticket_prefix: str = "A"
+    # choice: the flow says its answers (tile ids, e.g. a destination) are safe for the journal to record
+    journal_answer: bool = False
     # feedback: the "what was hard?" tiles after 不满意 / 非常不满意
     hard: list[Choice] = field(default_factory=list)
 

@@ -20,7 +20,7 @@ FLOW_KEYS = ("flow", "title", "language", "description", "version", "inputs", "s
 COMMON_STEP_KEYS = ("id", "kind", "text", "label", "say", "icon", "help", "next", "show_if", "timeout")
 KIND_KEYS: dict[str, tuple[str, ...]] = {
     "info": ("button",),
-    "choice": ("choices",),
+    "choice": ("choices", "record_answer"),
     "confirm": ("yes", "no", "no_next"),
     "number": ("field", "valid", "error", "max_length", "unit"),
     "text": ("field", "valid", "error", "max_length"),
@@ -282,6 +282,7 @@ class _FlowBuilder:
             step.show_locations = [s.location for s in shown]
         if kind == "choice":
             step.choices = self.read_choices(f, sid)
+            step.journal_answer = bool(f.boolean("record_answer"))
         if kind == "feedback" and f.has("hard"):
             step.hard = self.read_choices(f, sid, key="hard", most=8)
         if kind == "confirm":

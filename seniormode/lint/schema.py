@@ -113,6 +113,8 @@ STEP_WORDS = {
     "amount": "The amount to pay.",
     "window": "The staffed window the ticket sends the applicant to, e.g. 3号人工窗口.",
     "ticket_prefix": "One or two letters in front of the ticket number, e.g. C for C001.",
+    "record_answer": "yes: the journal records which tile was chosen (only for answers that say nothing about "
+                     "who the applicant is, e.g. a destination); by default no answer is recorded.",
     "hard": "feedback: the 'what was hard?' tiles shown after 不满意 or 非常不满意, 2 to 8, each with id, text and "
             "icon; more than one may be chosen; a tile with 'next' (e.g. the call-staff step) goes there.",
 }
@@ -407,6 +409,8 @@ def _step_key(kind: str | None, key: str) -> Schema:
     if key == "choices":
         return {"description": words, "type": "array", "minItems": CHOICES_MIN, "maxItems": CHOICES_MAX,
                 "items": _ref("choice")}
+    if key == "record_answer":
+        return {"description": words, "type": "boolean"}
     if key == "hard":
         return {"description": words, "type": "array", "minItems": 2, "maxItems": 8, "items": _ref("choice")}
     if key == "max_length":

@@ -56,6 +56,7 @@ class StepStats:
     # Of the visits, the share where the applicant's age band was known (the card read): only there can a
     # rule for an age band have been in force.
     band_known: float = 0.0
+    answers: dict[str, int] = field(default_factory=dict)  # only for steps marked record_answer: yes
 
     def to_dict(self) -> dict[str, Any]:
         return {"step": self.step, "kind": self.kind, "where": self.where, "reached": self.reached,
@@ -63,7 +64,8 @@ class StepStats:
                 "handed_off": self.handed_off, "median_ms": self.median_ms, "p90_ms": self.p90_ms,
                 "abandonment": self.abandon_rate.to_dict() if self.abandon_rate else None,
                 "rates": {k: r.to_dict() for k, r in self.rates.items()}, "field_errors": self.field_errors,
-                "ways_in": self.ways_in, "ways_out": self.ways_out, "band_known": round(self.band_known, 3)}
+                "ways_in": self.ways_in, "ways_out": self.ways_out, "band_known": round(self.band_known, 3),
+                "answers": self.answers}
 
 
 @dataclass
@@ -129,6 +131,7 @@ class _Tally:
         self.edges: Counter[tuple[str, str]] = Counter()
         self.levels: Counter[int] = Counter()
         self.hard: Counter[str] = Counter()
+        self.answers: dict[str, Counter[str]] = defaultdict(Counter)
         self.unsatisfied = 0
         self.versions: set[str] = set()
 
@@ -173,6 +176,8 @@ class _Tally:
                 self.unsatisfied += level <= 2
             elif kind == "hard":
                 self.hard[detail] += 1
+            elif kind == "answer":
+                self.answers[step][detail] += 1
         self.reached.update(reached)
         for step, signal in flagged:
             self.flags[step][signal] += 1
@@ -191,7 +196,8 @@ class _Tally:
                 abandon_rate=wilson(self.end_at[s.id]["abandoned"], n, min_n),
                 field_errors=dict(self.field_errors.get(s.id, {})), ways_in=dict(self.ways_in.get(s.id, {})),
                 ways_out=dict(self.ways_out.get(s.id, {})),
-                band_known=self.band_known[s.id] / self.entries[s.id] if self.entries[s.id] else 0.0)
+                band_known=self.band_known[s.id] / self.entries[s.id] if self.entries[s.id] else 0.0,
+                answers=dict(self.answers.get(s.id, {})))
             steps.append(stats)
         known = {s.id for s in flow.steps}
         unknown = Counter({k: v for k, v in self.entries.items() if k not in known})

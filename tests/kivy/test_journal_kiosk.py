@@ -24,7 +24,7 @@ RENEWAL = load_flow_or_raise(ROOT / "flows_yaml" / "hk_macau_renewal.yaml")
 CLOCK = lambda: datetime.datetime(2026, 11, 25, 10, 0)  # noqa: E731
 NAME, ID_NUMBER = "陈桂芳", "440106195003157721"
 SIGNALS = ("repeat", "help", "bigger", "smaller", "slower", "feedback", "hard", "entry_error", "timeout_warning",
-           "extension", "double_touch", "language", "view", "handoff")
+           "extension", "double_touch", "language", "view", "handoff", "answer")
 
 
 class Collect(logging.Handler):
@@ -72,7 +72,9 @@ def test_the_journal_holds_exactly_what_was_done_and_no_name_or_id(kiosk_app: An
         writer.close()
     rows = open_for_reading(journal).execute("SELECT step, kind, detail, age_band FROM events ORDER BY seq").fetchall()
     signals = [(step, kind, detail) for step, kind, detail, _ in rows if kind in SIGNALS]
-    assert signals == [("purpose", "repeat", ""), ("destination", "bigger", ""), ("endorsement_type", "help", ""),
+    # destination is the one step whose answer the flow marks safe to record (record_answer: yes)
+    assert signals == [("purpose", "repeat", ""), ("destination", "bigger", ""), ("destination", "answer", "macau"),
+                       ("endorsement_type", "help", ""),
                        ("rating", "feedback", "2"), ("rating", "hard", "text_too_small")]
     assert rows[-1][1:3] == ("session_end", "completed")
     assert {band for *_, band in rows[3:]} == {"80+"}  # from the card on: the band, never the age

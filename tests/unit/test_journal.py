@@ -108,6 +108,8 @@ def test_a_completed_walk_ends_completed_once() -> None:
     rows, session = walk(events)
     assert [(r.kind, r.detail) for r in rows if r.kind in ("feedback", "hard")] == [("feedback", "1"),
                                                                                   ("hard", "waited_too_long")]
+    # Only the step the flow marks `record_answer: yes` (destination) has its answer in the journal.
+    assert [(r.step, r.detail) for r in rows if r.kind == "answer"] == [("destination", "macau")]
     assert session.status == "finished"
     assert [r.detail for r in rows if r.kind == "session_end"] == ["completed"]
 
