@@ -54,6 +54,7 @@ ACTIVE, FINISHED, HANDED_OFF = "active", "finished", "handed_off"
 CALLING = "calling_staff"
 SLOWER_STEP = 30  # words per minute less for each press of the speed control
 _BUILTIN_NAMES = tuple(s.name for s in BUILTIN_SYMBOLS)
+_SESSION_FACTS = ("step", "errors", "extensions", "helps")
 # What the keypad can type as a number: digits, a sign, a decimal point. No exponent, no NaN or infinity.
 _PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 _PLAIN_NUMBER_START = re.compile(r"[+-]?[0-9]+(?:\.[0-9]*)?")  # the start of a long number: too long, not unreadable
@@ -102,6 +103,7 @@ class Session:
         # often), so a kiosk's memory stays flat over a day of applicants.
         self.transitions: dict[Transition, int] = {}
         self.choices_made: set[tuple[str, str]] = set()
+        self._settings_memo: dict[tuple[Any, ...], dict[str, Any]] = {}
         self.s = _State(dict(self.start_inputs))
         self.numbers = StepNumbers.of(flow)
 
@@ -139,8 +141,39 @@ class Session:
     def adaptation(self) -> Adaptation:
         return self.flow.rules.adapt(self.values())
 
+    def _rule_settings(self) -> dict[str, Any]:
+        """What the rules set for the applicant as they are now: the same as adaptation().settings.
+
+        The screens ask many times an event (the screen, the voice, the time-out, the journal); the answer
+        depends only on the values the adaptation rules read, so it is kept per those values.
+        """
+        names = self.flow.rules.adaptation_names
+        s = self.s
+        values: dict[str, Any] = {}
+        now = None
+        for n in names:
+            if n in _SESSION_FACTS:
+                values[n] = (s.history[-1] if s.history else None) if n == "step" else getattr(s, n)
+            elif n in s.applicant:
+                values[n] = s.applicant[n]
+            elif n in ("hour", "weekday"):
+                now = now or self.clock()
+                values[n] = now.hour if n == "hour" else now.isoweekday()
+            else:
+                values[n] = s.answers.get(n) if self.flow.has_step(n) else None
+        try:
+            key = tuple(values[n] for n in names)
+            hit = self._settings_memo.get(key)
+        except TypeError:  # an unhashable value (a list): no memo
+            return self.flow.rules.adapt(values).settings
+        if hit is None:
+            if len(self._settings_memo) >= 512:
+                self._settings_memo.clear()
+            hit = self._settings_memo[key] = self.flow.rules.adapt(values).settings
+        return hit
+
     def settings(self) -> dict[str, Any]:
-        settings = dict(self.adaptation().settings)
+        settings = dict(self._rule_settings())
         settings.update(self.preferences)
         settings.update(self.s.overrides)
         for name, delta in self.s.adjust.items():

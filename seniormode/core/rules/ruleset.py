@@ -113,6 +113,8 @@ class RuleSet:
     base: dict[str, Any] = field(default_factory=defaults)
     _order_cache: tuple[Any, list[Rule], list[Rule]] | None = field(default=None, init=False, repr=False,
                                                                      compare=False)
+    _names_cache: tuple[list[Rule], tuple[str, ...]] | None = field(default=None, init=False, repr=False,
+                                                                    compare=False)
 
     @property
     def routes(self) -> list[Rule]:
@@ -131,6 +133,16 @@ class RuleSet:
             cached = (key, [r for r in order if r.is_route], [r for r in order if not r.is_route])
             self._order_cache = cached
         return cached[1], cached[2]
+
+    @property
+    def adaptation_names(self) -> tuple[str, ...]:
+        """Every name an adaptation rule's condition reads, in a fixed order."""
+        order = self._ordered()
+        cached = self._names_cache
+        if cached is None or cached[0] is not order[1]:
+            names = sorted({n for r in order[1] if r.condition is not None for n in r.condition.names})
+            cached = self._names_cache = (order[1], tuple(names))
+        return cached[1]
 
     def adapt(self, values: Mapping[str, Any]) -> Adaptation:
         """Merge every matching adaptation rule: per setting, the highest priority wins (then file order)."""
