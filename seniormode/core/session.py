@@ -55,6 +55,15 @@ CALLING = "calling_staff"
 SLOWER_STEP = 30  # words per minute less for each press of the speed control
 _BUILTIN_NAMES = tuple(s.name for s in BUILTIN_SYMBOLS)
 _SESSION_FACTS = ("step", "errors", "extensions", "helps")
+def _step_numbers(flow: Flow) -> StepNumbers:
+    """A flow's step numbers, worked out once per flow (a kiosk starts a session for every applicant)."""
+    key = (id(flow.steps), len(flow.steps), id(flow.steps[-1]) if flow.steps else 0)
+    cached = flow.__dict__.get("_step_numbers")
+    if cached is None or cached[0] != key:
+        cached = (key, StepNumbers.of(flow))
+        flow.__dict__["_step_numbers"] = cached
+    numbers: StepNumbers = cached[1]
+    return numbers
 # What the keypad can type as a number: digits, a sign, a decimal point. No exponent, no NaN or infinity.
 _PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 _PLAIN_NUMBER_START = re.compile(r"[+-]?[0-9]+(?:\.[0-9]*)?")  # the start of a long number: too long, not unreadable
@@ -105,7 +114,7 @@ class Session:
         self.choices_made: set[tuple[str, str]] = set()
         self._settings_memo: dict[tuple[Any, ...], dict[str, Any]] = {}
         self.s = _State(dict(self.start_inputs))
-        self.numbers = StepNumbers.of(flow)
+        self.numbers = _step_numbers(flow)
 
     # ---- what the rules see -------------------------------------------------------------------
     @property

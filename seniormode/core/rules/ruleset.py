@@ -126,7 +126,8 @@ class RuleSet:
 
     def _ordered(self) -> tuple[list[Rule], list[Rule]]:
         """Routes and adaptations by priority, then file order; sorted again only when the rules change."""
-        key = (len(self.rules), tuple(id(r) for r in self.rules))
+        # Rules are only ever appended while a flow loads: the count and the last one tell a change.
+        key = (len(self.rules), id(self.rules[-1]) if self.rules else 0)
         cached = self._order_cache
         if cached is None or cached[0] != key:
             order = sorted(self.rules, key=lambda r: (-r.priority, r.order))
