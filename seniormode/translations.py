@@ -211,7 +211,9 @@ def _guess_across(catalog: Catalog, before: list[Any]) -> None:
 def _guess(message: Any, source: Any) -> None:
     message.string = source.string
     message.flags.add("fuzzy")
-    message.previous_id = [source.id]
+    # The words the translation was made for: an already-fuzzy source keeps its own (as msgmerge --previous).
+    message.previous_id = list(source.previous_id) if source.fuzzy and source.previous_id else [source.id]
+    message.user_comments = list(source.user_comments)  # the translator's notes go with their translation
 
 
 def _restore_returning(catalog: Catalog, obsolete: dict[tuple[Any, Any], Any]) -> None:
@@ -221,6 +223,10 @@ def _restore_returning(catalog: Catalog, obsolete: dict[tuple[Any, Any], Any]) -
             before = obsolete.get((m.context, m.id))
             if before is not None and before.string:
                 m.string = before.string
+                if before.fuzzy:  # an unchecked translation comes back unchecked, with the words it was for
+                    m.flags.add("fuzzy")
+                    m.previous_id = list(before.previous_id)
+                m.user_comments = list(before.user_comments)
     for key in [k for k, m in catalog.obsolete.items() if catalog.get(m.id, context=m.context) is not None
                 and catalog.get(m.id, context=m.context).string]:
         del catalog.obsolete[key]

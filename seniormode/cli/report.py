@@ -33,11 +33,20 @@ def _flow_for(args: argparse.Namespace, flows_in_journals: dict[str, set[str]]) 
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from ..journal.reader import JournalSet, Selection
+    from ..journal.reader import JournalSet, Selection, moment
     from ..report.analysis import analyse
     from ..report.suggest import load_thresholds, suggest
     from ..report.text import render_text
 
+    for option, value in (("--since", args.since), ("--until", args.until)):
+        try:
+            if value:
+                moment(value)
+        except ValueError:
+            raise UsageProblem(f"{option} takes a date like 2026-11-01 or a time like 2026-11-01T08:00:00Z "
+                               f"(UTC, or with its offset), not '{value}'") from None
+    if args.out and Path(args.out).exists() and not Path(args.out).is_dir():
+        raise UsageProblem(f"--out {args.out} is a file; give a folder for the report")
     journals = JournalSet([Path(p) for p in args.journals])
     refused = [str(e) for e in journals.refused]
     if not journals.readable:
@@ -79,8 +88,19 @@ def _compare(args: argparse.Namespace, flow: Flow, journals: Any, min_n: int) ->
     from ..report.compare import compare, render_comparison, side
 
     sides = []
+    versions = journals.flows().get(flow.id, set())
     for spec in args.compare:
-        selection = side(flow.id, spec)
+        try:
+            selection = side(flow.id, spec)
+        except ValueError:
+            raise UsageProblem(f"--compare takes two flow versions or two date ranges like "
+                               f"2026-11-01..2026-11-30, not '{spec}'") from None
+        if ".." not in spec:  # a version, or the start of one
+            matching = sorted(v for v in versions if v.startswith(spec))
+            if not matching:
+                raise UsageProblem(f"no version '{spec}' of {flow.id} in the journals; they hold: "
+                                   f"{', '.join(sorted(versions)) or 'none'}")
+            selection.versions = tuple(matching)
         sides.append((spec, analyse(flow, journals.sessions(selection), by="age_band", min_n=min_n)))
     result = compare(sides[0], sides[1])
     if args.format == "json":

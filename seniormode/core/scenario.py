@@ -158,9 +158,9 @@ def run_scenario(flow: Flow, scenario: Scenario) -> Run:
 def play_event(session: Session, event: Event) -> tuple[list[Effect], Problem | None]:
     """Handle one written event; a `choose:` for a tile the screen does not show is a problem at its line."""
     step = session.current if session.history else session.flow.first
+    tiles = session.tile_ids() if session.history else []  # what the screen shows before the event
     effects = session.handle(event)
     if event.kind == "choose" and any(isinstance(e, Rejected) and e.event == "choose" for e in effects):
-        tiles = [c.id for c in step.choices] if step.kind == "choice" else []
         return effects, tile_problem(event, step.id, tiles)
     return effects, None
 

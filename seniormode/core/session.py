@@ -375,6 +375,11 @@ class Session:
     def _on_card_removed(self, event: Event) -> list[Effect]:
         if not self.s.card_in:
             return [Rejected("card_removed", "no card was read")]
+        if self.s.status == CALLING:
+            # They asked for a person and took their card: print the ticket now, so Back cannot hand this
+            # applicant's answers to whoever touches the screen next.
+            self.s.card_in = False
+            return self._print_ticket()
         if self.s.status != ACTIVE:
             # Taking the card at the end is what we asked for: the ticket or the goodbye stays on the screen
             # until its own time-out wipes the session.
@@ -521,8 +526,10 @@ class Session:
 
     # ---- time ---------------------------------------------------------------------------------
     def step_timeout(self, settings: dict[str, Any] | None = None) -> float:
-        base = self.current.timeout or (FEEDBACK_TIMEOUT if self.current.kind == "feedback"
-                                         else self.flow.timeout.seconds)
+        if self.current.kind == "feedback":
+            # Its own short time-out, not stretched by the age rules: the next applicant must not wait on it.
+            return float(self.current.timeout or FEEDBACK_TIMEOUT)
+        base = self.current.timeout or self.flow.timeout.seconds
         return float(base) * float((settings or self.settings())["timeout_factor"])
 
     def _extensions_left(self) -> int:
@@ -726,6 +733,15 @@ class Session:
         if step.kind == "choice" and settings.get("read_choices") == "on" and reason in ("prompt", "repeat"):
             out += [self._speak(c.say or c.text, "choice", settings, target=f"choice:{c.id}") for c in step.choices]
         return out
+
+    def tile_ids(self) -> list[str]:
+        """The tiles on the screen now: a choice's, yes/no, a rating's five faces or what was hard."""
+        step = self.current
+        if step.kind == "feedback":
+            return [c.id for c in step.hard] if self.s.feedback.phase == "hard" else [lv.id for lv in LEVELS]
+        if step.kind == "confirm":
+            return ["yes", "no"]
+        return [c.id for c in step.choices]
 
     def _feedback_screen(self, step: Step, tr: Callable[[Text], str]) \
             -> tuple[Text, tuple[Tile, ...], tuple[str, ...], Text]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,21 @@ COL = {name: i for i, name in enumerate(READ_COLUMNS)}
 assert set(READ_COLUMNS) <= set(COLUMNS)
 
 
+def moment(text: str, end: bool = False) -> str:
+    """`2026-11-01` or `2026-11-01T08:30:00+08:00` as a journal time (UTC, `...Z`); a date ends at 23:59:59.
+
+    Raises ValueError for anything else (`2026/11/01`, `yesterday`).
+    """
+    text = text.strip()
+    if len(text) == 10:
+        day = datetime.date.fromisoformat(text)
+        return f"{day.isoformat()}T{'23:59:59' if end else '00:00:00'}Z"
+    when = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if when.tzinfo is not None:
+        when = when.astimezone(datetime.timezone.utc)
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 @dataclass
 class Selection:
     """Which events a report reads: a flow, a time range (UTC dates or times, inclusive), versions."""
@@ -27,17 +43,21 @@ class Selection:
     versions: tuple[str, ...] = ()
 
     def where(self) -> tuple[str, list[object]]:
+        """A session is in the range when it began in it: a session across midnight is never cut in two."""
         clauses: list[str] = []
         params: list[object] = []
         if self.flow:
             clauses.append("flow = ?")
             params.append(self.flow)
-        if self.since:
-            clauses.append("at >= ?")
-            params.append(self.since)
-        if self.until:
-            clauses.append("at <= ?")
-            params.append(self.until + ("T23:59:59Z" if len(self.until) == 10 else ""))
+        if self.since or self.until:
+            began = ["seq = 0"]
+            if self.since:
+                began.append("at >= ?")
+                params.append(moment(self.since))
+            if self.until:
+                began.append("at <= ?")
+                params.append(moment(self.until, end=True))
+            clauses.append(f"(kiosk, session) IN (SELECT kiosk, session FROM events WHERE {' AND '.join(began)})")
         if self.versions:
             clauses.append(f"version IN ({', '.join('?' for _ in self.versions)})")
             params.extend(self.versions)
@@ -53,7 +73,11 @@ class JournalSet:
     readable: list[Path] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        seen: set[Path] = set()
         for path in self.paths:
+            if path.resolve() in seen:  # the same file named twice is read once
+                continue
+            seen.add(path.resolve())
             try:
                 open_for_reading(path).close()
                 self.readable.append(path)
@@ -63,6 +87,8 @@ class JournalSet:
     def sessions(self, selection: Selection) -> Iterator[list[tuple[object, ...]]]:
         """Every session's rows in seq order; a file damaged half-way stops with what it had (in `refused`)."""
         where, params = selection.where()
+        # A copy of a journal (a kiosk's file, and its backup) holds the same sessions: each is counted once.
+        counted: set[tuple[object, object]] = set()
         query = (f"SELECT {', '.join(READ_COLUMNS)} FROM events{where} ORDER BY kiosk, session, seq")
         for path in self.readable:
             conn = open_for_reading(path)
@@ -72,12 +98,14 @@ class JournalSet:
                 session: object = None
                 for row in conn.execute(query, params):
                     if row[3] != session or row[0] != kiosk:
-                        if current:
+                        if current and (kiosk, session) not in counted:
+                            counted.add((kiosk, session))
                             yield current
                         current = []
                         kiosk, session = row[0], row[3]
                     current.append(row)
-                if current:
+                if current and (kiosk, session) not in counted:
+                    counted.add((kiosk, session))
                     yield current
             except sqlite3.DatabaseError as exc:
                 self.refused.append(JournalError(path, f"could be read only in part ({exc})"))
@@ -97,4 +125,4 @@ class JournalSet:
         return found
 
 
-__all__ = ["COL", "READ_COLUMNS", "JournalSet", "Selection"]
+__all__ = ["COL", "READ_COLUMNS", "JournalSet", "Selection", "moment"]

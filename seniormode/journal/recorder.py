@@ -7,6 +7,7 @@ small frozen rows and hands them to a sink (JournalWriter.write puts them on the
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -50,6 +51,7 @@ class SessionRecorder:
         # A script's `tick: 125` is time that passes only in the script: its steps' times must include it.
         self.count_ticks = count_ticks
         self._ticked = 0.0
+        self._lock = threading.Lock()
         self.safe_answers = frozenset(s.id for s in session.flow.steps if getattr(s, "journal_answer", False))
         self._before = self._now = self._snapshot()
         self._new_session()
@@ -69,22 +71,40 @@ class SessionRecorder:
         return self.clock() + self._ticked
 
     # ---- what the driver calls ------------------------------------------------------------------
+    # A typed answer is handled on the kiosk's answer-check thread, a double touch noted on the UI thread:
+    # one at a time, so seq numbers are never given twice.
     def started(self, effects: Iterable[Effect]) -> None:
-        self._before = self._now = self._snapshot()
-        self._effects(None, list(effects))
+        with self._lock:
+            self._started(effects)
 
     def handled(self, event: Event, effects: Iterable[Effect]) -> None:
         """After `session.handle(event)` returned `effects`: one settings lookup, then rows."""
+        with self._lock:
+            self._handled(event, effects)
+
+    def _started(self, effects: Iterable[Effect]) -> None:
+        self._before = self._now = self._snapshot()
+        self._effects(None, list(effects))
+
+    def _handled(self, event: Event, effects: Iterable[Effect]) -> None:
         effects = list(effects)
         kind = event.kind
         if kind == "tick" and self.count_ticks:
             self._ticked += float(event.value or 0)
         self._before, self._now = self._now, self._snapshot()
         if not self.engaged and kind != "tick":
+            # The first touch: the session starts now. The welcome screen's idle time and its warnings belong
+            # to nobody: only its step_shown is kept, and the step's time counts from this touch.
             self.engaged = True
+            self.shown_at = self._time()
             for row in self._pending:
-                self.sink(row)
+                if row.kind == "step_shown":
+                    self.sink(JournalEvent(**{**row.__dict__, "seq": 0, "ms": 0}))
+            self.seq = 1 if self._pending else 0
             self._pending.clear()
+            if kind in ("extend", "touch"):
+                self._effects(kind, effects)
+                return
         if kind in _SIGNALS:
             self._row(_SIGNALS[kind])
         elif kind == "slower":
@@ -98,7 +118,8 @@ class SessionRecorder:
                 self._row("extension")
         elif kind == "enter" and self.session.s.error is not None and self._same_step(effects):
             self._row("entry_error", f"{self.step}:{error_kind(self.session.s.error.key)}")
-        elif kind == "choose" and self._on_feedback() and level_number(str(event.value)) is not None:
+        elif kind == "choose" and self._on_feedback() and level_number(str(event.value)) is not None \
+                and not any(e.kind == "rejected" for e in effects):
             self._row("feedback", str(level_number(str(event.value))))
         elif kind == "choose" and self.step in self.safe_answers and event.value is not None:
             chosen = self.session.answers.get(self.step)
@@ -108,12 +129,14 @@ class SessionRecorder:
 
     def note(self, kind: str, detail: str = "") -> None:
         """What only the screen knows: an ignored double touch."""
-        self._now = self._snapshot()
-        self._row(kind, detail)
+        with self._lock:
+            self._now = self._snapshot()
+            self._row(kind, detail)
 
     def close(self) -> None:
         """The kiosk or the run stops: the session on screen ends as it stands."""
-        self._end()
+        with self._lock:
+            self._end()
 
     # ---- from effects to rows -------------------------------------------------------------------
     def _on_feedback(self) -> bool:

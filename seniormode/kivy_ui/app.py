@@ -151,7 +151,10 @@ class KioskApp(App):
             self.ignored_touches += 1
             log.info("ignored a touch on %s %.2f s after the last press", target_id, now - last)
             if self.recorder is not None:
-                self.recorder.note("double_touch")
+                try:
+                    self.recorder.note("double_touch")
+                except Exception as exc:  # noqa: BLE001 - a journal never stops a kiosk
+                    log.error("journal: a double touch was not recorded (%s)", type(exc).__name__)
             return
         self._last_press[target_id] = now
         event = self.event_for(target_id)

@@ -87,7 +87,7 @@ def _tile_problem(app: Any, event: Event) -> Problem:
     """The script's `choose:` at its line, with the tiles the screen does show."""
     shown = app.view.current
     step = shown.step if shown is not None else "start"
-    tiles = [t.id for t in shown.tiles] if shown is not None and shown.step_kind == "choice" else []
+    tiles = [t.id for t in shown.tiles] if shown is not None else []
     return tile_problem(event, step, tiles)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..journal.reader import Selection
+from ..journal.reader import Selection, moment
 from .analysis import Analysis
 from .stats import Rate, differ, wilson
 
@@ -19,6 +19,9 @@ def side(flow_id: str, spec: str) -> Selection:
     """`2026-11-01..2026-11-30` is a date range; anything else is a flow version (or the start of one)."""
     if ".." in spec:
         since, _, until = spec.partition("..")
+        for part in (since, until):
+            if part:
+                moment(part)  # a ValueError for a date that is no date: the command says which
         return Selection(flow_id, since or None, until or None)
     return Selection(flow_id, versions=(spec,))
 

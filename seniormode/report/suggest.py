@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ DEFAULT_THRESHOLDS = Path(__file__).with_name("thresholds.yaml")
 # A typical age of each band: which rules apply to its applicants.
 _BAND_AGE = {"under 60": 50, "60-69": 65, "70-79": 75, "80+": 85}
 # signal -> the setting it moves, and which way
+# How far one suggestion moves a setting when the thresholds file does not say.
+_DEFAULT_STEP = {"text_scale": 0.2, "speech_rate": 20.0, "timeout_factor": 1.0}
 _SIGNAL_SETTING = {"bigger": ("text_scale", +1), "repeat": ("speech_rate", -1),
                    "timeout_warning": ("timeout_factor", +1)}
 
@@ -107,8 +110,12 @@ def _setting_line(rule: Rule, setting: str) -> tuple[Path, int, str] | None:
                 value = node.get("set").get(setting)  # type: ignore[union-attr]
                 if isinstance(value, Scalar):
                     line = value.location.line
-                    return path, line, path.read_text(encoding="utf-8").splitlines()[line - 1]
-                return None
+                    text = path.read_text(encoding="utf-8").splitlines()[line - 1]
+                    # Only a line that is just `setting: value` is rewritten whole; a flow-style
+                    # `set: {text_scale: 1.4, ...}` or a comment after it gets no diff rather than a broken one.
+                    if not re.fullmatch(rf"\s*{re.escape(setting)}:\s*[^\s#{{}},]+\s*", text):
+                        return None
+                    return path, line, text
             stack.extend(v for _, v in node.items())
         elif isinstance(node, Sequence):
             stack.extend(node.items)
@@ -217,20 +224,23 @@ def suggest(flow: Flow, analysis: Analysis, thresholds: Thresholds) -> list[Find
             rate = step.rates["help"]
             if not _strong(rate, help_rule, thresholds.min_n):
                 continue
-            target = Path(flow.rules.rules[0].location.file) if flow.rules.rules else Path(flow.file)
+            # Appended at the end of a rule file of its own (rules/senior.yaml), never of the flow file, where
+            # the end of the file is its steps.
+            files = [Path(r.location.file) for r in flow.rules.rules if Path(r.location.file) != Path(flow.file)]
+            target = files[0] if files else None
             rule_text = (f"  - id: read_choices_{step.step}\n    when: step == \"{step.step}\"\n    priority: 5\n"
                          f"    set:\n      read_choices: \"on\"\n    note: 帮助用得多：选项一个一个读出来")
             findings.append(Finding(f"step {step.step}: help opened by {rate.percent()}",
                                     f"{step.where}", "read this step's choices aloud (or split the step, or "
                                     "shorten its text: a person's words)",
-                                    _append_rule(target, rule_text) if step.kind == "choice" else ""))
+                                    _append_rule(target, rule_text) if step.kind == "choice" and target else ""))
     sat = analysis.satisfaction
     for tile, (share, signal) in thresholds.hard.items():
         chosen = sat.hard.get(tile, 0)
         if sat.unsatisfied >= thresholds.min_n and chosen / sat.unsatisfied >= share:
             for band in ("80+", "70-79"):
-                finding = _move_setting(flow, band, signal, thresholds.signals[signal].step_by
-                                        if signal in thresholds.signals else 0.2,
+                step_by = thresholds.signals[signal].step_by if signal in thresholds.signals else 0.0
+                finding = _move_setting(flow, band, signal, step_by or _DEFAULT_STEP[_SIGNAL_SETTING[signal][0]],
                                         f"'{tile}' chosen by {chosen} of {sat.unsatisfied} unsatisfied applicants")
                 if finding is not None and (band, signal) not in seen:
                     seen.add((band, signal))

@@ -226,3 +226,20 @@ def test_a_typed_id_number_never_appears_on_the_staff_screen_or_the_slip(stop: s
     for secret in (ID_NUMBER, PHONE, "王小明", ID_NUMBER[-6:]):
         assert secret not in everything
     assert "身份证号" in "\n".join(handoff.ticket.lines())  # the step is named as done, without its value
+
+
+def test_taking_the_card_out_before_the_ticket_prints_prints_it_and_back_no_longer_resumes() -> None:
+    from seniormode.core.events import Event as E
+    from seniormode.core.loader import load_flow_or_raise as load
+    from seniormode.core.session import Session as S
+
+    flow = load(Path(__file__).resolve().parents[2] / "flows_yaml" / "hk_macau_renewal.yaml")
+    session = S(flow)
+    session.start()
+    for event in (E("ok"), E("card"), E("choose", "normal"), E("staff")):
+        session.handle(event)
+    assert session.status == "calling_staff"
+    effects = session.handle(E("card_removed"))
+    assert any(e.kind == "handoff" for e in effects) and session.status == "handed_off"
+    session.handle(E("back"))
+    assert session.current.id == "staff_window"  # the next person cannot walk on in this applicant's session

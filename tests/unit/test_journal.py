@@ -257,3 +257,23 @@ def test_no_typed_value_and_nothing_from_the_card_reaches_the_journal(tmp_path: 
     for secret in (phone_wrong, phone, name, id_number, "1948"):
         assert secret not in text
         assert secret.encode("utf-8") not in data
+
+
+def test_the_rating_waits_its_own_time_whatever_the_age() -> None:
+    flow = load_flow_or_raise(RENEWAL)
+    for age in (50, 76, 85):
+        session = Session(flow, {"age": age})
+        session.start()
+        for event in (Event("ok"), Event("card"), Event("choose", "normal"), Event("choose", "macau"),
+                      Event("choose", "family"), Event("choose", "reuse"), Event("ok"), Event("yes"),
+                      Event("device_ok"), Event("device_ok")):
+            session.handle(event)
+        assert session.current.id == "rating" and session.step_timeout() == 20.0
+        session.handle(Event("tick", 20))
+        assert session.current.id == "done", age
+
+
+def test_the_welcome_screens_idle_warnings_are_nobodys() -> None:
+    rows, _ = walk([Event("tick", 200), Event("tick", 100), Event("ok")])
+    assert kinds(rows)[:2] == [("welcome", "step_shown", ""), ("welcome", "step_left", "answer")]
+    assert rows[0].seq == 0 and rows[1].ms == 0 and "timeout_warning" not in [r.kind for r in rows]

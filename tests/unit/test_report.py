@@ -172,3 +172,45 @@ def test_suggestions_name_the_rule_line_for_an_age_band(simulated: tuple[Path, P
     assert ours, [f.summary for f in findings]
     assert ours[0].where.endswith("flows_yaml/rules/senior.yaml:19")
     assert "-      text_scale: 1.6" in ours[0].diff and "+      text_scale: 1.8" in ours[0].diff
+
+
+def test_a_session_across_midnight_is_counted_once_on_the_day_it_began(tmp_path: Path) -> None:
+    from seniormode.journal.record import JournalEvent
+
+    journal = tmp_path / "j.sqlite"
+    stamps = ["2026-01-01T23:59:45Z", "2026-01-01T23:59:58Z", "2026-01-02T00:00:05Z", "2026-01-02T00:00:18Z"]
+    kinds = [("welcome", "step_shown", ""), ("welcome", "step_left", "answer"), ("read_card", "step_shown", ""),
+             ("read_card", "session_end", "abandoned")]
+    with JournalWriter(journal) as writer:
+        for seq, (at, (step, kind, detail)) in enumerate(zip(stamps, kinds, strict=True)):
+            writer.write(JournalEvent("k", "hk_macau_renewal", "v", "s1", seq, at, step, kind, detail, 0, 1.0,
+                                      170, "zh_Hans_CN", "zh_Hans_CN", "standard", "70-79"))
+        writer.flush()
+    flow = load_flow_or_raise(ROOT / "flows_yaml" / "hk_macau_renewal.yaml")
+    js = JournalSet([journal, journal])  # the same file twice is read once
+    first = analyse(flow, js.sessions(Selection(flow.id, until="2026-01-01")))
+    second = analyse(flow, js.sessions(Selection(flow.id, since="2026-01-02")))
+    assert (first.sessions, first.events, first.ends) == (1, 4, {"abandoned": 1})
+    assert second.sessions == 0
+    proc = run("report", str(journal), "--flow", str(ROOT / "flows_yaml" / "hk_macau_renewal.yaml"),
+               "--since", "2026/01/01")
+    assert proc.returncode == 2 and "--since takes a date like 2026-11-01" in proc.stderr
+
+
+def test_a_setting_line_with_more_on_it_gets_no_broken_diff(simulated: tuple[Path, Path], tmp_path: Path) -> None:
+    """`text_scale: 1.6   # note` or a flow-style `set: {...}` is not rewritten whole: no diff, not a bad one."""
+    tmp, journal = simulated
+    work = tmp_path / "w"
+    shutil.copytree(tmp / "flows_yaml", work / "flows_yaml")
+    rules = work / "flows_yaml" / "rules" / "senior.yaml"
+    text = rules.read_text(encoding="utf-8")
+    noted = text.replace("      text_scale: 1.6\n", "      text_scale: 1.6   # 八十岁以上\n")
+    rules.write_text(noted, encoding="utf-8")
+    flow = load_flow_or_raise(work / "flows_yaml" / "hk_macau_renewal.yaml")
+    analysis = analyse(flow, JournalSet([journal]).sessions(Selection(flow.id)), by="age_band")
+    purpose = analysis.groups["80+"].step("purpose")
+    assert purpose is not None
+    purpose.rates["bigger"] = wilson(int(0.41 * purpose.reached), purpose.reached)
+    thresholds, _ = load_thresholds()
+    thresholds.min_n = 10
+    assert not [f for f in suggest(flow, analysis, thresholds) if "80+" in f.summary and f.diff]
