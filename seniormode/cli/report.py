@@ -66,7 +66,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     findings = suggest(flow, analysis, thresholds) if args.suggest or args.out or args.format == "json" else []
     period = f"{args.since or 'the start'} to {args.until or 'now'}"
     if args.format == "json":
+        from ..report.suggest import combined_patch
+
         print(json.dumps({"analysis": analysis.to_dict(), "suggestions": [f.to_dict() for f in findings],
+                          "patch": combined_patch(findings),
                           "refused": refused, "period": period}, ensure_ascii=False, indent=1))
     elif args.out:
         from ..report.html import render_html

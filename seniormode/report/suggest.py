@@ -52,6 +52,8 @@ class Finding:
     where: str     # file:line that would change
     change: str    # in words
     diff: str      # unified diff, empty when the change needs a person's words (shorter text)
+    # The same change as (file, line, new text): line 0 appends at the end. combined_patch() uses it.
+    edit: tuple[str, int, str] | None = None
 
     def to_dict(self) -> dict[str, str]:
         return {"summary": self.summary, "where": self.where, "change": self.change, "diff": self.diff}
@@ -122,21 +124,42 @@ def _setting_line(rule: Rule, setting: str) -> tuple[Path, int, str] | None:
     return None
 
 
-def _diff(path: Path, line: int, new_line: str) -> str:
+def _patched(path: Path, edits: list[tuple[int, str]]) -> str:
+    """The unified diff of `path` with every (line, new text) edit applied; line 0 appends at the end."""
     old = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    if old and not old[-1].endswith("\n"):
+        old[-1] += "\n"
     new = list(old)
-    new[line - 1:line] = [part + "\n" for part in new_line.split("\n")]
+    done: set[int] = set()
+    for line, text in sorted(edits, key=lambda e: -e[0] if e[0] else -len(old) - 1):
+        if line in done and line:
+            continue  # two suggestions for one line: the first one stands
+        done.add(line)
+        parts = [part + "\n" for part in text.split("\n")]
+        if line:
+            new[line - 1:line] = parts
+        else:
+            new += ["\n", *parts]
     shown = os.path.relpath(path)
     return "".join(difflib.unified_diff(old, new, f"a/{shown}", f"b/{shown}", n=2))
 
 
+def _diff(path: Path, line: int, new_line: str) -> str:
+    return _patched(path, [(line, new_line)])
+
+
 def _append_rule(path: Path, text: str) -> str:
-    old = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    if old and not old[-1].endswith("\n"):
-        old[-1] += "\n"
-    shown = os.path.relpath(path)
-    return "".join(difflib.unified_diff(old, old + ["\n", *[t + "\n" for t in text.splitlines()]],
-                                        f"a/{shown}", f"b/{shown}", n=2))
+    return _patched(path, [(0, text)])
+
+
+def combined_patch(findings: list[Finding]) -> str:
+    """Every suggestion as one patch, one diff per file: `git apply` takes it whole (separate diffs of one file
+    do not apply one after the other)."""
+    by_file: dict[str, list[tuple[int, str]]] = {}
+    for f in findings:
+        if f.edit is not None and f.diff:
+            by_file.setdefault(f.edit[0], []).append((f.edit[1], f.edit[2]))
+    return "".join(_patched(Path(name), edits) for name, edits in sorted(by_file.items()))
 
 
 def _move_setting(flow: Flow, band: str, signal: str, step_by: float, summary: str) -> Finding | None:
@@ -160,7 +183,7 @@ def _move_setting(flow: Flow, band: str, signal: str, step_by: float, summary: s
     new_line = f"{indent}{setting}: {shown}"
     return Finding(summary, f"{os.path.relpath(path)}:{line}",
                    f"rule {decision.winner.rule.id}: {setting} {current:g} → {shown}",
-                   _diff(path, line, new_line))
+                   _diff(path, line, new_line), (str(path), line, new_line))
 
 
 def _before_the_card(flow: Flow, analysis: Analysis, rule: SignalRule, min_n: int) -> list[Finding]:
@@ -182,7 +205,8 @@ def _before_the_card(flow: Flow, analysis: Analysis, rule: SignalRule, min_n: in
             indent = text[: len(text) - len(text.lstrip())]
             return [Finding(summary, f"{os.path.relpath(path)}:{line}",
                             f"the flow's text_scale {current:g} → {target:.1f}",
-                            _diff(path, line, f"{indent}text_scale: {target:.1f}"))]
+                            _diff(path, line, f"{indent}text_scale: {target:.1f}"),
+                            (str(path), line, f"{indent}text_scale: {target:.1f}"))]
         anchor = root.get("call_staff") if isinstance(root, Mapping) else None
         if anchor is None or settings is not None:
             return []
@@ -190,7 +214,8 @@ def _before_the_card(flow: Flow, analysis: Analysis, rule: SignalRule, min_n: in
         old = path.read_text(encoding="utf-8").splitlines()[line - 1]
         return [Finding(summary, f"{os.path.relpath(path)}:{line}",
                         f"give the flow a text_scale of {target:.1f} until a rule knows the applicant",
-                        _diff(path, line, f"{old}\nsettings:\n  text_scale: {target:.1f}"))]
+                        _diff(path, line, f"{old}\nsettings:\n  text_scale: {target:.1f}"),
+                        (str(path), line, f"{old}\nsettings:\n  text_scale: {target:.1f}"))]
     return []
 
 
@@ -233,7 +258,8 @@ def suggest(flow: Flow, analysis: Analysis, thresholds: Thresholds) -> list[Find
             findings.append(Finding(f"step {step.step}: help opened by {rate.percent()}",
                                     f"{step.where}", "read this step's choices aloud (or split the step, or "
                                     "shorten its text: a person's words)",
-                                    _append_rule(target, rule_text) if step.kind == "choice" and target else ""))
+                                    _append_rule(target, rule_text) if step.kind == "choice" and target else "",
+                                    (str(target), 0, rule_text) if target else None))
     sat = analysis.satisfaction
     for tile, (share, signal) in thresholds.hard.items():
         chosen = sat.hard.get(tile, 0)
@@ -249,4 +275,4 @@ def suggest(flow: Flow, analysis: Analysis, thresholds: Thresholds) -> list[Find
     return findings
 
 
-__all__ = ["DEFAULT_THRESHOLDS", "Finding", "Thresholds", "load_thresholds", "suggest"]
+__all__ = ["DEFAULT_THRESHOLDS", "Finding", "Thresholds", "combined_patch", "load_thresholds", "suggest"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .analysis import Analysis
-from .suggest import Finding
+from .suggest import Finding, combined_patch
 
 _SHOWN = ("bigger", "repeat", "help", "back", "entry_error", "timeout_warning", "call_staff")
 
@@ -39,7 +39,11 @@ def render_text(analysis: Analysis, findings: Sequence[Finding], refused: Sequen
                      + (", ".join(f"{k} {v}" for k, v in sorted(sat.hard.items())) or "none"))
     for f in findings:
         lines += ["", f"suggestion: {f.summary}", f"  {f.where}: {f.change}"]
-        lines += f.diff.splitlines()  # unindented: it can be saved and given to `git apply`
+        lines += f.diff.splitlines()  # each applies alone to the flow as it is now
+    patch = combined_patch(list(findings))
+    if patch and sum(bool(f.diff) for f in findings) > 1:
+        lines += ["", "all the suggestions as one patch (save it and run `git apply` on it):"]
+        lines += patch.splitlines()
     return "\n".join(lines) + "\n"
 
 

@@ -214,3 +214,33 @@ def test_a_setting_line_with_more_on_it_gets_no_broken_diff(simulated: tuple[Pat
     thresholds, _ = load_thresholds()
     thresholds.min_n = 10
     assert not [f for f in suggest(flow, analysis, thresholds) if "80+" in f.summary and f.diff]
+
+
+def test_several_suggestions_for_one_file_apply_together_as_one_patch(simulated: tuple[Path, Path],
+                                                                      tmp_path: Path) -> None:
+    from seniormode.report.suggest import combined_patch
+
+    tmp, journal = simulated
+    work = tmp_path / "w"
+    shutil.copytree(tmp / "flows_yaml", work / "flows_yaml")
+    shutil.copytree(tmp / "locales", work / "locales")
+    flow = load_flow_or_raise(work / "flows_yaml" / "hk_macau_renewal.yaml")
+    analysis = analyse(flow, JournalSet([journal]).sessions(Selection(flow.id)), by="age_band")
+    for band in ("70-79", "80+"):  # both age rules' text_scale and speech_rate, in the one rule file
+        purpose = analysis.groups[band].step("purpose")
+        assert purpose is not None
+        for signal in ("bigger", "repeat"):
+            purpose.rates[signal] = wilson(int(0.5 * purpose.reached), purpose.reached)
+    thresholds, _ = load_thresholds()
+    thresholds.min_n = 10
+    findings = suggest(flow, analysis, thresholds)
+    in_rules = [f for f in findings if f.diff and "senior.yaml" in f.where]
+    assert len(in_rules) >= 3
+    patch = combined_patch(findings)
+    assert patch.count("+++ b/") == len({f.edit[0] for f in findings if f.edit and f.diff})
+    # The patch names files relative to the folder the report ran in (here, this test's): apply it there.
+    subprocess.run(["git", "apply", "--unsafe-paths", "-"], input=patch, text=True, cwd=Path.cwd(), check=True)
+    result = lint_paths([work / "flows_yaml"], LintOptions(locales=work / "locales"))
+    assert not [p for p in result.problems.sorted() if p.severity.value == "error"]
+    rules = (work / "flows_yaml" / "rules" / "senior.yaml").read_text(encoding="utf-8")
+    assert "text_scale: 1.6" in rules and "text_scale: 1.8" in rules and "speech_rate: 90" in rules
