@@ -28,10 +28,11 @@ def kiosk_id(args: argparse.Namespace) -> str:
 
 
 def open_journal(args: argparse.Namespace, flow: Flow, theme: Any, *, synthetic: bool = False,
-                 kiosk: str | None = None) -> tuple[Any, Callable[[Session], Any] | None]:
-    """(writer, recorder factory), or (None, None) without --journal; a file that is no journal is refused."""
+                 kiosk: str | None = None) -> tuple[Any, Callable[[Session], Any] | None, str]:
+    """(writer, recorder factory, flow version), or (None, None, "") without --journal; a file that is no journal
+    is refused."""
     if not getattr(args, "journal", None):
-        return None, None
+        return None, None, ""
     from ..journal import JournalError, JournalWriter, Retention
     from ..journal.recorder import recorders
     from ..journal.version import flow_version
@@ -50,7 +51,7 @@ def open_journal(args: argparse.Namespace, flow: Flow, theme: Any, *, synthetic:
     print(f"seniormode: sessions recorded in {path.resolve()} (flow version {version})")
     scripted = bool(getattr(args, "script", None))  # a script's ticks are its applicant's time
     return writer, recorders(writer.write, kiosk=kiosk or kiosk_id(args), version=version, synthetic=synthetic,
-                             count_ticks=scripted)
+                             count_ticks=scripted), version
 
 
 __all__ = ["add_journal_option", "kiosk_id", "open_journal"]

@@ -49,9 +49,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         from ..kivy_ui.kiosk import run_script
 
         shots = Path(args.screenshots) if args.screenshots else None
-        writer, journal = open_journal(args, flow, theme)
+        writer, journal, _ = open_journal(args, flow, theme)
         try:
-            result = run_script(flow, theme_for(flow, args.theme), session, events, screen_size(args.size), shots,
+            result = run_script(flow, theme, session, events, screen_size(args.size), shots,
                                 None if args.no_voice else LOCALES_DIR, args.jump, journal=journal)
         except EventError as exc:  # a `choose:` for a tile that screen does not have
             print_problems([exc.problem])
@@ -77,7 +77,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except (OSError, sqlite3.Error) as exc:
         raise UsageProblem(f"cannot keep tickets in {Path(args.tickets).resolve()}: {exc}") from None
     print(f"seniormode: queue numbers kept in {Path(args.tickets).resolve()}")
-    writer, journal = open_journal(args, flow, theme)
+    writer, journal, _ = open_journal(args, flow, theme)
     try:
         return run_kiosk(flow, theme, session, screen_size(args.size), args.kiosk, args.jump,
                          None if args.no_voice else LOCALES_DIR, journal=journal)

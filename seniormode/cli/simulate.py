@@ -33,7 +33,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if getattr(args, "population", None) is not None:
         return _population(args, flow)
     session, events = session_for(flow, args)
-    writer, journal = open_journal(args, flow, theme_for(flow, None))
+    writer, journal, _ = open_journal(args, flow, theme_for(flow, None))
     recorder = journal(session) if journal else None
     try:
         print(f"== {flow.title.value}  ({flow.file})")
@@ -76,15 +76,10 @@ def _population(args: argparse.Namespace, flow: Any) -> int:
     if problems.items:
         print_problems(problems.sorted())
         return 1
-    theme = theme_for(flow, None)
-    writer, _ = open_journal(args, flow, theme, synthetic=True, kiosk="simulated")
+    writer, _, version = open_journal(args, flow, theme_for(flow, None), synthetic=True, kiosk="simulated")
     started = time.perf_counter()
     try:
-        from ..journal.version import flow_version
-        from .common import LOCALES_DIR
-
-        result = simulate_population(flow, personas, args.population, args.seed, writer.write,
-                                     version=flow_version(flow, theme.file, LOCALES_DIR))
+        result = simulate_population(flow, personas, args.population, args.seed, writer.write, version=version)
         writer.flush(timeout=600)
     finally:
         writer.close()

@@ -91,7 +91,7 @@ class JournalSet:
         counted: set[tuple[object, object]] = set()
         query = (f"SELECT {', '.join(READ_COLUMNS)} FROM events{where} ORDER BY kiosk, session, seq")
         for path in self.readable:
-            conn = open_for_reading(path)
+            conn = open_for_reading(path, check=False)  # checked when the set was made
             try:
                 current: list[tuple[object, ...]] = []
                 kiosk: object = None
@@ -116,7 +116,7 @@ class JournalSet:
         """Flow id -> the versions the journals hold."""
         found: dict[str, set[str]] = {}
         for path in self.readable:
-            conn = open_for_reading(path)
+            conn = open_for_reading(path, check=False)
             try:
                 for flow, version in conn.execute("SELECT DISTINCT flow, version FROM events"):
                     found.setdefault(flow, set()).add(version)

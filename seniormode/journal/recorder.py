@@ -52,7 +52,7 @@ class SessionRecorder:
         self.count_ticks = count_ticks
         self._ticked = 0.0
         self._lock = threading.Lock()
-        self.safe_answers = frozenset(s.id for s in session.flow.steps if getattr(s, "journal_answer", False))
+        self.safe_answers = frozenset(s.id for s in session.flow.steps if s.journal_answer)
         self._before = self._now = self._snapshot()
         self._new_session()
 
@@ -113,9 +113,8 @@ class SessionRecorder:
             self._row("language", self._now[4])
         elif kind == "view":
             self._row("view", self._now[5])
-        elif kind == "extend" or (kind == "touch" and any(e.kind == "timeout_cleared" for e in effects)):
-            if any(e.kind == "timeout_cleared" for e in effects):
-                self._row("extension")
+        elif kind in ("extend", "touch") and any(e.kind == "timeout_cleared" for e in effects):
+            self._row("extension")
         elif kind == "enter" and self.session.s.error is not None and self._same_step(effects):
             self._row("entry_error", f"{self.step}:{error_kind(self.session.s.error.key)}")
         elif kind == "choose" and self._on_feedback() and level_number(str(event.value)) is not None \

@@ -108,8 +108,11 @@ def _run_script(conn: sqlite3.Connection, script: str) -> None:
             conn.execute(statement)
 
 
-def open_for_reading(path: Path) -> sqlite3.Connection:
-    """Open a journal read-only: a report never writes into a journal, not even its WAL index."""
+def open_for_reading(path: Path, check: bool = True) -> sqlite3.Connection:
+    """Open a journal read-only: a report never writes into a journal, not even its WAL index.
+
+    `check` reads every page (quick_check): once per file and report is enough (JournalSet does it first).
+    """
     if not path.exists():
         raise JournalError(path, "no such file")
     if path.is_dir():
@@ -125,9 +128,9 @@ def open_for_reading(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{'' if live else '&immutable=1'}", uri=True)
     try:
         _check_identity(conn, path, empty_ok=False)
-        check = conn.execute("PRAGMA quick_check").fetchone()[0]
-        if check != "ok":
-            raise JournalError(path, f"damaged ({check}): left out of the report; keep the file for staff")
+        found = conn.execute("PRAGMA quick_check").fetchone()[0] if check else "ok"
+        if found != "ok":
+            raise JournalError(path, f"damaged ({found}): left out of the report; keep the file for staff")
     except (sqlite3.DatabaseError, JournalError) as exc:
         conn.close()
         raise _refusal(path, exc, "not a readable journal: it may be truncated") from None

@@ -84,11 +84,7 @@ class KioskApp(App):
         self.tilted = TiltedView()
         self.tilted.add_widget(self.view)
         Window.bind(on_touch_down=self._any_touch)
-        self.recorder = self.journal(self.session) if self.journal else None
-        started = self.session.start()
-        if self.recorder is not None:
-            self.recorder.started(started)
-        self.apply(started)
+        self._start_session()
         if self.tick_enabled:
             Clock.schedule_interval(self._tick, 1.0)
         gc.freeze()  # what start-up built lives as long as the kiosk: keep it out of every later collection
@@ -117,6 +113,10 @@ class KioskApp(App):
         self.tilted.add_widget(self.view)
         if self.recorder is not None:
             self.recorder.close()
+        return self._start_session()
+
+    def _start_session(self) -> list[Effect]:
+        """Show the session's first screen, with a fresh journal recorder for it when there is a journal."""
         self.recorder = self.journal(self.session) if self.journal else None
         effects = self.session.start()
         if self.recorder is not None:

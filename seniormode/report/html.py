@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from ..core.flow import Flow
 from . import charts
 from .analysis import SIGNALS, Analysis
+from .stats import Rate
 from .suggest import Finding
 
 _STYLE = """
@@ -36,13 +37,12 @@ def _img(png: bytes, alt: str, chart: str) -> str:
             f'src="data:image/png;base64,{data}"><figcaption>{html.escape(alt)}</figcaption></figure>')
 
 
-def _rate_cell(rate: object) -> str:
-    r = rate  # a stats.Rate
-    if not r.n:  # type: ignore[attr-defined]
+def _rate_cell(r: Rate | None) -> str:
+    if r is None or not r.n:
         return '<td class="num small">–</td>'
-    cls = "num small" if r.small else "num"  # type: ignore[attr-defined]
-    return (f'<td class="{cls}" title="{html.escape(r.percent())}">{100 * r.value:.0f}%'  # type: ignore
-            f'<br><span class="small">{100 * r.low:.0f}–{100 * r.high:.0f}%</span></td>')  # type: ignore
+    cls = "num small" if r.small else "num"
+    return (f'<td class="{cls}" title="{html.escape(r.percent())}">{100 * r.value:.0f}%'
+            f'<br><span class="small">{100 * r.low:.0f}–{100 * r.high:.0f}%</span></td>')
 
 
 def _step_table(analysis: Analysis) -> str:
