@@ -177,15 +177,15 @@ def read_script(path: str, flow: Flow) -> tuple[dict[str, Any], list[Any]]:
     return inputs, events
 
 
-def session_for(flow: Flow, args: argparse.Namespace) -> tuple[Session, list[Any]]:
+def session_for(flow: Flow, args: argparse.Namespace, locales: Path = LOCALES_DIR) -> tuple[Session, list[Any]]:
     """The applicant of `simulate` and `run`: --input, a --script's inputs and events, --hour, --lang."""
     script_inputs: dict[str, Any] = {}
     events: list[Any] = []
     if args.script:
         script_inputs, events = read_script(args.script, flow)
-    note_missing_locales(LOCALES_DIR)
+    note_missing_locales(locales)
     session = Session(flow, applicant_values(flow, args.input, script_inputs), clock=clock_at(args.hour),
-                      catalogs=Catalogs(LOCALES_DIR), preferences=language_preferences(flow, args))
+                      catalogs=Catalogs(locales), preferences=language_preferences(flow, args))
     return session, events
 
 

@@ -30,17 +30,21 @@ from .common import (
     under_xvfb,
 )
 from .journaling import add_journal_option, open_journal
+from .kiosk_setup import add_config_option, kiosk_config, theme_of
 from .simulate import cmd_simulate
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from ..kivy_ui import runtime
 
-    flow = load_or_report(args.flow)
+    config = kiosk_config(args)
+    content = config.content()
+    flow = load_or_report(str(content.flows[0]))
     if flow is None:
         return 1
-    theme = theme_for(flow, args.theme)
-    session, events = session_for(flow, args)
+    theme = theme_of(content, flow)
+    session, events = session_for(flow, args, content.locales)
+    locales = content.locales if config.voice else None
     if args.jump and not flow.has_step(args.jump):
         raise UsageProblem(f"no step '{args.jump}' in {flow.id}")
     if args.script or args.screenshots:
@@ -49,10 +53,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         from ..kivy_ui.kiosk import run_script
 
         shots = Path(args.screenshots) if args.screenshots else None
-        writer, journal, _ = open_journal(args, flow, theme)
+        writer, journal, _ = open_journal(config, flow, theme, content.locales, scripted=bool(args.script))
         try:
-            result = run_script(flow, theme, session, events, screen_size(args.size), shots,
-                                None if args.no_voice else LOCALES_DIR, args.jump, journal=journal)
+            result = run_script(flow, theme, session, events, config.size, shots, locales, args.jump,
+                                journal=journal)
         except EventError as exc:  # a `choose:` for a tile that screen does not have
             print_problems([exc.problem])
             return 1
@@ -70,17 +74,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     from ..core.tickets import DurableTicketCounter
     from ..kivy_ui.kiosk import run_kiosk
 
-    if args.station is not None and not 0 <= args.station <= 99:
-        raise UsageProblem(f"--station is a number from 0 to 99, not {args.station}")
     try:
-        session.tickets = DurableTicketCounter(args.tickets, args.station, clock=session.clock)
+        session.tickets = DurableTicketCounter(config.tickets, config.station, clock=session.clock)
     except (OSError, sqlite3.Error) as exc:
-        raise UsageProblem(f"cannot keep tickets in {Path(args.tickets).resolve()}: {exc}") from None
-    print(f"seniormode: queue numbers kept in {Path(args.tickets).resolve()}")
-    writer, journal, _ = open_journal(args, flow, theme)
+        raise UsageProblem(f"cannot keep tickets in {config.tickets}: {exc}") from None
+    print(f"seniormode: kiosk {config.kiosk_id}; queue numbers kept in {config.tickets}")
+    writer, journal, _ = open_journal(config, flow, theme, content.locales)
     try:
-        return run_kiosk(flow, theme, session, screen_size(args.size), args.kiosk, args.jump,
-                         None if args.no_voice else LOCALES_DIR, journal=journal)
+        return run_kiosk(flow, theme, session, config.size, config.fullscreen, args.jump, locales, journal=journal)
     finally:
         if writer is not None:
             writer.close()
@@ -150,9 +151,10 @@ def cmd_storyboard(args: argparse.Namespace) -> int:
 def add_parsers(sub: Any) -> None:
     p = add_command(sub, "run", "open the kiosk (Kivy): windowed, --kiosk full screen, or --script with screenshots",
                     "seniormode run flows_yaml/hk_macau_renewal.yaml --jump check --lang yue_Hans_CN")
-    p.add_argument("flow", help="the flow file")
+    p.add_argument("flow", nargs="?", help="the flow file (default: the first of --config's flows)")
+    add_config_option(p)
     p.add_argument("--kiosk", action="store_true", help="full screen, borderless, no mouse cursor")
-    p.add_argument("--size", default="1280x800", help="window size, WIDTHxHEIGHT (default: 1280x800)")
+    p.add_argument("--size", help="window size, WIDTHxHEIGHT (default: 1280x800)")
     p.add_argument("--theme", help="theme name or file (default: the flow's, else senior)")
     p.add_argument("--script", help="YAML list of events: a scripted applicant taps the screen")
     p.add_argument("--screenshots", metavar="DIR", help="write a PNG of every screen to DIR")
@@ -163,10 +165,10 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--lang", help="screen and voice language, e.g. yue_Hans_CN (translators)")
     p.add_argument("--voice", help="voice language only")
     p.add_argument("--display", help="screen language only")
-    p.add_argument("--tickets", default="state/tickets.sqlite", metavar="FILE",
+    p.add_argument("--tickets", metavar="FILE",
                    help="where the day's queue numbers are kept, so a restart never repeats one "
                         "(default: state/tickets.sqlite in this folder)")
-    add_journal_option(p, None, "e.g. state/journal.sqlite; see docs/journal.md")
+    add_journal_option(p, None, "default: kiosk.yaml's journal; see docs/journal.md")
     p.add_argument("--station", type=int, metavar="N",
                    help="this kiosk's number in the hall, 0-99: its tickets read A07012 and no other kiosk's do")
     p.set_defaults(func=cmd_run)

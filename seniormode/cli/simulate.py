@@ -13,6 +13,7 @@ from ..core.scenario import check_scenario, load_scenarios, play_event, scenario
 from ..core.session import Session
 from ..simulator import interactive, print_effects
 from .common import (
+    LOCALES_DIR,
     UsageProblem,
     add_command,
     applicant_values,
@@ -24,6 +25,7 @@ from .common import (
     theme_for,
 )
 from .journaling import add_journal_option, open_journal
+from .kiosk_setup import kiosk_config
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
@@ -33,7 +35,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if getattr(args, "population", None) is not None:
         return _population(args, flow)
     session, events = session_for(flow, args)
-    writer, journal, _ = open_journal(args, flow, theme_for(flow, None))
+    writer, journal, _ = open_journal(kiosk_config(args), flow, theme_for(flow, None), LOCALES_DIR,
+                                      scripted=bool(args.script))
     recorder = journal(session) if journal else None
     try:
         print(f"== {flow.title.value}  ({flow.file})")
@@ -76,7 +79,8 @@ def _population(args: argparse.Namespace, flow: Any) -> int:
     if problems.items:
         print_problems(problems.sorted())
         return 1
-    writer, _, version = open_journal(args, flow, theme_for(flow, None), synthetic=True, kiosk="simulated")
+    writer, _, version = open_journal(kiosk_config(args), flow, theme_for(flow, None), LOCALES_DIR, synthetic=True,
+                                      kiosk="simulated")
     started = time.perf_counter()
     try:
         result = simulate_population(flow, personas, args.population, args.seed, writer.write, version=version)

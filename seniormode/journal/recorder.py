@@ -89,8 +89,11 @@ class SessionRecorder:
     def _handled(self, event: Event, effects: Iterable[Effect]) -> None:
         effects = list(effects)
         kind = event.kind
-        if kind == "tick" and self.count_ticks:
-            self._ticked += float(event.value or 0)
+        if kind == "tick":
+            if self.count_ticks:
+                self._ticked += float(event.value or 0)
+            if not effects:  # time passed and nothing happened: nothing to record, the settings stand
+                return
         self._before, self._now = self._now, self._snapshot()
         if not self.engaged and kind != "tick":
             # The first touch: the session starts now. The welcome screen's idle time and its warnings belong

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..core.events import EventError, parse_event
 from ..core.flow import Flow
 from ..core.icons import load_catalogue
+from ..core.kiosk_config import kiosk_file_problems
 from ..core.loader import load_flow
 from ..core.problems import FlowError, Location, Problem, Problems
 from ..core.rules.analysis import rule_problems
@@ -67,7 +68,8 @@ TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)[ \t]*:", re.MULTILINE)
 
 
 def file_kind(path: Path) -> str:
-    """'catalog', 'flow', 'scenario', 'script', 'theme', 'icons' or 'rules', from the top-level keys (read cheaply)."""
+    """'catalog', 'flow', 'scenario', 'script', 'kiosk', 'theme', 'icons' or 'rules', from the top-level keys
+    (read cheaply)."""
     if path.suffix in (".po", ".pot"):
         return "catalog"
     try:
@@ -80,6 +82,8 @@ def file_kind(path: Path) -> str:
         return "scenario"
     if "events" in keys and "steps" not in keys:
         return "script"
+    if "kiosk" in keys and "flows" in keys and "steps" not in keys:
+        return "kiosk"
     if "theme" in keys and "steps" not in keys:
         return "theme"
     if keys == {"icons"}:
@@ -115,6 +119,8 @@ def lint_paths(paths: Sequence[str | Path], options: LintOptions | None = None) 
         result.problems.extend(load_theme(path)[1])
     for path in kinds.get("icons", []):
         result.problems.extend(load_catalogue(path)[1])
+    for path in kinds.get("kiosk", []):
+        result.problems.extend(kiosk_file_problems(path))
     if kinds.get("catalog"):
         from .catalogs import catalog_file_problems
 

@@ -626,7 +626,14 @@ SCHEMAS: dict[str, Callable[[], Schema]] = {
     "rules.schema.json": rules_schema,
     "theme.schema.json": theme_schema,
     "icons.schema.json": icons_schema,
+    "kiosk.schema.json": lambda: _kiosk_schema(),
 }
+
+
+def _kiosk_schema() -> Schema:
+    from .kiosk_schema import kiosk_schema  # it builds on this module's helpers
+
+    return kiosk_schema()
 
 
 def schemas_dir() -> Path:
