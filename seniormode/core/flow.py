@@ -114,6 +114,8 @@ class Step:
     journal_answer: bool = False
     # feedback: the "what was hard?" tiles after 不满意 / 非常不满意
     hard: list[Choice] = field(default_factory=list)
+    # feedback: the flow's own words and icons for the five levels (all five, in order), else the official ones
+    levels: list[Choice] = field(default_factory=list)
 
     @property
     def prompt(self) -> Text:
@@ -146,7 +148,7 @@ class Step:
         """Every human-visible string of this step, for catalogs and linting."""
         found = [t for t in (self.text, self.say, self.label, self.help, self.button, self.field_name, self.error,
                              self.unit, self.yes, self.no, self.window) if t is not None]
-        for c in (*self.choices, *self.hard):
+        for c in (*self.choices, *self.hard, *self.levels):
             found.append(c.text)
             if c.say is not None:
                 found.append(c.say)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from .checks import check_flow
+from .feedback import LEVELS as FEEDBACK_LEVEL_LIST
 from .flow import HARDWARE_KINDS, STEP_KINDS, Branch, Choice, Flow, InputSpec, Languages, Step, Text, Timeout
 from .problems import FlowError, Location, Problems, did_you_mean
 from .reader import IDENTIFIER, Fields
@@ -31,7 +32,7 @@ KIND_KEYS: dict[str, tuple[str, ...]] = {
     "print": ("simulate",),
     "handoff": ("window", "ticket_prefix"),
     "end": ("button",),
-    "feedback": ("hard", "button"),
+    "feedback": ("levels", "hard", "button"),
 }
 CHOICE_KEYS = ("id", "text", "icon", "say", "next")
 ANSWER_TYPES = {"choice": "text", "confirm": "yes_no", "number": "number", "text": "text",
@@ -285,6 +286,8 @@ class _FlowBuilder:
             step.journal_answer = bool(f.boolean("record_answer"))
         if kind == "feedback" and f.has("hard"):
             step.hard = self.read_choices(f, sid, key="hard", most=8)
+        if kind == "feedback" and f.has("levels"):
+            step.levels = self.read_levels(f, sid)
         if kind == "confirm":
             step.yes = self.text(f, "yes", sid)
             step.no = self.text(f, "no", sid)
@@ -349,6 +352,28 @@ class _FlowBuilder:
             self.problems.error("SM109", f"step '{sid}' has {len(seq.items)} {key}", seq.location,
                                 f"give 2 to {most}: more tiles are too small and too many to read")
         return out
+
+    def read_levels(self, f: Fields, sid: str) -> list[Choice]:
+        """A feedback step's own words (and icons) for the five official levels: all five, each once, from
+        非常满意 to 非常不满意, as the 好差评 system orders them; what they mean cannot change, only how they read."""
+        before = len(self.problems.errors)
+        levels = self.read_choices(f, sid, key="levels", most=5)
+        official = [level.id for level in FEEDBACK_LEVEL_LIST]
+        seq = f.node_of("levels")
+        where = seq.location if seq is not None else f.node.location
+        for level in levels:
+            if level.id not in official:
+                self.problems.error("SM108", f"'{level.id}' is not one of the five levels", level.location,
+                                    did_you_mean(level.id, official) or f"the levels are: {', '.join(official)}")
+            if level.next:
+                self.problems.error("SM101", f"a level cannot have 'next' (level '{level.id}' of step '{sid}')",
+                                    level.next_location or level.location,
+                                    "every level goes on to the step's next; only a 'hard' tile may call staff")
+        ids = [level.id for level in levels]
+        if len(self.problems.errors) == before and ids != official:
+            self.problems.error("SM108", f"step '{sid}' must give all five levels, in order", where,
+                                f"from best to worst: {', '.join(official)}")
+        return levels
 
     def read_next(self, node: Node | None, table: SymbolTable) -> list[Branch]:
         if node is None:

@@ -750,7 +750,10 @@ class Session:
         if fb.phase == "hard":
             tiles = tuple(Tile(c.id, tr(c.text), c.icon, c.text.key) for c in step.hard)
             return message("feedback_hard_text"), tiles, fb.hard, message("feedback_hard_done")
-        tiles = tuple(Tile(lv.id, tr(lv.text), lv.icon, lv.text.key) for lv in LEVELS)
+        if step.levels:  # the flow's own words for the five levels
+            tiles = tuple(Tile(c.id, tr(c.text), c.icon, c.text.key) for c in step.levels)
+        else:
+            tiles = tuple(Tile(lv.id, tr(lv.text), lv.icon, lv.text.key) for lv in LEVELS)
         return step.text, tiles, (), step.button or message("feedback_skip")
 
     def _can_back(self) -> bool:

@@ -351,7 +351,7 @@ def icon_problems(flow: Flow, theme: Theme) -> list[Problem]:
     for step in flow.steps:
         if step.icon and not theme.has_icon(step.icon):
             warn(step.icon, f"step '{step.id}'", step.icon_location or step.location)
-        for choice in step.choices:
+        for choice in (*step.choices, *step.hard, *step.levels):
             if choice.icon and not theme.has_icon(choice.icon):
                 warn(choice.icon, f"choice '{choice.id}' of step '{step.id}'", choice.icon_location or choice.location)
     return found

@@ -212,7 +212,7 @@ def flow_problems(flow: Flow, catalogs: Catalogs | None) -> Problems:
         if len(step.choices) > MAX_CHOICES:
             problems.error("SM109", f"step '{step.id}' has {len(step.choices)} choices, more than {MAX_CHOICES}",
                            step.location, "give 2 to 6: more tiles are too small and too many to read")
-        for choice in step.choices:
+        for choice in (*step.choices, *step.hard, *step.levels):
             lacking = _lacking(not choice.icon.strip(), not choice.text.value.strip())
             if lacking:
                 problems.error("SM508", f"choice '{choice.id}' of step '{step.id}' has {lacking}", choice.location,

@@ -18,6 +18,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..core.feedback import LEVELS as FEEDBACK_LEVELS
 from ..core.flow import STEP_KINDS, Languages, Timeout
 from ..core.loader import CHOICE_KEYS, COMMON_STEP_KEYS, FLOW_KEYS, KIND_KEYS, MAX_STEPS
 from ..core.reader import IDENTIFIER
@@ -117,6 +118,9 @@ STEP_WORDS = {
                      "who the applicant is, e.g. a destination); by default no answer is recorded.",
     "hard": "feedback: the 'what was hard?' tiles shown after 不满意 or 非常不满意, 2 to 8, each with id, text and "
             "icon; more than one may be chosen; a tile with 'next' (e.g. the call-staff step) goes there.",
+    "levels": "feedback: the flow's own words and icons for the five 好差评 levels, all five in order (very_satisfied, "
+              "satisfied, basically_satisfied, unsatisfied, very_unsatisfied), each with id, text and icon; "
+              "default: the official 非常满意 ... 非常不满意.",
 }
 # Where a key means something particular on one kind of step.
 KIND_STEP_WORDS = {
@@ -413,6 +417,11 @@ def _step_key(kind: str | None, key: str) -> Schema:
         return {"description": words, "type": "boolean"}
     if key == "hard":
         return {"description": words, "type": "array", "minItems": 2, "maxItems": 8, "items": _ref("choice")}
+    if key == "levels":
+        level = {"allOf": [_ref("choice"), {"properties": {"id": {"description": "Which of the five levels.",
+                                                                  **_enum(level.id for level in FEEDBACK_LEVELS)}},
+                                            "not": {"required": ["next"]}}]}
+        return {"description": words, "type": "array", "minItems": 5, "maxItems": 5, "items": level}
     if key == "max_length":
         return _number(words, *MAX_LENGTH, default=DEFAULT_MAX_LENGTH)
     if key == "amount":
