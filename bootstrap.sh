@@ -15,7 +15,8 @@ cd "$(dirname "$0")"
 
 # System packages: Python venv, Kivy's GL/input libraries, a virtual screen for
 # kiosks with no display, espeak-ng for the voice, CJK and colour-emoji fonts
-# (Kivy has no font fallback), sox to measure audio, Chromium to test the HTML report.
+# (Kivy has no font fallback), sox to measure audio, Chromium to test the HTML report, git (flow releases are
+# pulled from a git remote) and PostgreSQL (the fleet's journals; the tests start a real server of their own).
 APT_PACKAGES=(
   python3 python3-venv python3-pip
   xvfb xauth libgl1 libgl1-mesa-dri libegl1 libmtdev1 libgles2
@@ -23,6 +24,7 @@ APT_PACKAGES=(
   fonts-noto-cjk fonts-noto-color-emoji
   sox
   chromium
+  git postgresql
 )
 
 missing=()
