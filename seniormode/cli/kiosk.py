@@ -32,13 +32,15 @@ from .common import (
 from .journaling import add_journal_option, open_journal
 from .kiosk_setup import add_config_option, kiosk_config, theme_of
 from .simulate import cmd_simulate
+from .updates import current_release, start_updates
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from ..kivy_ui import runtime
 
     config = kiosk_config(args)
-    content = config.content()
+    release = current_release(config) if config.release.origin and not (args.script or args.screenshots) else None
+    content = config.content(release.root if release else None)
     flow = load_or_report(str(content.flows[0]))
     if flow is None:
         return 1
@@ -79,10 +81,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     except (OSError, sqlite3.Error) as exc:
         raise UsageProblem(f"cannot keep tickets in {config.tickets}: {exc}") from None
     print(f"seniormode: kiosk {config.kiosk_id}; queue numbers kept in {config.tickets}")
-    writer, journal, _ = open_journal(config, flow, theme, content.locales)
+    writer, journal, version = open_journal(config, flow, theme, content.locales)
+    updates, on_switch, stop = start_updates(args, config, writer, release, flow, theme, content.locales, version)
     try:
-        return run_kiosk(flow, theme, session, config.size, config.fullscreen, args.jump, locales, journal=journal)
+        return run_kiosk(flow, theme, session, config.size, config.fullscreen, args.jump, locales, journal=journal,
+                         updates=updates, on_switch=on_switch)
     finally:
+        stop.set()
         if writer is not None:
             writer.close()
 
@@ -169,6 +174,9 @@ def add_parsers(sub: Any) -> None:
                    help="where the day's queue numbers are kept, so a restart never repeats one "
                         "(default: state/tickets.sqlite in this folder)")
     add_journal_option(p, None, "default: kiosk.yaml's journal; see docs/journal.md")
+    p.add_argument("--watch", action="store_true",
+                   help="at a desk: load and lint every edit of the flow, theme or catalogs, and show it at the "
+                        "next welcome screen (a broken edit keeps the last good flow, and says why)")
     p.add_argument("--station", type=int, metavar="N",
                    help="this kiosk's number in the hall, 0-99: its tickets read A07012 and no other kiosk's do")
     p.set_defaults(func=cmd_run)

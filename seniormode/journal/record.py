@@ -27,6 +27,8 @@ JOURNAL_KINDS: dict[str, str] = {
     "feedback": "the 好差评 level, 1 (非常不满意) to 5 (非常满意)",
     "hard": "a 'what was hard?' tile id",
     "session_end": "completed, abandoned, handed_off",
+    # Not an applicant's: its own one-row session, written when the kiosk changes flow version between applicants.
+    "version_switch": "OLD>NEW flow versions and the release, e.g. 3f2a9c1d0b7e>8c1d0b7e3f2a 2026.1204.1",
 }
 
 AGE_BANDS = ("under 60", "60-69", "70-79", "80+")

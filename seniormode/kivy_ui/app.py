@@ -72,6 +72,10 @@ class KioskApp(App):
         self._checker: ThreadPoolExecutor | None = None
         self._checking: Future[list[Effect]] | None = None
         self._waiting: list[Event] = []
+        # A new flow (a release, an edit under --watch) waits here until no applicant is in a session; on_switch
+        # is told of it and hands back the journal's recorder factory for the new version (seniormode.fleet).
+        self.updates: Any = None
+        self.on_switch: Callable[[Any], Callable[[Session], Any] | None] | None = None
         self.title = f"seniormode · {flow.title.value}"
 
     # ---- Kivy -------------------------------------------------------------------------------------
@@ -115,6 +119,26 @@ class KioskApp(App):
             self.recorder.close()
         return self._start_session()
 
+    def between_applicants(self) -> bool:
+        """On the welcome screen with nobody's session begun: the only time a flow may change under the screen."""
+        s = self.session
+        if s.status != "active" or s.s.history != [s.flow.first.id] or s.s.answers or self.checking:
+            return False
+        return self.recorder is None or not self.recorder.engaged
+
+    def switch(self, loaded: Any) -> None:
+        """Bring a checked flow into force: a fresh welcome screen of it, the same tickets, the same voice."""
+        if loaded is None:
+            return
+        if self.on_switch is not None:
+            self.journal = self.on_switch(loaded)
+        from ..core.i18n import Catalogs
+
+        session = Session(loaded.flow, clock=self.session.clock, tickets=self.session.tickets,
+                          catalogs=Catalogs(loaded.locales), preferences=dict(self.session.preferences))
+        self.load(loaded.flow, session, loaded.theme)
+        self.title = f"seniormode · {loaded.flow.title.value}"
+
     def _start_session(self) -> list[Effect]:
         """Show the session's first screen, with a fresh journal recorder for it when there is a journal."""
         self.recorder = self.journal(self.session) if self.journal else None
@@ -125,6 +149,9 @@ class KioskApp(App):
         return effects
 
     def _tick(self, dt: float) -> None:
+        if self.updates is not None and self.updates.pending and self.between_applicants():
+            self.switch(self.updates.take())
+            return
         self.send(Event("tick", dt))
         if self._warn_deadline is not None:
             self.view.count_down(self._warn_deadline - self.now())

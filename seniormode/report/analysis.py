@@ -134,8 +134,12 @@ class _Tally:
         self.answers: dict[str, Counter[str]] = defaultdict(Counter)
         self.unsatisfied = 0
         self.versions: set[str] = set()
+        self.switches = 0
 
     def add(self, rows: list[tuple[Any, ...]]) -> None:
+        if rows[0][COL["kind"]] == "version_switch":  # the kiosk's own row, no applicant's session
+            self.switches += 1
+            return
         self.sessions += 1
         self.events += len(rows)
         if rows[0][COL["synthetic"]]:
