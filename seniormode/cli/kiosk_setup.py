@@ -76,15 +76,16 @@ def theme_of(content: KioskContent, flow: Flow) -> Any:
     """The theme the kiosk shows: kiosk.yaml's (a file of the content root or a name), else the flow's own."""
     from .common import theme_for
 
-    if isinstance(content.theme, Path):
+    chosen = content.theme_of(str(flow.settings.get("theme", "senior")))
+    if isinstance(chosen, Path):
         from ..core.theme import load_theme
 
-        theme, problems = load_theme(content.theme)
+        theme, problems = load_theme(chosen)
         if theme is None:
             print_problems(problems.sorted())
             raise SystemExit(1)
         return theme
-    return theme_for(flow, content.theme)
+    return theme_for(flow, chosen)
 
 
 __all__ = ["add_config_option", "kiosk_config", "theme_of"]

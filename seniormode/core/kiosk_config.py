@@ -99,6 +99,14 @@ class KioskContent:
     theme: Path | str | None
     locales: Path
 
+    def theme_of(self, flow_theme: str) -> Path | str:
+        """The theme to load: kiosk.yaml's, else the flow's own name, as a file of this root when it has one
+        (a release's themes, not those of the folder the kiosk was started in), else the name."""
+        if self.theme is not None:
+            return self.theme
+        own = self.root / "themes" / f"{flow_theme}.yaml"
+        return own if own.is_file() else flow_theme
+
 
 def load_kiosk_config(path: str | Path) -> tuple[KioskConfig | None, Problems]:
     """Read kiosk.yaml; (None, problems) when it has errors, each at its file:line:col."""

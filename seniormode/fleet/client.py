@@ -23,7 +23,10 @@ import tarfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..core.kiosk_config import KioskConfig
+from ..core.flow import Flow
+from ..core.kiosk_config import KioskConfig, KioskContent
+from ..core.loader import load_flow
+from ..core.problems import Problems
 from ..lint.files import LintOptions, lint_flow
 from .manifest import Manifest, ReleaseError, load_public_key, verify, version_key
 from .publish import git
@@ -204,12 +207,11 @@ class ReleaseClient:
         """The kiosk's own flows as this release has them must load and lint (errors only): a signed release made
         without the gate is still refused here."""
         content = self.config.content(root)
-        theme = str(content.theme) if content.theme is not None else None
         for flow_path in content.flows:
             if not flow_path.is_file():
                 raise ReleaseError(f"release {manifest.version} has no {flow_path.relative_to(root)}, which this "
                                    "kiosk runs")
-            _, problems = lint_flow(flow_path, LintOptions(theme=theme, locales=content.locales))
+            _, problems = lint_kiosk_flow(content, flow_path)
             if problems.has_errors:
                 first = problems.errors[0]
                 raise ReleaseError(f"release {manifest.version} does not lint: {first.format()}"
@@ -239,6 +241,14 @@ class ReleaseClient:
         return previous
 
 
+def lint_kiosk_flow(content: KioskContent, path: Path, fonts: bool = True) -> tuple[Flow | None, Problems]:
+    """Lint one flow with the theme and catalogs the kiosk will show it with: those of `content`'s root."""
+    first, _ = load_flow(path)  # its own theme name decides which of the root's themes it is checked with
+    chosen = content.theme_of(str(first.settings.get("theme", "senior"))) if first is not None else content.theme
+    return lint_flow(path, LintOptions(theme=str(chosen) if chosen is not None else None, locales=content.locales,
+                                       fonts=fonts))
+
+
 def git_bytes(*args: str) -> bytes:
     import subprocess
 
@@ -251,4 +261,4 @@ def git_bytes(*args: str) -> bytes:
     return done.stdout
 
 
-__all__ = ["CheckResult", "ReleaseClient", "ReleaseStore"]
+__all__ = ["CheckResult", "ReleaseClient", "ReleaseStore", "lint_kiosk_flow"]

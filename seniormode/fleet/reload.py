@@ -18,8 +18,7 @@ from ..core.problems import FlowError
 from ..core.theme import load_theme, load_theme_by_name
 from ..journal.record import JournalEvent
 from ..journal.version import flow_version
-from ..lint.files import LintOptions, lint_flow
-from .client import ReleaseClient
+from .client import ReleaseClient, lint_kiosk_flow
 
 log = logging.getLogger("seniormode.reload")
 
@@ -43,20 +42,20 @@ def load_content(config: KioskConfig, root: Path | None, label: str, release: st
     only, as the kiosk needs them: the audit ran when the release was built)."""
     content = config.content(root)
     path = content.flows[0]
-    theme_option = str(content.theme) if content.theme is not None else None
-    flow, problems = lint_flow(path, LintOptions(theme=theme_option, locales=content.locales, fonts=False))
+    flow, problems = lint_kiosk_flow(content, path)
     if flow is None or problems.has_errors:
         errors = problems.errors
         first = errors[0].format() if errors else f"{path} does not load"
         more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
         raise NotLoaded(f"{label} does not load or lint: {first}{more}")
+    chosen = content.theme_of(str(flow.settings.get("theme", "senior")))
     try:
-        if isinstance(content.theme, Path):
-            theme, theme_problems = load_theme(content.theme)
+        if isinstance(chosen, Path):
+            theme, theme_problems = load_theme(chosen)
             if theme is None:
                 raise FlowError(theme_problems.errors)
         else:
-            theme = load_theme_by_name(content.theme or str(flow.settings.get("theme", "senior")))
+            theme = load_theme_by_name(chosen)
     except FlowError as exc:
         raise NotLoaded(f"{label}: its theme does not load: {exc}") from None
     version = flow_version(flow, getattr(theme, "file", None), content.locales)

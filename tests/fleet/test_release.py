@@ -3,6 +3,7 @@ its own message while the kiosk keeps the last good flow."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from seniormode.core.kiosk_config import load_kiosk_config_or_raise
 from seniormode.fleet.client import ReleaseClient
 from seniormode.fleet.manifest import MANIFEST, SIGNATURE, new_key_pair
 from seniormode.fleet.publish import GIT_IDENTITY, build_release, git, publish
+from seniormode.fleet.reload import load_content
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOW = "flows_yaml/hk_macau_renewal.yaml"
@@ -80,6 +82,10 @@ def test_build_publish_pull_through_the_command_line(hall: dict[str, Path]) -> N
     again = seniormode("release", "pull", "--config", "kiosk.yaml", cwd=hall["kiosk"])
     assert again.stdout.startswith("same:")
     assert (hall["kiosk"] / "state" / "releases" / "CURRENT").read_text().strip() == "2026.1204.1"
+    kiosk = client(hall)
+    loaded = load_content(kiosk.config, kiosk.store.current_root(), "release 2026.1204.1")
+    manifest = json.loads((kiosk.store.current_root() / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["flows"]["hk_macau_renewal"]["version"] == loaded.version  # what its journal rows will carry
 
 
 def test_a_flow_that_fails_lint_is_never_built(hall: dict[str, Path]) -> None:
