@@ -31,6 +31,9 @@ def current_release(config: KioskConfig) -> InForce | None:
         client = ReleaseClient(config)
     except ReleaseError as exc:
         raise UsageProblem(str(exc)) from None
+    damaged = client.verify_current()
+    if damaged is not None:
+        print(f"seniormode: release: {damaged}; fetching it again", flush=True)
     if client.store.current_root() is None:
         result = client.check()
         print(f"seniormode: release: {result.message}", flush=True)
@@ -64,20 +67,26 @@ def start_updates(args: argparse.Namespace, config: KioskConfig, writer: Any, re
                           label, release.version if release else None)]
 
     def on_switch(loaded: LoadedFlow) -> Any:
+        """The journal's recorders for the new version (before the new welcome screen is shown)."""
+        return recorders(writer.write, kiosk=config.kiosk_id, version=loaded.version) if writer else None
+
+    def on_switched(loaded: LoadedFlow) -> None:
+        """Once the new flow is on the screen: said, and recorded."""
         old, running[0] = running[0], loaded
         updates.say(f"now running {loaded.label} (flow version {loaded.version}; was {old.version})")
-        if writer is None:
-            return None
-        writer.write(switch_event(config.kiosk_id, old, loaded, utc_now()))
-        return recorders(writer.write, kiosk=config.kiosk_id, version=loaded.version)
+        if writer is not None:
+            writer.write(switch_event(config.kiosk_id, old, loaded, utc_now()))
 
     if config.release.origin:
-        start_thread(watch_releases, ReleaseClient(config), config, updates, stop, name="release client")
+        protect = {release.version} if release else set()  # the voice reads recordings from where it started
+        start_thread(watch_releases, ReleaseClient(config, protect), config, updates, stop,
+                     release.version if release else None, name="release client")
     if getattr(args, "watch", False):
         if config.release.origin:
             raise UsageProblem("--watch is for a desk's own files; this kiosk takes its flows from releases")
         start_thread(watch_files, config, updates, stop, name="flow watcher")
         print(f"seniormode: watching {config.content().flows[0].parent} and the catalogs for edits", flush=True)
+    updates.on_switched = on_switched
     return updates, on_switch, stop
 
 

@@ -152,6 +152,10 @@ def load_kiosk_config(path: str | Path) -> tuple[KioskConfig | None, Problems]:
                        "add 'flows: [flows_yaml/hk_macau_renewal.yaml]'")
     theme = f.text("theme")
     locales = f.text("locales")
+    for node in (theme, locales):  # from the content root: a release signs what is inside it, nothing else
+        if node is not None and (Path(str(node.value)).is_absolute() or ".." in Path(str(node.value)).parts):
+            problems.error("SM108", f"'{node.value}' must be inside the kiosk's folder", node.location,
+                           "write the path from the kiosk.yaml's folder (a release holds the same paths)")
     voice = f.boolean("voice")
     size, fullscreen = _screen(f, problems)
     tickets = f.text("tickets")
@@ -243,6 +247,10 @@ def _release(f: Fields, folder: Path, problems: Problems) -> ReleaseConfig:
     pin = r.text("pin")
     store = r.text("store")
     origin_text = str(origin.value) if origin else None
+    if origin_text is not None and origin_text.startswith("-"):
+        problems.error("SM108", f"'{origin_text}' is not a git remote", origin.location,  # type: ignore[union-attr]
+                       "a URL (https://, ssh://, git@host:path) or a folder path")
+        origin_text = None
     if origin_text and "://" not in origin_text and not origin_text.startswith("git@"):
         origin_text = str((folder / origin_text).resolve()) if not Path(origin_text).is_absolute() else origin_text
     return ReleaseConfig(

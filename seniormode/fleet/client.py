@@ -107,11 +107,28 @@ class ReleaseStore:
         else:
             _write_atomic(self.root / "PIN", version + "\n")
 
-    def make_current(self, version: str) -> None:
+    def make_current(self, version: str, protect: set[str] | frozenset[str] = frozenset()) -> None:
+        """A newly installed release in force: added to the end of HISTORY; the oldest on disk pruned, never one
+        in `protect` (what the running kiosk and its voice still read)."""
         _write_atomic(self.root / "CURRENT", version + "\n")
         history = [v for v in self.history() if v != version] + [version]
         _write_atomic(self.root / "HISTORY", "\n".join(history[-50:]) + "\n")
-        self._prune(keep={version, *history[-KEEP:]})
+        self._prune(keep={version, *history[-KEEP:], *protect})
+
+    def go_back_to(self, version: str) -> None:
+        """A release already installed in force again (rollback): HISTORY keeps its order, so a second rollback
+        goes further back, not forward."""
+        _write_atomic(self.root / "CURRENT", version + "\n")
+
+    def high_water(self) -> str | None:
+        """The newest release this kiosk has ever had in force: nothing older is taken unless staff pin it."""
+        known = []
+        for version in self.history():
+            try:
+                known.append((version_key(version), version))
+            except ReleaseError:
+                continue
+        return max(known)[1] if known else None
 
     def _prune(self, keep: set[str]) -> None:
         if not self.releases.is_dir():
@@ -133,13 +150,14 @@ class ReleaseStore:
 class ReleaseClient:
     """Checks the origin for a release and brings a verified one into the store; never touches what runs if not."""
 
-    def __init__(self, config: KioskConfig):
+    def __init__(self, config: KioskConfig, protect: set[str] | None = None):
         if config.release.origin is None or config.release.public_key is None:
             raise ReleaseError(f"{config.file or 'the kiosk'} names no release origin and key (release: in kiosk.yaml)")
         self.config = config
         self.release = config.release
         self.store = ReleaseStore(config.release.store)
         self.mirror = self.store.root / "mirror.git"
+        self.protect = protect or set()  # releases the running kiosk reads: never pruned
 
     def pinned(self) -> str | None:
         return self.store.pin() or self.release.pin
@@ -153,24 +171,23 @@ class ReleaseClient:
 
     def _check(self) -> CheckResult:
         current = self.store.current()
+        if current is not None and not self.store.path_of(current).is_dir():
+            current = None  # its folder is gone: install it again from the origin
+        running = current or "the own flows"
         try:
             public = load_public_key(self.release.public_key)  # type: ignore[arg-type]
         except ReleaseError as exc:
             return CheckResult("refused", current, str(exc))
-        try:
-            self._fetch()
-        except ReleaseError as exc:
-            what = f"running {current}" if current else "running the kiosk's own flows"
-            return CheckResult("offline", current, f"cannot reach {self.release.origin} ({exc}); {what}")
         pin = self.pinned()
-        ref = f"refs/tags/release-{pin}" if pin else f"refs/heads/{self.release.branch}"
-        found = git("--git-dir", str(self.mirror), "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}",
-                    check=False)
-        if found.returncode != 0:
-            where = f"release {pin} (pinned)" if pin else f"branch {self.release.branch}"
+        try:
+            found = self._fetch(pin)
+        except ReleaseError as exc:
+            return CheckResult("offline", current, f"cannot reach {self.release.origin} ({exc}); running {running}")
+        if found is None:
+            where = f"tag release-{pin} (pinned)" if pin else f"branch {self.release.branch}"
             return CheckResult("none" if not pin else "refused", current,
-                               f"{self.release.origin} has no {where}; running {current or 'the own flows'}")
-        commit = found.stdout.strip()
+                               f"{self.release.origin} has no {where} yet; running {running}")
+        commit = found
         incoming = self.store.releases / f".incoming-{commit[:12]}"
         shutil.rmtree(incoming, ignore_errors=True)
         try:
@@ -182,25 +199,28 @@ class ReleaseClient:
                 shutil.rmtree(incoming, ignore_errors=True)
                 return verdict
             self._lint(incoming, manifest)
-        except ReleaseError as exc:
+            target = self.store.path_of(manifest.version)
+            shutil.rmtree(target, ignore_errors=True)
+            os.replace(incoming, target)
+        except (ReleaseError, tarfile.TarError, OSError) as exc:
             shutil.rmtree(incoming, ignore_errors=True)
-            return CheckResult("refused", current, f"{exc}; still running {current or 'the own flows'}")
-        target = self.store.path_of(manifest.version)
-        shutil.rmtree(target, ignore_errors=True)
-        os.replace(incoming, target)
-        self.store.make_current(manifest.version)
+            why = str(exc) if isinstance(exc, ReleaseError) else f"it cannot be unpacked ({type(exc).__name__}: {exc})"
+            return CheckResult("refused", current, f"{why}; still running {running}")
+        self.store.make_current(manifest.version, self.protect)
         how = " (pinned by staff)" if pin else ""
         return CheckResult("new", manifest.version, f"release {manifest.version} verified and in force{how} "
-                           f"(was {current or 'the own flows'})", manifest.version)
+                           f"(was {running})", manifest.version)
 
     def _judge(self, manifest: Manifest, current: str | None, pin: str | None) -> CheckResult | None:
         if pin is not None and manifest.version != pin:
             raise ReleaseError(f"the tag release-{pin} holds release {manifest.version}")
         if current is not None and manifest.version == current:
             return CheckResult("same", current, f"release {current} is the newest; nothing to do", current)
-        if current is not None and pin is None and version_key(manifest.version) < version_key(current):
-            raise ReleaseError(f"release {manifest.version} is older than {current}, which runs (a replayed or "
-                               "rolled-back release): refused; staff can pin it with 'seniormode release pin'")
+        newest = self.store.high_water()
+        if newest is not None and pin is None and version_key(manifest.version) < version_key(newest):
+            raise ReleaseError(f"release {manifest.version} is older than {newest}, which this kiosk has run (a "
+                               "replayed or rolled-back release): refused; staff can pin it with "
+                               "'seniormode release pin'")
         return None
 
     def _lint(self, root: Path, manifest: Manifest) -> None:
@@ -217,27 +237,56 @@ class ReleaseClient:
                 raise ReleaseError(f"release {manifest.version} does not lint: {first.format()}"
                                    + (f" (+{len(problems.errors) - 1} more)" if len(problems.errors) > 1 else ""))
 
-    def _fetch(self) -> None:
+    def _fetch(self, pin: str | None) -> str | None:
+        """Bring the branch (or the pinned tag) into the mirror; the commit to look at, None when the origin has
+        no such branch or tag. ReleaseError when the origin cannot be reached."""
         origin, branch = self.release.origin or "", self.release.branch
+        if origin.startswith("-"):
+            raise ReleaseError(f"'{origin}' is not a git remote")
         if not (self.mirror / "HEAD").is_file():
             self.mirror.parent.mkdir(parents=True, exist_ok=True)
             git("init", "--quiet", "--bare", str(self.mirror))
-        git("--git-dir", str(self.mirror), "fetch", "--quiet", "--prune", "--force", origin,
-            f"+refs/heads/{branch}:refs/heads/{branch}", "+refs/tags/release-*:refs/tags/release-*")
+        ref = f"refs/tags/release-{pin}" if pin else f"refs/heads/{branch}"
+        listed = git("ls-remote", "--", origin, ref).stdout.split()  # fails only when the origin is unreachable
+        if ref not in listed:
+            return None
+        git("--git-dir", str(self.mirror), "fetch", "--quiet", "--force", "--no-tags", "--", origin, f"+{ref}:{ref}")
+        found = git("--git-dir", str(self.mirror), "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}",
+                    check=False)
+        return found.stdout.strip() if found.returncode == 0 else None
 
     def _extract(self, commit: str, into: Path) -> None:
+        """Unpack the release commit: regular files and folders only. A link, a device or a name leaving the
+        folder refuses the whole release (a link could reach files no signature covers)."""
         data = git_bytes("--git-dir", str(self.mirror), "archive", "--format=tar", commit)
         into.mkdir(parents=True)
         with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-            tar.extractall(into, filter="data")  # no links out, no absolute paths, no devices
+            members = tar.getmembers()
+            for member in members:
+                if not (member.isfile() or member.isdir()):
+                    raise ReleaseError(f"{member.name} in the release is a link or a special file: refused")
+            tar.extractall(into, members=members, filter="data")
+
+    def verify_current(self) -> str | None:
+        """At start: the release in force is checked again (a file changed on this disk since); a bad one is
+        set aside so the next check installs it afresh. The problem in words, or None when it is sound."""
+        current, root = self.store.current(), self.store.current_root()
+        if current is None or root is None:
+            return None
+        try:
+            verify(root, load_public_key(self.release.public_key), f"release {current} on this kiosk")  # type: ignore[arg-type]
+        except ReleaseError as exc:
+            shutil.rmtree(root, ignore_errors=True)
+            return str(exc)
+        return None
 
     def rollback(self) -> str:
         """Back to the release in force before this one, pinned there so the next check keeps it."""
         previous = self.store.previous()
         if previous is None:
             raise ReleaseError("there is no earlier release on this kiosk to go back to")
-        self.store.make_current(previous)
-        self.store.set_pin(previous)
+        self.store.set_pin(previous)  # first: a stop between the two never leaves an unpinned older release
+        self.store.go_back_to(previous)
         return previous
 
 

@@ -177,11 +177,38 @@ def verify(root: Path, public: Ed25519PublicKey, where: str) -> Manifest:
             raise ReleaseError(f"{where}: {name} is in the manifest but not in the release: refused")
         if sha256_file(path) != expected:
             raise ReleaseError(f"{where}: {name} differs from its hash in the manifest (tampered): refused")
-    extra = [str(p) for p in content_files(root) if str(p) not in manifest.files]
-    if extra:
-        raise ReleaseError(f"{where}: {extra[0]} is in the release but not in its manifest: refused")
+    for rel, is_link in _everything(root):
+        if is_link:
+            raise ReleaseError(f"{where}: {rel} is a link: refused (a release holds plain files only)")
+        if rel not in manifest.files and rel not in (MANIFEST, SIGNATURE):
+            raise ReleaseError(f"{where}: {rel} is in the release but not in its manifest: refused")
+        if rel in manifest.files and holds_private_key(root / rel):
+            raise ReleaseError(f"{where}: {rel} holds a private key: refused (move the key off this kiosk and "
+                               "make a new key pair: this one is no longer secret)")
     return manifest
 
 
+def _everything(root: Path) -> list[tuple[str, bool]]:
+    """Every entry under `root` but folders, hidden ones too, as (path, is a link): nothing goes unchecked."""
+    out = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames:
+            if (Path(dirpath) / name).is_symlink():
+                out.append((str((Path(dirpath) / name).relative_to(root)), True))
+        for name in filenames:
+            path = Path(dirpath) / name
+            out.append((str(path.relative_to(root)), path.is_symlink() or not path.is_file()))
+    return sorted(out)
+
+
+def holds_private_key(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return b"PRIVATE KEY-----" in fh.read(4 * 1024 * 1024)
+    except OSError:
+        return False
+
+
 __all__ = ["CONTENT", "FORMAT", "MANIFEST", "SIGNATURE", "Manifest", "ReleaseError", "content_files", "key_id",
-           "load_private_key", "load_public_key", "new_key_pair", "sha256_file", "sign", "verify", "version_key"]
+           "holds_private_key", "load_private_key", "load_public_key", "new_key_pair", "sha256_file", "sign",
+           "verify", "version_key"]

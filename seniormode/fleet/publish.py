@@ -24,6 +24,7 @@ from .manifest import (
     Manifest,
     ReleaseError,
     content_files,
+    holds_private_key,
     key_id,
     load_private_key,
     sha256_file,
@@ -96,17 +97,26 @@ def build_release(root: Path, key_path: Path, out: Path, version: str | None = N
         if (root / folder).resolve() in key_path.parents:
             raise ReleaseError(f"the signing key {key_path} is inside {folder}/, which a release carries: "
                                "move it out (keys never go into a release or a repository)")
-    if check:
-        lint_gate(root)
     private = load_private_key(key_path)
     if out.exists() and any(out.iterdir()):
         raise ReleaseError(f"{out} is not empty")
     files: dict[str, str] = {}
     for rel in content_files(root):
+        source = root / rel
+        if source.is_symlink():
+            raise ReleaseError(f"{rel} is a link: a release holds plain files only (copy the file in)")
+        if holds_private_key(source):
+            raise ReleaseError(f"{rel} holds a private key: it must never go into a release; move it out")
         target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(root / rel, target)
+        shutil.copy2(source, target)
         files[str(rel)] = sha256_file(target)
+    if check:
+        try:
+            lint_gate(out)  # the copy is what gets signed: an edit saved meanwhile is not in it unlinted
+        except ReleaseError:
+            shutil.rmtree(out, ignore_errors=True)
+            raise
     created = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     manifest = Manifest(version, created, files, flow_versions(out), key_id(private.public_key()))
     data = manifest.to_bytes()
@@ -117,7 +127,7 @@ def build_release(root: Path, key_path: Path, out: Path, version: str | None = N
 
 def published_versions(origin: str, branch: str) -> list[str]:
     """The release versions tagged on `origin`, oldest first."""
-    done = git("ls-remote", "--tags", origin, "refs/tags/release-*")
+    done = git("ls-remote", "--tags", "--", origin, "refs/tags/release-*")
     versions = []
     for line in done.stdout.splitlines():
         ref = line.split("\t")[-1]
@@ -134,6 +144,8 @@ def published_versions(origin: str, branch: str) -> list[str]:
 
 def publish(release: Path, origin: str, branch: str = "releases") -> str:
     """Commit the release folder as the tip of `branch` on `origin`, tagged release-VERSION; the commit id."""
+    if origin.startswith("-"):
+        raise ReleaseError(f"'{origin}' is not a git remote")
     manifest = Manifest.from_bytes((release / MANIFEST).read_bytes(), str(release / MANIFEST))
     known = published_versions(origin, branch)
     if known and version_key(known[-1]) >= version_key(manifest.version):
@@ -141,9 +153,9 @@ def publish(release: Path, origin: str, branch: str = "releases") -> str:
                            "(kiosks would refuse it as a rollback): build it with a newer --version")
     with tempfile.TemporaryDirectory(prefix="seniormode-publish-") as tmp:
         work = Path(tmp) / "work"
-        has_branch = git("ls-remote", "--heads", origin, branch).stdout.strip() != ""
+        has_branch = git("ls-remote", "--heads", "--", origin, branch).stdout.strip() != ""
         if has_branch:
-            git("clone", "--quiet", "--branch", branch, "--single-branch", origin, str(work))
+            git("clone", "--quiet", "--branch", branch, "--single-branch", "--", origin, str(work))
         else:
             git("init", "--quiet", str(work))
             git("checkout", "--quiet", "--orphan", branch, cwd=work)

@@ -70,6 +70,7 @@ class FlowUpdates:
         self._pending: LoadedFlow | None = None
         self.say = say or (lambda line: print(f"seniormode: {line}", flush=True))  # the staff console
         self.last_refusal: str | None = None
+        self.on_switched: Callable[[LoadedFlow], None] | None = None  # told once the kiosk shows the new flow
 
     @property
     def pending(self) -> bool:
@@ -86,6 +87,10 @@ class FlowUpdates:
         self.last_refusal = why
         self.say(f"kept the last good flow: {why}")
         log.warning("kept the last good flow: %s", why)
+
+    def switched(self, loaded: LoadedFlow) -> None:
+        if self.on_switched is not None:
+            self.on_switched(loaded)
 
     def take(self) -> LoadedFlow | None:
         with self._lock:
@@ -104,18 +109,24 @@ def switch_event(kiosk: str, old: LoadedFlow | None, new: LoadedFlow, at: str) -
                         age_band="unknown", synthetic=False)
 
 
-def watch_releases(client: ReleaseClient, config: KioskConfig, updates: FlowUpdates, stop: threading.Event) -> None:
-    """Check the origin at start and every `check_every`; offer each release that comes into force."""
+def watch_releases(client: ReleaseClient, config: KioskConfig, updates: FlowUpdates, stop: threading.Event,
+                   running: str | None = None) -> None:
+    """Check the origin at start and every `check_every`; offer the release in force whenever it is not the one
+    the kiosk shows (a new one, or one staff rolled back to from the command line)."""
     while not stop.is_set():
         result = client.check()
-        if result.outcome == "new":
-            root = client.store.current_root()
+        if result.outcome == "refused":
+            updates.refuse(result.message)
+        elif result.outcome == "offline":
+            updates.say(result.message)
+        current, root = client.store.current(), client.store.current_root()
+        if current is not None and root is not None and current != running:
             try:
-                updates.offer(load_content(config, root, f"release {result.version}", result.version))
+                updates.offer(load_content(config, root, f"release {current}", current))
+                running = current
             except NotLoaded as exc:  # verified and linted by the client: only a theme or catalog left to fail
                 updates.refuse(str(exc))
-        elif result.outcome in ("refused", "offline"):
-            updates.refuse(result.message) if result.outcome == "refused" else updates.say(result.message)
+                running = current  # said once, not at every check
         stop.wait(config.release.check_every)
 
 

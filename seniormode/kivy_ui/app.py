@@ -75,6 +75,7 @@ class KioskApp(App):
         # A new flow (a release, an edit under --watch) waits here until no applicant is in a session; on_switch
         # is told of it and hands back the journal's recorder factory for the new version (seniormode.fleet).
         self.updates: Any = None
+        self._touched = False
         self.on_switch: Callable[[Any], Callable[[Session], Any] | None] | None = None
         self.title = f"seniormode · {flow.title.value}"
 
@@ -111,6 +112,7 @@ class KioskApp(App):
         self._last_press.clear()
         self._screen_changed_at = float("-inf")
         self._warn_deadline = None
+        self._touched = False
         self.ignored_touches = 0
         self.tilted.remove_widget(self.view)
         self.view = StepView(self.theme, self.press, self.flow.title, self.session.catalogs)
@@ -124,20 +126,35 @@ class KioskApp(App):
         s = self.session
         if s.status != "active" or s.s.history != [s.flow.first.id] or s.s.answers or self.checking:
             return False
-        return self.recorder is None or not self.recorder.engaged
+        return not self._touched and (self.recorder is None or not self.recorder.engaged)
 
     def switch(self, loaded: Any) -> None:
-        """Bring a checked flow into force: a fresh welcome screen of it, the same tickets, the same voice."""
+        """Bring a checked flow into force: a fresh welcome screen of it, the same tickets, inputs and voice.
+        Anything that goes wrong keeps the flow on the screen and is said, never a crash of the kiosk."""
         if loaded is None:
             return
-        if self.on_switch is not None:
-            self.journal = self.on_switch(loaded)
         from ..core.i18n import Catalogs
 
-        session = Session(loaded.flow, clock=self.session.clock, tickets=self.session.tickets,
-                          catalogs=Catalogs(loaded.locales), preferences=dict(self.session.preferences))
-        self.load(loaded.flow, session, loaded.theme)
+        before = (self.flow, self.session, self.theme, self.journal)
+        try:
+            session = Session(loaded.flow, dict(self.session.start_inputs), clock=self.session.clock,
+                              tickets=self.session.tickets, catalogs=Catalogs(loaded.locales),
+                              preferences=dict(self.session.preferences))
+            journal = self.on_switch(loaded) if self.on_switch is not None else self.journal
+            self.journal = journal
+            self.load(loaded.flow, session, loaded.theme)
+        except Exception as exc:  # noqa: BLE001 - the kiosk goes on with the flow it had
+            log.exception("switching to %s failed", loaded.label)
+            self.journal = before[3]
+            self.load(before[0], Session(before[0], dict(before[1].start_inputs), clock=before[1].clock,
+                                         tickets=before[1].tickets, catalogs=before[1].catalogs,
+                                         preferences=dict(before[1].preferences)), before[2])
+            if self.updates is not None:
+                self.updates.refuse(f"{loaded.label} could not be shown ({type(exc).__name__}: {exc})")
+            return
         self.title = f"seniormode · {loaded.flow.title.value}"
+        if self.updates is not None:
+            self.updates.switched(loaded)
 
     def _start_session(self) -> list[Effect]:
         """Show the session's first screen, with a fresh journal recorder for it when there is a journal."""
@@ -220,6 +237,8 @@ class KioskApp(App):
         thread), so the screen keeps drawing whatever was typed; events that come meanwhile wait their turn,
         in order, so the session only ever sees one event at a time. Returns the effects applied now.
         """
+        if event.kind != "tick":
+            self._touched = True  # someone is at the kiosk: no flow changes under them until the next Reset
         if self._checking is not None:
             self._waiting.append(event)
             return []
@@ -282,6 +301,7 @@ class KioskApp(App):
     def apply(self, effects: list[Effect]) -> None:
         for effect in effects:
             if isinstance(effect, Reset):
+                self._touched = False
                 self.effects.clear()
                 self.spoken.clear()
                 self.player.forget()

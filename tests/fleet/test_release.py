@@ -182,3 +182,49 @@ def test_offline_the_kiosk_runs_what_it_has_and_rollback_pins_the_previous(hall:
     assert client(hall).check().version == "2026.1204.1"  # pinned: the newer release waits
     seniormode("release", "unpin", "--config", "kiosk.yaml", cwd=hall["kiosk"])
     assert client(hall).check().version == "2026.1204.2"
+
+
+@pytest.mark.parametrize("name, change, says", [
+    ("a link to a file outside", lambda w: (w / "flows_yaml" / "evil.yaml").symlink_to("/etc/passwd"),
+     "is a link or a special file: refused"),
+    ("a link inside the release", lambda w: (w / "locales" / "xx").symlink_to("en"),
+     "is a link or a special file: refused"),
+    ("a hidden file", lambda w: (w / "locales" / ".hidden.po").write_text("x"),
+     "locales/.hidden.po is in the release but not in its manifest"),
+    ("a file outside the content folders", lambda w: (w / "evil" / "a.po").parent.mkdir() or
+     (w / "evil" / "a.po").write_text("x"), "evil/a.po is in the release but not in its manifest"),
+])
+def test_nothing_unsigned_reaches_the_kiosk(hall: dict[str, Path], name: str, change: object, says: str) -> None:
+    release(hall, "2026.1204.1")
+    assert client(hall).check().outcome == "new"
+    release(hall, "2026.1204.2", edit="第二版")
+    tamper(hall, change)
+    refused(hall, says)
+    assert not list((hall["kiosk"] / "state" / "releases" / "releases").glob(".incoming-*"))
+
+
+def test_an_origin_that_looks_like_an_option_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.yaml"
+    path.write_text("kiosk: k\nflows: [f.yaml]\nrelease:\n  origin: '--upload-pack=touch /tmp/x; true #://'\n"
+                    "  public_key: k.pub\n", encoding="utf-8")
+    said = seniormode("release", "pull", "--config", str(path), cwd=tmp_path)
+    assert said.returncode == 2 and "is not a git remote" in said.stdout + said.stderr
+
+
+def test_a_second_rollback_goes_further_back_and_nothing_below_the_newest_seen_is_taken(hall) -> None:
+    for n in (1, 2, 3):
+        release(hall, f"2026.1204.{n}", edit=f"第{n}版")
+        assert client(hall).check().version == f"2026.1204.{n}"
+    kiosk = client(hall)
+    assert kiosk.rollback() == "2026.1204.2" and kiosk.rollback() == "2026.1204.1"
+    kiosk.store.set_pin(None)
+    old_commit = git("--git-dir", str(hall["origin"]), "rev-parse", "release-2026.1204.2^{commit}").stdout.strip()
+    git("--git-dir", str(hall["origin"]), "update-ref", "refs/heads/releases", old_commit)
+    result = client(hall).check()  # newer than what runs (1), older than the newest it has run (3): a replay
+    assert result.outcome == "refused" and "older than 2026.1204.3" in result.message
+
+
+def test_a_private_key_in_the_checkout_is_never_released(hall: dict[str, Path]) -> None:
+    (hall["checkout"] / "themes" / "backup.pem").write_bytes(hall["key"].read_bytes())
+    built = seniormode("release", "build", "--key", str(hall["key"]), "--out", "out", cwd=hall["checkout"])
+    assert built.returncode == 1 and "themes/backup.pem holds a private key" in built.stdout

@@ -98,3 +98,23 @@ def test_an_edit_waits_for_the_welcome_screen_and_a_broken_one_is_refused(kiosk_
         "SELECT version, kind, detail FROM events WHERE kind = 'version_switch'").fetchall()
     assert len(rows) == 1 and rows[0][0] == running[0].version
     assert rows[0][2] == f"{first.version}>{running[0].version} local" and first.version != running[0].version
+
+
+def test_a_touch_on_the_welcome_screen_holds_the_switch_until_the_next_reset(kiosk_app: Any, pilot: Any,
+                                                                          tmp_path: Path) -> None:
+    config = KioskConfig(kiosk_id="desk", folder=ROOT, flows=(Path("flows_yaml/hk_macau_renewal.yaml"),))
+    first = load_content(config, None, "the flow")
+    kiosk_app.load(first.flow, Session(first.flow, catalogs=Catalogs(first.locales)), first.theme)
+    updates = FlowUpdates(say=lambda line: None)
+    kiosk_app.updates = updates
+    try:
+        pilot.perform(Event("bigger"))  # an applicant reading the welcome screen, bigger: still on it
+        assert kiosk_app.view.current.step == "welcome"
+        updates.offer(load_content(config, None, "the same flow again"))
+        kiosk_app._tick(1.0)
+        assert kiosk_app.flow is first.flow and updates.pending
+        pilot.perform(Event("reset"))
+        kiosk_app._tick(1.0)
+        assert kiosk_app.flow is not first.flow and not updates.pending
+    finally:
+        kiosk_app.updates = None
