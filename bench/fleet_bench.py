@@ -15,7 +15,7 @@ Figures, each with a reference measured in the same run:
    real kiosk) while its shipper runs every `--every` seconds: p50/p95 shipping lag, from the journal's commit to the
    database's row (received_at), against the ship interval itself;
 3. peak memory of one shipper process (one kiosk, a journal of --memory-sessions applicants), against the same
-   process after its imports and before shipping;
+   process after its imports and before shipping; and its events/s alone, against the bare COPY;
 4. exact counts afterwards: per kiosk, PostgreSQL's rows against the journal's, and keys stored twice.
 """
 
@@ -126,11 +126,13 @@ def memory_of_one_shipper(journal: str, url: str) -> None:
     info = ConnInfo(url, ADMIN_PASSWORD)
     before = _status_kb("VmRSS")
     shipper = Shipper(Path(journal), "bench-memory", info, batch=500)
+    started = time.perf_counter()
     result = shipper.ship_once()
+    seconds = time.perf_counter() - started
     shipper.close()
     # VmHWM, not ru_maxrss: Linux carries ru_maxrss over the exec from the (large) forking parent.
     after = _status_kb("VmHWM")
-    print(f"{before} {after} {result.sent}")
+    print(f"{before} {after} {result.sent} {seconds}")
 
 
 def _status_kb(field: str) -> int:
@@ -234,10 +236,12 @@ def main() -> int:
         events = make_journal(big, args.memory_sessions, seed=42, kiosk="bench-memory")
         line = subprocess.run([sys.executable, __file__, "--_memory", str(big), url], check=True,
                               capture_output=True, text=True).stdout.split()
-        before, after, sent = (int(v) for v in line)
+        before, after, sent = (int(v) for v in line[:3])
+        alone = sent / float(line[3])
         print(f"3. one shipper over {events} events (batch 500): peak RSS {after / 1024:.1f} MB, "
               f"{(after - before) / 1024:.1f} MB above the process's RSS after its imports ({before / 1024:.1f} MB); "
-              f"ratio {after / before:.2f}; sent {sent}")
+              f"ratio {after / before:.2f}; it sent {sent} at {alone:,.0f} events/s alone, "
+              f"{alone / ref_rate:.2f} x the bare COPY")
         expected: dict[str, int] = {}
         for kiosk, path in journals.items():
             with sqlite3.connect(path) as conn:

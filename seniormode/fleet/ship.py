@@ -117,17 +117,24 @@ class Shipper:
         """Send every row after the watermark, a batch per transaction, then a heartbeat. Raises FleetDbError (the
         database) or JournalError (the journal) in words."""
         sent = duplicates = 0
-        batches = 0
         try:
-            while max_batches is None or batches < max_batches:
-                rows = self._rows_after_watermark()
-                if not rows:
-                    break
-                new = self._send(rows)
-                sent += new
-                duplicates += len(rows) - new
-                batches += 1
-            backlog = self.backlog()
+            conn = self._journal()
+            try:
+                after = self._after(conn) if conn is not None else 0
+                batches = 0
+                while conn is not None and (max_batches is None or batches < max_batches):
+                    rows = self._read(conn, after)
+                    if not rows:
+                        break
+                    new = self._send(rows)
+                    sent += new
+                    duplicates += len(rows) - new
+                    after = int(rows[-1][0])
+                    batches += 1
+                backlog = self._count_after(conn, after) if conn is not None else 0
+            finally:
+                if conn is not None:
+                    conn.close()
             self._heartbeat(backlog, sent)
         except psycopg.Error as exc:
             self._drop_connection()
@@ -140,13 +147,12 @@ class Shipper:
         if conn is None:
             return 0
         try:
-            after = self._after(conn)
-            return int(conn.execute("SELECT count(*) FROM events WHERE id > ?", (after,)).fetchone()[0])
+            return self._count_after(conn, self._after(conn))
         finally:
             conn.close()
 
     def _journal(self) -> sqlite3.Connection | None:
-        """Opened afresh each time, read-only: a kiosk's writer may open or check-point it between two rounds."""
+        """Opened read-only for one round and closed after it: between two rounds a kiosk's writer may open it."""
         if not self.journal.exists():
             return None
         return open_for_reading(self.journal, check=False)
@@ -161,26 +167,29 @@ class Shipper:
         after, key = self._marks().get(self.info.shown)
         if after == 0:
             return 0
-        row = conn.execute("SELECT kiosk, session, seq FROM events WHERE id = ?", (after,)).fetchone()
-        if row is not None:
-            return after if key is None or tuple(row) == key else 0
-        # Gone: retention forgets the oldest rows, so every row left is newer... unless some rows below it remain,
-        # which only a journal numbered again can have.
-        below = conn.execute("SELECT 1 FROM events WHERE id < ? LIMIT 1", (after,)).fetchone()
+        try:
+            row = conn.execute("SELECT kiosk, session, seq FROM events WHERE id = ?", (after,)).fetchone()
+            if row is not None:
+                return after if key is None or tuple(row) == key else 0
+            # Gone: retention forgets the oldest rows, so every row left is newer... unless some rows below it
+            # remain, which only a journal numbered again can have.
+            below = conn.execute("SELECT 1 FROM events WHERE id < ? LIMIT 1", (after,)).fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise JournalError(self.journal, f"could not be read for shipping ({exc})") from None
         return 0 if below is not None else after
 
-    def _rows_after_watermark(self) -> list[tuple[Any, ...]]:
-        conn = self._journal()
-        if conn is None:
-            return []
+    def _read(self, conn: sqlite3.Connection, after: int) -> list[tuple[Any, ...]]:
         try:
-            after = self._after(conn)
             return conn.execute(f"SELECT {', '.join(_JOURNAL_COLUMNS)} FROM events WHERE id > ? ORDER BY id "
                                 "LIMIT ?", (after, self.batch)).fetchall()
         except sqlite3.DatabaseError as exc:
             raise JournalError(self.journal, f"could not be read for shipping ({exc})") from None
-        finally:
-            conn.close()
+
+    def _count_after(self, conn: sqlite3.Connection, after: int) -> int:
+        try:
+            return int(conn.execute("SELECT count(*) FROM events WHERE id > ?", (after,)).fetchone()[0])
+        except sqlite3.DatabaseError as exc:
+            raise JournalError(self.journal, f"could not be read for shipping ({exc})") from None
 
     def _send(self, rows: list[tuple[Any, ...]]) -> int:
         columns: list[list[Any]] = [[] for _ in _PG_COLUMNS]
