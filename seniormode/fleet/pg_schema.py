@@ -51,7 +51,7 @@ MIGRATIONS: tuple[str, ...] = (
         kiosk_id text NOT NULL,
         at timestamptz NOT NULL DEFAULT clock_timestamp(),
         release text NOT NULL,
-        backlog bigint NOT NULL,            -- journal rows not yet shipped when the round ended
+        backlog bigint NOT NULL,            -- journal rows not yet shipped when the round ended (-1: unknown)
         shipped bigint NOT NULL DEFAULT 0,  -- rows this round sent (new ones)
         last_error text,                    -- the shipper's last error in words, never a password
         last_error_at timestamptz

@@ -139,7 +139,19 @@ class Shipper:
         except psycopg.Error as exc:
             self._drop_connection()
             raise FleetDbError(describe(exc, self.info)) from None
+        except JournalError as exc:
+            self._journal_trouble(exc)
+            raise
         return ShipResult(sent, duplicates, backlog)
+
+    def _journal_trouble(self, exc: JournalError) -> None:
+        """A journal that cannot be read still lets the database know (backlog -1: unknown), so fleet status shows
+        the kiosk's trouble rather than a kiosk gone quiet."""
+        self.last_error, self.last_error_at = str(exc), time.time()
+        try:
+            self._heartbeat(-1, 0)
+        except psycopg.Error:
+            self._drop_connection()
 
     def backlog(self) -> int:
         """Journal rows not yet acknowledged by the database (0 while there is no journal yet)."""
@@ -253,6 +265,9 @@ class Shipper:
                     self.last_error, self.last_error_at = message, time.time()
                     stop.wait(min(2.0 ** (failures - 1), self.backoff_max))
                     continue
+                if result.sent:
+                    log.info("shipper: sent %d event(s) to %s; %d waiting", result.sent, self.info.shown,
+                             result.backlog)
                 if failures:
                     log.warning("shipper: shipping again after %d failed attempt(s); %d event(s) sent, %d waiting",
                                 failures, result.sent, result.backlog)

@@ -59,7 +59,8 @@ def render_table(statuses: list[KioskStatus], now: datetime.datetime | None = No
     if not statuses:
         return "no kiosk has shipped yet (no heartbeats in the database)\n"
     head = ("kiosk", "release", "last seen", "backlog", "last error")
-    rows = [(s.kiosk, s.release, f"{_iso(s.last_seen)} ({ago(s.last_seen, now)})", str(s.backlog),
+    rows = [(s.kiosk, s.release, f"{_iso(s.last_seen)} ({ago(s.last_seen, now)})",
+             str(s.backlog) if s.backlog >= 0 else "unknown",
              f"{s.last_error} ({ago(s.last_error_at, now)})" if s.last_error and s.last_error_at
              else (s.last_error or "-")) for s in statuses]
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head) - 1)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import textwrap
 from pathlib import Path
 
 import psycopg
@@ -12,7 +13,15 @@ import pytest
 from conftest import ADMIN_PASSWORD, ROOT, PgCluster, journal_counts, make_journal, pg_counts
 
 from seniormode.cli import main
-from seniormode.fleet.pg_schema import KIOSK_GRANTS, SCHEMA_VERSION, ConnInfo, FleetDbError, migrate, safe_url
+from seniormode.fleet.pg_schema import (
+    KIOSK_GRANTS,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    ConnInfo,
+    FleetDbError,
+    migrate,
+    safe_url,
+)
 from seniormode.fleet.ship import Shipper
 from seniormode.fleet.status import fleet_status
 
@@ -75,7 +84,9 @@ def test_the_kiosk_role_may_insert_and_nothing_else(db: str, pg: PgCluster, tmp_
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(sql.encode())
     assert pg_counts(db)[0] == {"hall-a-07": events}
-    assert KIOSK_GRANTS in (ROOT / "docs" / "fleet-db.md").read_text(encoding="utf-8")
+    docs = (ROOT / "docs" / "fleet-db.md").read_text(encoding="utf-8")
+    assert KIOSK_GRANTS in docs
+    assert all(textwrap.dedent(step).strip() in docs for step in MIGRATIONS)  # the schema as the docs show it
 
 
 def test_resent_rows_are_stored_once_and_a_renumbered_journal_is_sent_again(db: str, tmp_path: Path) -> None:
@@ -172,3 +183,51 @@ def test_report_from_the_database_equals_the_report_from_the_files(db: str, tmp_
     assert main(["report", "--db", db]) == 0  # the text report too
     assert "sessions" in capsys.readouterr().out
     assert os.environ.get("PGPASSWORD") == ADMIN_PASSWORD
+
+
+def test_the_kiosk_starts_the_shipper_in_the_background(db: str, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        caplog: pytest.LogCaptureFixture) -> None:
+    import threading
+    import time
+
+    from seniormode.core.kiosk_config import load_kiosk_config_or_raise
+    from seniormode.fleet.ship import start_thread
+
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    (tmp_path / "pw").write_text(ADMIN_PASSWORD)
+    (tmp_path / "kiosk.yaml").write_text(
+        "kiosk: hall-c-01\nflows: [flows_yaml/hk_macau_renewal.yaml]\njournal: {path: state/journal.sqlite}\n"
+        "database: {url_env: HALL_DB, password_file: pw, ship_every: 1s}\n")
+    config = load_kiosk_config_or_raise(tmp_path / "kiosk.yaml")
+    stop = threading.Event()
+    monkeypatch.delenv("HALL_DB", raising=False)
+    assert start_thread(config, stop) is None  # no database named: one line in the log, the kiosk goes on
+    assert "not started" in caplog.text and "HALL_DB" in caplog.text
+    monkeypatch.setenv("HALL_DB", db)
+    events = make_journal(tmp_path / "state" / "journal.sqlite", 10, kiosk="hall-c-01")
+    thread = start_thread(config, stop)
+    assert thread is not None
+    deadline = time.monotonic() + 20
+    while pg_counts(db)[0].get("hall-c-01") != events:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    stop.set()
+    thread.join(timeout=10)
+    assert not thread.is_alive()
+    assert (tmp_path / "state" / "journal.sqlite.shipped").is_file()
+
+
+def test_a_journal_that_went_bad_is_reported_in_fleet_status(db: str, tmp_path: Path) -> None:
+    from seniormode.journal.schema import JournalError
+
+    journal = tmp_path / "j.sqlite"
+    make_journal(journal, 3, kiosk="hall-d-04")
+    shipper = Shipper(journal, "hall-d-04", ConnInfo(db, ADMIN_PASSWORD))
+    shipper.ship_once()
+    journal.write_bytes(b"overwritten by mistake")
+    with pytest.raises(JournalError, match="not an SQLite file"):
+        shipper.ship_once()
+    shipper.close()
+    (status,) = fleet_status(ConnInfo(db, ADMIN_PASSWORD))
+    assert status.backlog == -1 and status.last_error and "not an SQLite file" in status.last_error
