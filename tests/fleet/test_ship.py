@@ -231,3 +231,30 @@ def test_a_journal_that_went_bad_is_reported_in_fleet_status(db: str, tmp_path: 
     shipper.close()
     (status,) = fleet_status(ConnInfo(db, ADMIN_PASSWORD))
     assert status.backlog == -1 and status.last_error and "not an SQLite file" in status.last_error
+
+
+def test_shipping_to_a_database_with_no_schema_says_to_migrate(fresh_db: str, tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    make_journal(tmp_path / "j.sqlite", 2)
+    monkeypatch.setenv("SENIORMODE_DB_URL", fresh_db)  # the URL from the environment, the password too
+    monkeypatch.setenv("PGPASSWORD", ADMIN_PASSWORD)
+    assert main(["ship", "--journal", str(tmp_path / "j.sqlite"), "--kiosk", "k-01", "--once"]) == 2
+    err = capsys.readouterr().err
+    assert "run seniormode fleet migrate" in err and err.count("\n") == 1
+
+
+def test_the_reader_role_reads_status_and_reports(db: str, pg: PgCluster, tmp_path: Path) -> None:
+    from seniormode.fleet.pg_reader import PgJournalSet
+
+    kiosk = kiosk_role(db, pg, "kiosk_hall_e_01", "kiosk-pw-2")
+    make_journal(tmp_path / "j.sqlite", 4, kiosk="hall-e-01")
+    shipper = Shipper(tmp_path / "j.sqlite", "hall-e-01", kiosk)
+    shipper.ship_once()
+    shipper.close()
+    with psycopg.connect(db, autocommit=True, **ADMIN) as conn:
+        conn.execute("DROP ROLE IF EXISTS hall_reader")
+        conn.execute("CREATE ROLE hall_reader LOGIN PASSWORD 'reader-pw' IN ROLE seniormode_reader")
+    reader = ConnInfo(pg.url("hall_reader", db.rsplit("/", 1)[1]), "reader-pw")
+    assert [s.kiosk for s in fleet_status(reader)] == ["hall-e-01"]
+    assert PgJournalSet(reader).flows() == {"hk_macau_renewal": {"v1"}}
