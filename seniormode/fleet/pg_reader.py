@@ -9,37 +9,24 @@ from typing import Any
 
 import psycopg
 
-from ..journal.reader import READ_COLUMNS, Selection, moment
+from ..journal.reader import READ_COLUMNS, Selection
 from .pg_schema import ConnInfo, FleetDbError, connect, describe, require_schema
 
-# Journal column -> PostgreSQL expression giving the journal's value (synthetic is 0/1 there).
-_EXPR = {"kiosk": "kiosk_id", "session": "session_id", "synthetic": "synthetic::int"}
-_SELECT = ", ".join(_EXPR.get(c, c) for c in READ_COLUMNS)
+# The fleet's table under the journal's names and types (synthetic is 0/1 there), so that Selection.where(), the one
+# definition of which sessions a report reads, serves both. NOT MATERIALIZED: the planner inlines it (its two uses
+# would otherwise copy the whole table first).
+_AS_JOURNAL = ("WITH events AS NOT MATERIALIZED (SELECT kiosk_id AS kiosk, session_id AS session, seq, flow, version, "
+               "at, step, kind, detail, ms, voice_language, age_band, synthetic::int AS synthetic "
+               "FROM seniormode.events) ")
 # Byte order, as SQLite sorts: the order of sessions is then the files' order.
-_ORDER = 'kiosk_id COLLATE "C", session_id COLLATE "C", seq'
+_ORDER = 'kiosk COLLATE "C", session COLLATE "C", seq'
 
 
-def _where(selection: Selection) -> tuple[str, list[object]]:
-    """Selection.where() in PostgreSQL: a session is in the range when it began in it."""
-    clauses: list[str] = []
-    params: list[object] = []
-    if selection.flow:
-        clauses.append("flow = %s")
-        params.append(selection.flow)
-    if selection.since or selection.until:
-        began = ["seq = 0"]
-        if selection.since:
-            began.append("at >= %s::timestamptz")
-            params.append(moment(selection.since))
-        if selection.until:
-            began.append("at <= %s::timestamptz")
-            params.append(moment(selection.until, end=True))
-        clauses.append("(kiosk_id, session_id) IN (SELECT kiosk_id, session_id FROM seniormode.events WHERE "
-                       f"{' AND '.join(began)})")
-    if selection.versions:
-        clauses.append("version = ANY(%s)")
-        params.append(list(selection.versions))
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+def _query(selection: Selection) -> tuple[str, list[object]]:
+    where, params = selection.where()
+    # The journal's `at` is text in UTC; here a timestamptz, to which PostgreSQL casts the same text.
+    return (f"{_AS_JOURNAL}SELECT {', '.join(READ_COLUMNS)} FROM events{where.replace('?', '%s')} "
+            f"ORDER BY {_ORDER}"), params
 
 
 @dataclass
@@ -56,8 +43,7 @@ class PgJournalSet:
         self.readable.append(self.info.shown)
 
     def sessions(self, selection: Selection) -> Iterator[list[tuple[object, ...]]]:
-        where, params = _where(selection)
-        query = f"SELECT {_SELECT} FROM seniormode.events{where} ORDER BY {_ORDER}"
+        query, params = _query(selection)
         with connect(self.info) as conn:
             try:
                 # A named (server-side) cursor: a year of a fleet is not held in memory at once.

@@ -25,8 +25,8 @@ DEFAULT_URL_ENV = "SENIORMODE_DB_URL"
 MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE seniormode.events (
-        kiosk_id text NOT NULL,
-        session_id text NOT NULL,
+        kiosk_id text COLLATE "C" NOT NULL,  -- ids sort by bytes, as in SQLite: the key's index
+        session_id text COLLATE "C" NOT NULL,  -- gives a report its order without a sort
         seq integer NOT NULL,
         flow text NOT NULL,
         version text NOT NULL,
@@ -48,7 +48,7 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX events_flow_at ON seniormode.events (flow, at);
     CREATE TABLE seniormode.kiosk_heartbeats (
-        kiosk_id text NOT NULL,
+        kiosk_id text COLLATE "C" NOT NULL,
         at timestamptz NOT NULL DEFAULT clock_timestamp(),
         release text NOT NULL,
         backlog bigint NOT NULL,            -- journal rows not yet shipped when the round ended (-1: unknown)
