@@ -145,6 +145,9 @@ def describe(exc: BaseException, info: ConnInfo) -> str:
         return f"the database {info.shown} refused the login: wrong or missing password ({text})"
     if "does not exist" in lowered and "database" in lowered:
         return f"there is no such database: {text}"
+    if (isinstance(exc, (pg_errors.AdminShutdown, pg_errors.CannotConnectNow))
+            or "server closed the connection" in lowered):
+        return f"the database {info.shown} went away or is restarting: {text}"
     if isinstance(exc, psycopg.OperationalError):
         return f"cannot reach the database {info.shown}: {text}"
     return f"the database {info.shown} said: {text}"

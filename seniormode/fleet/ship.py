@@ -250,29 +250,33 @@ class Shipper:
     # -- in the background ----------------------------------------------------------------------------------------
 
     def run(self, stop: threading.Event) -> None:
-        """Ship every `ship_every` seconds until `stop` is set; on an error, one line in the log and a retry after
-        1, 2, 4... seconds (up to `backoff_max`), never a traceback."""
+        """Ship every `ship_every` seconds until `stop` is set. An outage is one line in the log when it begins
+        (again each hour it lasts) and one when shipping resumes, never a traceback; meanwhile a retry after 1, 2,
+        4... seconds, up to `backoff_max`."""
         failures = 0
+        said_at = 0.0
         try:
             while not stop.is_set():
                 try:
                     result = self.ship_once()
                 except (FleetDbError, JournalError) as exc:
                     failures += 1
-                    message = str(exc)
-                    if message != self.last_error:  # one line per kind of trouble, not one per retry
-                        log.warning("shipper: %s; retrying", message)
-                    self.last_error, self.last_error_at = message, time.time()
+                    self.last_error, self.last_error_at = str(exc), time.time()
+                    if failures == 1 or time.monotonic() - said_at > 3600:
+                        log.warning("shipper: %s; %s", exc, "retrying" if failures == 1 else "still retrying")
+                        said_at = time.monotonic()
+                    else:
+                        log.debug("shipper: attempt %d failed: %s", failures, exc)
                     stop.wait(min(2.0 ** (failures - 1), self.backoff_max))
                     continue
-                if result.sent:
+                if failures:
+                    log.warning("shipper: shipping again after %d failed attempt(s) (last: %s); %d event(s) sent, "
+                                "%d waiting", failures, self.last_error, result.sent, result.backlog)
+                    failures = 0
+                elif result.sent:
                     log.info("shipper: sent %d event(s) to %s; %d waiting", result.sent, self.info.shown,
                              result.backlog)
-                if failures:
-                    log.warning("shipper: shipping again after %d failed attempt(s); %d event(s) sent, %d waiting",
-                                failures, result.sent, result.backlog)
-                    failures = 0
-                stop.wait(0 if result.backlog else self.ship_every)
+                stop.wait(self.ship_every)
         finally:
             self.close()
 

@@ -90,10 +90,11 @@ def test_postgres_stopped_and_started_while_shipping(pg: PgCluster, db: str, tmp
         stop.set()
         thread.join(timeout=10)
     assert pg_counts(db) == (journal_counts(journal), 0)
-    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
-    assert any("cannot reach the database" in r.getMessage() or "said" in r.getMessage() for r in warnings)
-    assert any("shipping again" in r.getMessage() for r in warnings)
-    assert all(r.exc_info is None for r in caplog.records) and len(warnings) <= 4  # a line per kind, no traceback
+    # One line when the outage began, one when shipping resumed; no traceback.
+    outage, resumed = (r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING)
+    assert ("went away or is restarting" in outage or "cannot reach the database" in outage) and "retrying" in outage
+    assert "shipping again" in resumed
+    assert all(r.exc_info is None for r in caplog.records)
     assert ADMIN_PASSWORD not in caplog.text
 
 
