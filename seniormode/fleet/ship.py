@@ -10,6 +10,7 @@ cannot ask the database what it already has: the watermark lives in a small SQLi
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -295,8 +296,15 @@ def release_reader(config: KioskConfig) -> Callable[[], str]:
 
 
 def start_thread(config: KioskConfig, stop: threading.Event, **options: Any) -> threading.Thread | None:
-    """Ship in the background of a kiosk; None (and one line in the log) when it has no database or journal."""
+    """Ship in the background of a kiosk: `start_thread(config, stop)`, and `stop.set()` at shutdown (the thread
+    closes its connection and ends within a second or a round). None, with one line in the log, when the kiosk
+    keeps no journal, names no database, or its database settings cannot be used (e.g. an unreadable password
+    file)."""
     if config.journal.path is None:
+        return None
+    if config.database.url is None and not os.environ.get(config.database.url_env) and "url" not in options:
+        log.info("shipper: not started: no database in kiosk.yaml or %s (the journal stays on this kiosk)",
+                 config.database.url_env)
         return None
     try:
         shipper = Shipper.from_config(config, **options)

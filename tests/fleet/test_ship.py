@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import logging
 import sqlite3
 import textwrap
 from pathlib import Path
@@ -207,8 +209,13 @@ def test_the_kiosk_starts_the_shipper_in_the_background(db: str, tmp_path: Path,
     config = load_kiosk_config_or_raise(tmp_path / "kiosk.yaml")
     stop = threading.Event()
     monkeypatch.delenv("HALL_DB", raising=False)
+    caplog.set_level(logging.INFO, "seniormode.fleet.ship")
     assert start_thread(config, stop) is None  # no database named: one line in the log, the kiosk goes on
     assert "not started" in caplog.text and "HALL_DB" in caplog.text
+    broken = config.with_changes(database=dataclasses.replace(config.database, password_file=tmp_path / "nope"))
+    monkeypatch.setenv("HALL_DB", db)
+    assert start_thread(broken, stop) is None
+    assert "cannot read the database password file" in caplog.text
     monkeypatch.setenv("HALL_DB", db)
     events = make_journal(tmp_path / "state" / "journal.sqlite", 10, kiosk="hall-c-01")
     thread = start_thread(config, stop)
