@@ -63,6 +63,7 @@ def test_sigkill_at_random_moments_loses_nothing_and_doubles_nothing(db: str, tm
         between += stored > _acknowledged(journal)
     print(f"{KILLS} kills: {behind} while shipping, {between} between a commit and the watermark")
     assert behind >= 50, f"only {behind} of {KILLS} kills struck while shipping"
+    assert between > 0, "no kill struck between a commit and the watermark: the resend path was not exercised"
     done = subprocess.run([*argv[:-4], "--once"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert pg_counts(db) == (journal_counts(journal), 0)
