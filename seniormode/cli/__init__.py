@@ -7,10 +7,10 @@ import os
 import sys
 from collections.abc import Sequence
 
-from . import i18n, kiosk, lint, release, report, simulate, voice
+from . import i18n, kiosk, lint, release, report, ship, simulate, voice
 from .common import UsageProblem
 
-GROUPS = (lint, simulate, kiosk, i18n, voice, report, release)
+GROUPS = (lint, simulate, kiosk, i18n, voice, report, release, ship)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -32,8 +32,34 @@ def _flow_for(args: argparse.Namespace, flows_in_journals: dict[str, set[str]]) 
     return flow
 
 
+def _journals(args: argparse.Namespace) -> Any:
+    """The journal files given, or with --db the fleet's PostgreSQL (read as the files would be)."""
+    from ..journal.reader import JournalSet
+
+    if args.db is None:
+        if not args.journals:
+            raise UsageProblem("name the journal files, or read the fleet's database with --db URL")
+        return JournalSet([Path(p) for p in args.journals])
+    if args.journals:
+        raise UsageProblem("give journal files or --db URL, not both (the database already holds what kiosks "
+                           "shipped)")
+    from ..fleet.pg_reader import PgJournalSet
+    from ..fleet.pg_schema import conninfo
+
+    return PgJournalSet(conninfo(args.db))
+
+
 def cmd_report(args: argparse.Namespace) -> int:
-    from ..journal.reader import JournalSet, Selection, moment
+    from ..fleet.pg_schema import FleetDbError
+
+    try:
+        return _report(args)
+    except FleetDbError as exc:  # the database went away, or was never there: one line, no password
+        raise UsageProblem(str(exc)) from None
+
+
+def _report(args: argparse.Namespace) -> int:
+    from ..journal.reader import Selection, moment
     from ..report.analysis import analyse
     from ..report.suggest import load_thresholds, suggest
     from ..report.text import render_text
@@ -47,7 +73,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                                f"(UTC, or with its offset), not '{value}'") from None
     if args.out and Path(args.out).exists() and not Path(args.out).is_dir():
         raise UsageProblem(f"--out {args.out} is a file; give a folder for the report")
-    journals = JournalSet([Path(p) for p in args.journals])
+    journals = _journals(args)
     refused = [str(e) for e in journals.refused]
     if not journals.readable:
         for line in refused:
@@ -118,7 +144,9 @@ def add_parsers(sub: Any) -> None:
 
     p = add_command(sub, "report", "a report per step from journals: funnel, signals, 好差评, suggestions",
                     "seniormode report state/journal.sqlite --by age_band --suggest --out out/report")
-    p.add_argument("journals", nargs="+", metavar="JOURNAL", help="journal files (SQLite) from kiosks or simulate")
+    p.add_argument("journals", nargs="*", metavar="JOURNAL", help="journal files (SQLite) from kiosks or simulate")
+    p.add_argument("--db", metavar="URL", help="instead of files, the fleet's PostgreSQL: postgresql://ROLE@HOST/DB "
+                                               "(the password from PGPASSWORD or ~/.pgpass; docs/fleet-db.md)")
     p.add_argument("--flow", metavar="FILE", help="the flow file (default: flows_yaml/<the journals' flow>.yaml)")
     p.add_argument("--since", metavar="DATE", help="from this UTC date or time, e.g. 2026-11-01")
     p.add_argument("--until", metavar="DATE", help="up to this UTC date (inclusive) or time")
