@@ -227,8 +227,7 @@ def _restore_returning(catalog: Catalog, obsolete: dict[tuple[Any, Any], Any]) -
                     m.flags.add("fuzzy")
                     m.previous_id = list(before.previous_id)
                 m.user_comments = list(before.user_comments)
-    for key in [k for k, m in catalog.obsolete.items() if catalog.get(m.id, context=m.context) is not None
-                and catalog.get(m.id, context=m.context).string]:
+    for key in [k for k, m in catalog.obsolete.items() if _has_translation(catalog, m)]:
         del catalog.obsolete[key]
 
 
@@ -302,3 +301,8 @@ def status(locales_dir: Path, locales: tuple[str, ...] = LOCALES,
 def _entry(path: Path, m: Any) -> Entry:
     previous = " ".join(m.previous_id) if m.previous_id else ""
     return Entry(display_path(path), m.lineno or 1, m.context or "", str(m.id), previous)
+
+def _has_translation(catalog: Any, m: Any) -> bool:
+    """An obsolete entry whose string came back into the catalog translated."""
+    found = catalog.get(m.id, context=m.context)
+    return found is not None and bool(found.string)

@@ -83,6 +83,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"seniormode: kiosk {config.kiosk_id}; queue numbers kept in {config.tickets}")
     writer, journal, version = open_journal(config, flow, theme, content.locales)
     updates, on_switch, stop = start_updates(args, config, writer, release, flow, theme, content.locales, version)
+    from ..fleet.ship import start_thread as start_shipper
+
+    if start_shipper(config, stop) is not None:  # the journal is the outbox: sent to the fleet's PostgreSQL
+        print("seniormode: shipping the journal to the fleet's database in the background", flush=True)
     try:
         return run_kiosk(flow, theme, session, config.size, config.fullscreen, args.jump, locales, journal=journal,
                          updates=updates, on_switch=on_switch)

@@ -9,6 +9,8 @@ cannot ask the database what it already has: the watermark lives in a small SQLi
 
 from __future__ import annotations
 
+import datetime
+import json
 import logging
 import os
 import sqlite3
@@ -98,6 +100,8 @@ class Shipper:
         self.watermark_path = watermark or self.journal.with_name(self.journal.name + ".shipped")
         self.last_error: str | None = None
         self.last_error_at: float | None = None
+        # The release client's last refusal, if its last check was one: fleet status shows it as this kiosk's error.
+        self.release_problem: Callable[[], tuple[str, float] | None] = lambda: None
         self._conn: psycopg.Connection[Any] | None = None
         self._watermark: Watermark | None = None
 
@@ -110,7 +114,10 @@ class Shipper:
         info = conninfo(url or db.url, url_env=db.url_env, password_file=db.password_file)
         options.setdefault("batch", db.batch)
         options.setdefault("ship_every", db.ship_every)
-        return cls(config.journal.path, config.kiosk_id, info, release=release or release_reader(config), **options)
+        shipper = cls(config.journal.path, config.kiosk_id, info, release=release or release_reader(config), **options)
+        if config.release.origin is not None:
+            shipper.release_problem = release_problem_reader(config)
+        return shipper
 
     # -- one round ------------------------------------------------------------------------------------------------
 
@@ -224,9 +231,17 @@ class Shipper:
             release = self.release()
         except Exception as exc:  # noqa: BLE001 - a release file being replaced must not stop the shipping
             release = f"unknown ({type(exc).__name__})"
+        error, error_at = self.last_error, self.last_error_at
+        if error is None:
+            try:
+                problem = self.release_problem()
+            except Exception:  # noqa: BLE001 - a status file being replaced must not stop the shipping
+                problem = None
+            if problem is not None:
+                error, error_at = f"release: {problem[0]}", problem[1]
         conn = self._connection()
         with conn.transaction():
-            conn.execute(_HEARTBEAT, (self.kiosk_id, release, backlog, sent, self.last_error, self.last_error_at))
+            conn.execute(_HEARTBEAT, (self.kiosk_id, release, backlog, sent, error, error_at))
 
     def _connection(self) -> psycopg.Connection[Any]:
         if self._conn is None or self._conn.closed or self._conn.broken:
@@ -291,6 +306,29 @@ def release_reader(config: KioskConfig) -> Callable[[], str]:
             return current.read_text(encoding="utf-8").strip() or "local"
         except OSError:
             return "local"
+
+    return read
+
+
+def release_problem_reader(config: KioskConfig) -> Callable[[], tuple[str, float] | None]:
+    """(message, when) of the release client's last check when it refused a release or could not reach the
+    origin (`<release.store>/STATUS.json`), else None."""
+    status = config.release.store / "STATUS.json"
+
+    def read() -> tuple[str, float] | None:
+        try:
+            data = json.loads(status.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        last = data.get("last") if isinstance(data, dict) else None
+        if not isinstance(last, dict) or last.get("outcome") not in ("refused", "offline"):
+            return None
+        try:
+            when = datetime.datetime.strptime(str(data.get("checked")), "%Y-%m-%dT%H:%M:%SZ").replace(
+                tzinfo=datetime.timezone.utc).timestamp()
+        except ValueError:
+            when = time.time()
+        return str(last.get("message", "")), when
 
     return read
 

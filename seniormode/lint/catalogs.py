@@ -163,7 +163,7 @@ def catalog_file_problems(path: Path, entries: bool = True) -> list[Problem]:
     for m in read.catalog:
         if not m.id or is_template or not entries:
             continue
-        strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        strings = tuple(str(x) for x in m.string) if isinstance(m.string, (tuple, list)) else (str(m.string or ""),)
         if all(strings):
             found += _translation_fits(m, strings, where)
         if m.fuzzy:

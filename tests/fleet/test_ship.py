@@ -271,3 +271,28 @@ def test_the_reader_role_reads_status_and_reports(db: str, pg: PgCluster, tmp_pa
     assert [s.kiosk for s in fleet_status(reader)] == ["hall-e-01"]
     assert PgJournalSet(reader).flows() == {"hk_macau_renewal": {"v1"}}
 
+
+
+def test_a_refused_release_is_the_kiosks_last_error_in_fleet_status(db: str, tmp_path: Path, admin_env: None) -> None:
+    from seniormode.core.kiosk_config import load_kiosk_config_or_raise
+    from seniormode.fleet.client import CheckResult, ReleaseStore
+
+    (tmp_path / "kiosk.yaml").write_text(
+        "kiosk: hall-e-05\nflows: [flows_yaml/hk_macau_renewal.yaml]\njournal: {path: j.sqlite}\n"
+        f"release: {{origin: /nowhere.git, public_key: k.pub}}\ndatabase: {{url: '{db}'}}\n")
+    config = load_kiosk_config_or_raise(tmp_path / "kiosk.yaml")
+    make_journal(tmp_path / "j.sqlite", 2, kiosk="hall-e-05")
+    store = ReleaseStore(config.release.store)
+    store.root.mkdir(parents=True)
+    (store.root / "CURRENT").write_text("2026.1204.1\n")
+    store.set_status(CheckResult("refused", "2026.1204.1", "the release at 1a2b is signed by another key: refused"))
+    shipper = Shipper.from_config(config)
+    shipper.ship_once()
+    store.set_status(CheckResult("same", "2026.1204.1", "release 2026.1204.1 is the newest; nothing to do"))
+    shipper.ship_once()
+    shipper.close()
+    (status,) = fleet_status(ConnInfo(db, ADMIN_PASSWORD))
+    assert status.release == "2026.1204.1" and status.last_error is None  # the newest heartbeat: all well again
+    with psycopg.connect(db, password=ADMIN_PASSWORD) as conn:
+        errors = [r[0] for r in conn.execute("SELECT last_error FROM seniormode.kiosk_heartbeats ORDER BY at")]
+    assert errors[0] == "release: the release at 1a2b is signed by another key: refused"
