@@ -272,7 +272,7 @@ def _database(f: Fields, folder: Path, problems: Problems) -> DatabaseConfig:
         parts = urlsplit(str(url.value))
         if parts.scheme not in ("postgresql", "postgres"):
             url_ok = False
-            problems.error("SM108", f"'{url.value}' is not a PostgreSQL URL", url.location,
+            problems.error("SM108", "the database URL is not a PostgreSQL URL", url.location,  # never echoed
                            "postgresql://kiosk@db.hall.example/seniormode")
         elif parts.password is not None or "password=" in parts.query:
             url_ok = False  # said without the URL: the message must not carry the password into a log.

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import psycopg
 from psycopg import errors as pg_errors
+from psycopg.conninfo import conninfo_to_dict as parse_conninfo
 
 SCHEMA = "seniormode"
 DEFAULT_URL_ENV = "SENIORMODE_DB_URL"
@@ -81,15 +82,41 @@ class FleetDbError(Exception):
 class ConnInfo:
     """Where the fleet's database is: a URL with no password, and the password (if any) kept apart."""
 
-    url: str
-    password: str | None = None
+    url: str = field(repr=False)  # may carry a password in its query, as libpq allows: never in a repr
+    password: str | None = field(default=None, repr=False)
+
+    def __repr__(self) -> str:
+        return f"ConnInfo({self.shown!r})"
 
     @property
     def shown(self) -> str:
         return safe_url(self.url)
 
+    def secrets(self) -> list[str]:
+        """Every password this URL and file give libpq, to scrub from what the server or libpq says."""
+        found = [self.password] if self.password else []
+        try:
+            found += [str(v) for k, v in parse_conninfo(self.url).items() if k == "password" and v]
+        except psycopg.ProgrammingError:
+            pass
+        try:
+            parts = urlsplit(self.url)
+            found += [parts.password] if parts.password else []
+            found += [unquote(q.split("=", 1)[1]) for q in parts.query.split("&") if "=" in q
+                      and unquote(q.split("=", 1)[0]).lower() == "password"]
+            found += [q.split("=", 1)[1] for q in parts.query.split("&") if "=" in q
+                      and unquote(q.split("=", 1)[0]).lower() == "password"]
+        except ValueError:
+            pass
+        return sorted({f for f in found if f}, key=len, reverse=True)
+
     def kwargs(self) -> dict[str, Any]:
-        extra: dict[str, Any] = {"connect_timeout": 5, "application_name": "seniormode"}
+        # A statement stuck behind a lock or a link gone silent never holds a kiosk's shutdown or a round: the
+        # server gives up after 30 s and the kernel notices a dead peer within about a minute.
+        extra: dict[str, Any] = {"connect_timeout": 5, "application_name": "seniormode",
+                                 "options": "-c statement_timeout=30000 -c lock_timeout=10000",
+                                 "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
+                                 "keepalives_count": 3}
         if self.password is not None:
             extra["password"] = self.password
         return extra
@@ -107,8 +134,8 @@ def safe_url(url: str) -> str:
         if ":" in user:
             user = user.split(":", 1)[0] + ":***"
         netloc = f"{user}@{host}"
-    query = "&".join("password=***" if q.lower().startswith("password=") else q for q in parts.query.split("&")
-                     if q) if parts.query else ""
+    query = "&".join("password=***" if unquote(q.split("=", 1)[0]).lower() == "password" else q
+                     for q in parts.query.split("&") if q) if parts.query else ""
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
@@ -121,7 +148,11 @@ def conninfo(url: str | None = None, *, url_env: str = DEFAULT_URL_ENV, password
     if not chosen:
         raise FleetDbError(f"no database given: pass --db postgresql://ROLE@HOST/DB, set {url_env}, or set "
                            "database.url in kiosk.yaml")
-    if urlsplit(chosen).scheme not in ("postgresql", "postgres"):
+    try:
+        scheme = urlsplit(chosen).scheme
+    except ValueError:
+        raise FleetDbError("the database URL cannot be read (postgresql://ROLE@HOST/DB)") from None
+    if scheme not in ("postgresql", "postgres"):
         raise FleetDbError(f"'{safe_url(chosen)}' is not a PostgreSQL URL (postgresql://ROLE@HOST/DB)")
     password = None
     if password_file is not None:
@@ -157,9 +188,8 @@ def _first_line(exc: BaseException, info: ConnInfo) -> str:
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     text = lines[0] if lines else type(exc).__name__
     # libpq repeats a bad connection string in its message: never let a password through that way.
-    for secret in (info.password, urlsplit(info.url).password):
-        if secret:
-            text = text.replace(secret, "***")
+    for secret in info.secrets():
+        text = text.replace(secret, "***")
     return text.removeprefix("connection failed: ")
 
 

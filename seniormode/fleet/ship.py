@@ -121,7 +121,7 @@ class Shipper:
 
     # -- one round ------------------------------------------------------------------------------------------------
 
-    def ship_once(self, max_batches: int | None = None) -> ShipResult:
+    def ship_once(self, max_batches: int | None = None, stop: threading.Event | None = None) -> ShipResult:
         """Send every row after the watermark, a batch per transaction, then a heartbeat. Raises FleetDbError (the
         database) or JournalError (the journal) in words."""
         sent = duplicates = 0
@@ -130,7 +130,8 @@ class Shipper:
             try:
                 after = self._after(conn) if conn is not None else 0
                 batches = 0
-                while conn is not None and (max_batches is None or batches < max_batches):
+                while conn is not None and (max_batches is None or batches < max_batches) \
+                        and not (stop is not None and stop.is_set()):
                     rows = self._read(conn, after)
                     if not rows:
                         break
@@ -150,6 +151,11 @@ class Shipper:
         except JournalError as exc:
             self._journal_trouble(exc)
             raise
+        except (sqlite3.Error, OSError) as exc:  # the watermark file, or the journal's own file, on this disk
+            trouble = JournalError(self.watermark_path, f"cannot be used for shipping ({type(exc).__name__}: {exc})")
+            self._journal_trouble(trouble)
+            raise trouble from None
+        self.last_error = self.last_error_at = None  # a round that went through: the trouble is over
         return ShipResult(sent, duplicates, backlog)
 
     def _journal_trouble(self, exc: JournalError) -> None:
@@ -232,13 +238,13 @@ class Shipper:
         except Exception as exc:  # noqa: BLE001 - a release file being replaced must not stop the shipping
             release = f"unknown ({type(exc).__name__})"
         error, error_at = self.last_error, self.last_error_at
-        if error is None:
-            try:
-                problem = self.release_problem()
-            except Exception:  # noqa: BLE001 - a status file being replaced must not stop the shipping
-                problem = None
-            if problem is not None:
-                error, error_at = f"release: {problem[0]}", problem[1]
+        try:
+            problem = self.release_problem()
+        except Exception:  # noqa: BLE001 - a status file being replaced must not stop the shipping
+            problem = None
+        if problem is not None:  # both troubles, when there are two: neither hides the other
+            error = f"release: {problem[0]}" + (f"; shipping: {error}" if error else "")
+            error_at = max(problem[1], error_at or 0.0)
         conn = self._connection()
         with conn.transaction():
             conn.execute(_HEARTBEAT, (self.kiosk_id, release, backlog, sent, error, error_at))
@@ -271,13 +277,17 @@ class Shipper:
         4... seconds, up to `backoff_max`."""
         failures = 0
         said_at = 0.0
+        trouble = ""
         try:
             while not stop.is_set():
                 try:
-                    result = self.ship_once()
-                except (FleetDbError, JournalError) as exc:
+                    result = self.ship_once(stop=stop)
+                except Exception as exc:  # noqa: BLE001 - whatever it is, said once and retried: never a dead thread
+                    if not isinstance(exc, (FleetDbError, JournalError)):
+                        log.exception("shipper: unexpected trouble")
                     failures += 1
                     self.last_error, self.last_error_at = str(exc), time.time()
+                    trouble = str(exc)
                     if failures == 1 or time.monotonic() - said_at > 3600:
                         log.warning("shipper: %s; %s", exc, "retrying" if failures == 1 else "still retrying")
                         said_at = time.monotonic()
@@ -287,7 +297,7 @@ class Shipper:
                     continue
                 if failures:
                     log.warning("shipper: shipping again after %d failed attempt(s) (last: %s); %d event(s) sent, "
-                                "%d waiting", failures, self.last_error, result.sent, result.backlog)
+                                "%d waiting", failures, trouble, result.sent, result.backlog)
                     failures = 0
                 elif result.sent:
                     log.info("shipper: sent %d event(s) to %s; %d waiting", result.sent, self.info.shown,

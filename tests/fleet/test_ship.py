@@ -24,6 +24,7 @@ from seniormode.fleet.pg_schema import (
     safe_url,
 )
 from seniormode.fleet.ship import Shipper
+from seniormode.journal.schema import JournalError
 from seniormode.fleet.status import fleet_status
 
 ADMIN = {"password": ADMIN_PASSWORD}
@@ -296,3 +297,41 @@ def test_a_refused_release_is_the_kiosks_last_error_in_fleet_status(db: str, tmp
     with psycopg.connect(db, password=ADMIN_PASSWORD) as conn:
         errors = [r[0] for r in conn.execute("SELECT last_error FROM seniormode.kiosk_heartbeats ORDER BY at")]
     assert errors[0] == "release: the release at 1a2b is signed by another key: refused"
+
+
+def test_a_watermark_that_cannot_be_written_is_a_journal_error_and_the_thread_goes_on(db: str, tmp_path: Path,
+                                                                                     caplog) -> None:
+    import threading
+    import time
+
+    journal = tmp_path / "j.sqlite"
+    make_journal(journal, 2, kiosk="hall-f-06")
+    (tmp_path / "j.sqlite.shipped").mkdir()  # not a file: the watermark cannot be kept
+    shipper = Shipper(journal, "hall-f-06", ConnInfo(db, ADMIN_PASSWORD), ship_every=0.1, backoff_max=0.2)
+    with pytest.raises(JournalError, match="cannot be used for shipping"):
+        shipper.ship_once()
+    stop = threading.Event()
+    thread = threading.Thread(target=shipper.run, args=(stop,))
+    thread.start()
+    time.sleep(1.0)
+    assert thread.is_alive()  # retrying, not dead
+    (tmp_path / "j.sqlite.shipped").rmdir()
+    deadline = time.monotonic() + 10
+    while pg_counts(db)[0].get("hall-f-06") != journal_counts(journal)["hall-f-06"]:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    stop.set()
+    thread.join(5)
+    assert not thread.is_alive() and shipper.last_error is None  # shipped again: the trouble is over
+
+
+def test_no_password_in_a_repr_or_a_query_string_is_shown() -> None:
+    from seniormode.fleet.pg_schema import FleetDbError, conninfo, safe_url
+
+    info = ConnInfo("postgresql://k@h/db?pass%77ord=topsecret", "filesecret")
+    assert "secret" not in repr(info) and "topsecret" not in info.shown
+    assert set(info.secrets()) == {"topsecret", "filesecret"}
+    assert safe_url("postgresql://u:pw@h/db?password=x&sslmode=require") == \
+        "postgresql://u:***@h/db?password=***&sslmode=require"
+    with pytest.raises(FleetDbError, match="cannot be read"):
+        conninfo("postgresql://u:pw@[::1/db")
