@@ -24,8 +24,8 @@ from seniormode.fleet.pg_schema import (
     safe_url,
 )
 from seniormode.fleet.ship import Shipper
-from seniormode.journal.schema import JournalError
 from seniormode.fleet.status import fleet_status
+from seniormode.journal.schema import JournalError
 
 ADMIN = {"password": ADMIN_PASSWORD}
 
