@@ -76,6 +76,7 @@ class KioskApp(App):
         # is told of it and hands back the journal's recorder factory for the new version (seniormode.fleet).
         self.updates: Any = None
         self._touched = False
+        self.voice_locales: Path | None = None  # set by a switch: where the voice's recordings now come from
         self.on_switch: Callable[[Any], Callable[[Session], Any] | None] | None = None
         self.title = f"seniormode · {flow.title.value}"
 
@@ -153,6 +154,9 @@ class KioskApp(App):
                 self.updates.refuse(f"{loaded.label} could not be shown ({type(exc).__name__}: {exc})")
             return
         self.title = f"seniormode · {loaded.flow.title.value}"
+        self.voice_locales = Path(loaded.locales)  # the release's recordings, from the next prompt on
+        if self.player.service is not None and hasattr(self.player.service, "locales_dir"):
+            self.player.service.locales_dir = self.voice_locales
         if self.updates is not None:
             self.updates.switched(loaded)
 
@@ -336,6 +340,8 @@ class KioskApp(App):
 
     # ---- the voice, started in the background ------------------------------------------------------
     def voice_ready(self, service: Any) -> None:
+        if self.voice_locales is not None and hasattr(service, "locales_dir"):
+            service.locales_dir = self.voice_locales  # a switch came before the voice was up
         self.player.service = service
         self.voice_problem = ""
         self.title = f"seniormode · {self.flow.title.value}"

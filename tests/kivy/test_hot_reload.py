@@ -78,6 +78,7 @@ def test_an_edit_waits_for_the_welcome_screen_and_a_broken_one_is_refused(kiosk_
         kiosk_app._tick(1.0)
         pilot.frame(3)
         assert kiosk_app.flow is not first.flow and kiosk_app.view.current.text == "您好，办理港澳签注"
+        assert kiosk_app.voice_locales == desk / "locales"  # the recordings of what is now shown
         kiosk_app.screenshot(Path(os.environ.get("SHOT_DIR", tmp_path)) / "after_reload.png")
         good = kiosk_app.flow
 
