@@ -181,7 +181,7 @@ class Shipper:
         """Opened read-only for one round and closed after it: between two rounds a kiosk's writer may open it."""
         if not self.journal.exists():
             return None
-        return open_for_reading(self.journal, check=False)
+        return open_for_reading(self.journal, check=False, beside_writer=True)
 
     def _marks(self) -> Watermark:
         if self._watermark is None:

@@ -108,10 +108,12 @@ def _run_script(conn: sqlite3.Connection, script: str) -> None:
             conn.execute(statement)
 
 
-def open_for_reading(path: Path, check: bool = True) -> sqlite3.Connection:
+def open_for_reading(path: Path, check: bool = True, *, beside_writer: bool = False) -> sqlite3.Connection:
     """Open a journal read-only: a report never writes into a journal, not even its WAL index.
 
     `check` reads every page (quick_check): once per file and report is enough (JournalSet does it first).
+    `beside_writer`: the kiosk's own shipper, which a writer may start beside at any moment, reads through the WAL
+    index always (it may create the -shm file); `immutable` would be undone by a writer starting mid-read.
     """
     if not path.exists():
         raise JournalError(path, "no such file")
@@ -124,7 +126,7 @@ def open_for_reading(path: Path, check: bool = True) -> sqlite3.Connection:
             raise JournalError(path, "not an SQLite file, so not a journal")
     # No -wal beside it: no writer has it open, and `immutable` reads it without leaving -shm/-wal files.
     # With a -wal (a kiosk writing now, or one killed mid-write) read-only WAL mode sees its committed rows.
-    live = path.with_name(path.name + "-wal").exists()
+    live = beside_writer or path.with_name(path.name + "-wal").exists()
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{'' if live else '&immutable=1'}", uri=True)
     try:
         _check_identity(conn, path, empty_ok=False)
