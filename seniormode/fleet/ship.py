@@ -102,6 +102,8 @@ class Shipper:
         self.last_error_at: float | None = None
         # The release client's last refusal, if its last check was one: fleet status shows it as this kiosk's error.
         self.release_problem: Callable[[], tuple[str, float] | None] = lambda: None
+        self.refused_rows = 0  # rows the database could not take (kept in the journal), said in every heartbeat
+        self.refused_note = ""
         self._conn: psycopg.Connection[Any] | None = None
         self._watermark: Watermark | None = None
 
@@ -218,19 +220,37 @@ class Shipper:
             raise JournalError(self.journal, f"could not be read for shipping ({exc})") from None
 
     def _send(self, rows: list[tuple[Any, ...]]) -> int:
+        conn = self._connection()
+        try:
+            new = self._insert(conn, rows)
+        except psycopg.DataError:
+            # A row the database cannot take (a NUL in a text, a number out of range) must not block every row
+            # after it for ever: one by one, the others go; the refused stay in the journal and are counted.
+            new = 0
+            for row in rows:
+                try:
+                    new += self._insert(conn, [row])
+                except psycopg.DataError as exc:
+                    self.refused_rows += 1
+                    log.warning("shipper: the database refused event %s/%s/%s (%s); it stays in the journal",
+                                row[1], row[2], row[3], str(exc).splitlines()[0] if str(exc) else "data error")
+            if self.refused_rows:
+                self.refused_note = f"{self.refused_rows} event(s) the database refused stay in the journal only"
+        # Committed (each insert is its own transaction): only now may the watermark pass these rows (a kill
+        # before this line resends them).
+        last = rows[-1]
+        self._marks().set(self.info.shown, int(last[0]), (str(last[1]), str(last[2]), int(last[3])))
+        return new
+
+    @staticmethod
+    def _insert(conn: psycopg.Connection[Any], rows: list[tuple[Any, ...]]) -> int:
         columns: list[list[Any]] = [[] for _ in _PG_COLUMNS]
         for row in rows:
             for i, value in enumerate(row[1:]):
                 columns[i].append(value)
         columns[-1] = [bool(v) for v in columns[-1]]
-        conn = self._connection()
         with conn.transaction():
-            cur = conn.execute(_INSERT, columns)
-            new = max(cur.rowcount, 0)
-        # Committed: only now may the watermark pass these rows (a kill before this line resends them).
-        last = rows[-1]
-        self._marks().set(self.info.shown, int(last[0]), (str(last[1]), str(last[2]), int(last[3])))
-        return new
+            return max(conn.execute(_INSERT, columns).rowcount, 0)
 
     def _heartbeat(self, backlog: int, sent: int) -> None:
         try:
@@ -238,6 +258,8 @@ class Shipper:
         except Exception as exc:  # noqa: BLE001 - a release file being replaced must not stop the shipping
             release = f"unknown ({type(exc).__name__})"
         error, error_at = self.last_error, self.last_error_at
+        if error is None and self.refused_note:
+            error, error_at = self.refused_note, time.time()
         try:
             problem = self.release_problem()
         except Exception:  # noqa: BLE001 - a status file being replaced must not stop the shipping

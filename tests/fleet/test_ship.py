@@ -335,3 +335,18 @@ def test_no_password_in_a_repr_or_a_query_string_is_shown() -> None:
         "postgresql://u:***@h/db?password=***&sslmode=require"
     with pytest.raises(FleetDbError, match="cannot be read"):
         conninfo("postgresql://u:pw@[::1/db")
+
+
+def test_a_row_the_database_refuses_does_not_block_the_others(db: str, tmp_path: Path) -> None:
+    journal = tmp_path / "j.sqlite"
+    make_journal(journal, 3, kiosk="hall-g-07")
+    with sqlite3.connect(journal) as conn:  # a hand-edited journal: a NUL no recorder writes
+        conn.execute("UPDATE events SET detail = ? WHERE id = (SELECT min(id) + 2 FROM events)", ("a\x00b",))
+    conn.close()
+    shipper = Shipper(journal, "hall-g-07", ConnInfo(db, ADMIN_PASSWORD), batch=50)
+    result = shipper.ship_once()
+    assert result.backlog == 0 and shipper.refused_rows == 1
+    assert pg_counts(db)[0]["hall-g-07"] == journal_counts(journal)["hall-g-07"] - 1
+    shipper.close()
+    (status,) = fleet_status(ConnInfo(db, ADMIN_PASSWORD))
+    assert status.last_error == "1 event(s) the database refused stay in the journal only"
