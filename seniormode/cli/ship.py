@@ -125,6 +125,22 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_prune(args: argparse.Namespace) -> int:
+    from ..fleet.pg_schema import FleetDbError
+    from ..fleet.status import prune_heartbeats
+
+    if not 1 <= args.keep_days <= 3650:
+        raise UsageProblem(f"--keep-days is 1 to 3650, not {args.keep_days}")
+    info = _info(args)
+    try:
+        gone = prune_heartbeats(info, args.keep_days)
+    except FleetDbError as exc:
+        raise UsageProblem(str(exc)) from None
+    print(f"{info.shown}: {gone} heartbeat(s) older than {args.keep_days} day(s) forgotten; every kiosk's latest "
+          "is kept (events are never pruned here)")
+    return 0
+
+
 def _db_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", metavar="URL", help="postgresql://ROLE@HOST/DB, no password in it (default: the "
                                                "environment variable SENIORMODE_DB_URL)")
@@ -158,6 +174,11 @@ def add_parsers(sub: Any) -> None:
     _db_options(s)
     s.add_argument("--format", choices=("table", "json"), default="table", help="a table, or json for machines")
     s.set_defaults(func=cmd_status)
+    r = add_command(fleet, "prune", "forget old heartbeats (every kiosk's latest is kept); run as the owner role, "
+                    "e.g. nightly", "seniormode fleet prune --keep-days 30 --db postgresql://seniormode_owner@db/seniormode")
+    _db_options(r)
+    r.add_argument("--keep-days", type=int, default=30, metavar="DAYS", help="keep this many days (default 30)")
+    r.set_defaults(func=cmd_prune)
 
 
-__all__ = ["add_parsers", "cmd_migrate", "cmd_ship", "cmd_status"]
+__all__ = ["add_parsers", "cmd_migrate", "cmd_prune", "cmd_ship", "cmd_status"]

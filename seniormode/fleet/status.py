@@ -46,6 +46,25 @@ def fleet_status(info: ConnInfo) -> list[KioskStatus]:
     return [KioskStatus(str(r[0]), str(r[1]), r[2], int(r[3]), r[4], r[5]) for r in rows]
 
 
+_PRUNE = """
+DELETE FROM seniormode.kiosk_heartbeats h
+WHERE h.at < now() - make_interval(days => %s)
+  AND EXISTS (SELECT 1 FROM seniormode.kiosk_heartbeats n WHERE n.kiosk_id = h.kiosk_id AND n.at > h.at)
+"""
+
+
+def prune_heartbeats(info: ConnInfo, keep_days: int) -> int:
+    """Forget heartbeats older than `keep_days`, never a kiosk's latest (fleet status would lose the kiosk); the
+    number deleted. Run as the owner role: the kiosks may only INSERT and the readers only SELECT."""
+    with connect(info) as conn:
+        require_schema(conn, info)
+        try:
+            with conn.transaction():
+                return max(conn.execute(_PRUNE, (keep_days,)).rowcount, 0)
+        except psycopg.Error as exc:
+            raise FleetDbError(describe(exc, info)) from None
+
+
 def ago(when: datetime.datetime, now: datetime.datetime | None = None) -> str:
     """'40 s ago', '3 h ago', '6 d ago': how staff read a last-seen time."""
     seconds = max(0, int(((now or datetime.datetime.now(datetime.timezone.utc)) - when).total_seconds()))

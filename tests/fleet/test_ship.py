@@ -350,3 +350,15 @@ def test_a_row_the_database_refuses_does_not_block_the_others(db: str, tmp_path:
     shipper.close()
     (status,) = fleet_status(ConnInfo(db, ADMIN_PASSWORD))
     assert status.last_error == "1 event(s) the database refused stay in the journal only"
+
+
+def test_prune_forgets_old_heartbeats_but_every_kiosks_latest(db: str, tmp_path: Path, admin_env: None) -> None:
+    with psycopg.connect(db, password=ADMIN_PASSWORD, autocommit=True) as conn:
+        for kiosk, days in (("old-1", 40), ("old-1", 35), ("new-2", 40), ("new-2", 0)):
+            conn.execute("INSERT INTO seniormode.kiosk_heartbeats (kiosk_id, release, backlog, shipped, at) "
+                         "VALUES (%s, 'local', 0, 0, now() - make_interval(days => %s))", (kiosk, days))
+    assert main(["fleet", "prune", "--keep-days", "30", "--db", db]) == 0
+    with psycopg.connect(db, password=ADMIN_PASSWORD) as conn:
+        left = sorted(conn.execute("SELECT kiosk_id, (now() - at) > interval '30 days' FROM "
+                                   "seniormode.kiosk_heartbeats").fetchall())
+    assert left == [("new-2", False), ("old-1", True)]  # old-1's latest is old, but kept: it is all staff have
