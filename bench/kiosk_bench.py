@@ -40,6 +40,10 @@ SIZE = (1280, 800)
 COLD_RUNS = 5
 TAP_TRANSITIONS = 100
 SEND_TRANSITIONS = 100
+COMPARE_ROUNDS = 5  # timed walks per condition, after one untimed warm-up walk
+# (name, text_scale, view preset): the session's preferences for the kiosk side of the comparison
+COMPARE_CONDITIONS = [("text x1.0", 1.0, "standard"), ("text x2.0", 2.0, "standard"),
+                      ("text x1.0 tilted (wheelchair)", 1.0, "wheelchair")]
 BARE_TEXT = "港澳签注续签"
 SPAWN_ENV = "KIOSK_BENCH_SPAWN"
 XVFB = 'xvfb-run -a -s "-screen 0 1280x800x24 +extension GLX" .venv/bin/python bench/kiosk_bench.py'
@@ -293,6 +297,123 @@ def child_transitions(profile: bool) -> dict[str, Any]:
     return out
 
 
+def child_compare(profile: bool) -> dict[str, Any]:
+    """The walk's screens in the kiosk and, each right after, a bare Kivy screen of the same shape, same window."""
+    app, frames, _ = start_kiosk(tick=False)
+    frames.settled()
+    from kivy.core.text import LabelBase
+    from kivy.core.window import Window
+    from kivy.graphics import MatrixInstruction, PopMatrix, PushMatrix
+    from kivy.graphics.transformation import Matrix
+    from kivy.uix.floatlayout import FloatLayout
+
+    from bare_screens import BareEmoji, build, shape_of
+    from seniormode.core.effects import ShowStep
+    from seniormode.core.events import Event
+    from seniormode.core.session import Session
+    from seniormode.core.viewing import PRESETS, as_gl_matrix, layout_factor, magnified, view_matrix
+    from seniormode.kivy_ui.fonts import EMOJI_FONT, FONT, FONT_BOLD
+
+    fonts = {name: LabelBase._fonts[name][0] for name in (FONT, FONT_BOLD)}  # noqa: SLF001 - the files behind them
+    emoji = BareEmoji(LabelBase._fonts[EMOJI_FONT][0])  # noqa: SLF001
+    profilers: dict[str, Any] = {}
+    if profile:
+        import cProfile
+
+        profilers = {"kiosk": cProfile.Profile(), "bare": cProfile.Profile()}
+    rows: list[dict[str, Any]] = []
+    shapes: dict[str, dict[str, Any]] = {}
+
+    def measure(who: str, act: Any) -> dict[str, Any]:
+        frames.loop.idle()  # the screen before is on the glass
+        gc.collect()  # neither pays for the other's garbage; each pays its own GC pauses while timed
+        since, slept, gc_time = frames.flips, frames.slept, frames.gc_time
+        prof = profilers.get(who)
+        t0 = time.perf_counter()
+        if prof is not None:
+            prof.enable()
+        act()
+        n = frames.until_flipped(since)
+        if prof is not None:
+            prof.disable()
+        t2 = time.perf_counter()
+        pacing = frames.slept - slept
+        return {"who": who, "work": t2 - t0 - pacing, "gl": t2 - frames.draw_at, "gc": frames.gc_time - gc_time,
+                "frames": n}
+
+    def put_on_window(root: Any) -> None:
+        for child in list(Window.children):
+            Window.remove_widget(child)
+        Window.add_widget(root)
+        frames.until_flipped(frames.flips)
+        frames.settled()
+
+    for name, scale, preset in COMPARE_CONDITIONS:
+        prefs = {"text_scale": scale, "view_preset": preset}
+        # The bare screen's holder: the same viewing transform as the kiosk's TiltedView, set once, as a plain app
+        # would; the content laid out in the same share of the window.
+        w, h = Window.size
+        adj = PRESETS[preset]
+        factor = layout_factor(w, h, adj)
+        bare_root = FloatLayout()
+        if preset != "standard":
+            with bare_root.canvas.before:
+                PushMatrix()
+                m = Matrix()
+                m.set(flat=as_gl_matrix(magnified(view_matrix(w, h, adj), factor)))
+                MatrixInstruction(matrix=m)
+            with bare_root.canvas.after:
+                PopMatrix()
+        for rnd in range(COMPARE_ROUNDS + 1):  # round 0 warms both up (emoji textures, the kiosk's fit cache)
+            put_on_window(app.tilted)
+            app.load(app.flow, Session(app.flow, {"age": 76}, preferences=prefs))
+            frames.until_flipped(frames.flips)
+            for kind, value in WALK:
+                put_on_window(app.tilted)
+                before = len(app.effects)
+                kiosk = measure("kiosk", lambda: app.send(Event(kind, value)))  # noqa: B023
+                frames.settled()
+                app._collect_now(0)  # noqa: SLF001 - its 0.4 s-later collection, now, untimed
+                shown = [e for e in app.effects[before:] if isinstance(e, ShowStep)]
+                step = shown[-1].step if shown else "?"
+                settings = shown[-1].settings if shown else {}
+                shape, counts = shape_of(app.view, fonts)
+                shapes.setdefault(f"{name}|{step}", dict(counts, text_scale=settings.get("text_scale"),
+                                                         view_preset=settings.get("view_preset")))
+                put_on_window(bare_root)
+
+                def replace() -> None:
+                    screen = build(shape, emoji)  # noqa: B023
+                    screen.size_hint = (None, None)
+                    screen.size = (w * factor, h * factor)
+                    bare_root.clear_widgets()
+                    bare_root.add_widget(screen)
+
+                bare = measure("bare", replace)
+                frames.settled()
+                if rnd:
+                    for r in (kiosk, bare):
+                        rows.append(dict(r, condition=name, step=step))
+    out: dict[str, Any] = {"rows": rows, "shapes": shapes, "window": list(Window.size)}
+    if profilers:
+        out["profile"] = {who: top_costs(p, 8) for who, p in profilers.items()}
+    return out
+
+
+def top_costs(profiler: Any, n: int) -> list[tuple[str, int, float, float]]:
+    import pstats
+
+    raw: dict[Any, Any] = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    top = sorted(raw.items(), key=lambda kv: -kv[1][2])[:n]
+    total = sum(v[2] for v in raw.values())
+
+    def where(key: Any) -> str:
+        file, line, name = key
+        return f"{file.split('site-packages/')[-1].replace(str(ROOT) + '/', '')}:{line}({name})"
+
+    return [("(all)", 0, total, total)] + [(where(k), v[1], v[2], v[3]) for k, v in top]
+
+
 def profile_report(profiler: Any) -> dict[str, Any]:
     import pstats
 
@@ -341,6 +462,8 @@ def child_main(kind: str, font: str, profile: bool) -> None:
         out = child_bare(font)
     elif kind == "kiosk":
         out = child_kiosk()
+    elif kind == "compare":
+        out = child_compare(profile)
     else:
         out = child_transitions(profile)
     sys.stdout.write(json.dumps(out) + "\n")
@@ -517,7 +640,7 @@ def parent(profile: bool) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--child", choices=["bare", "kiosk", "transitions"], help=argparse.SUPPRESS)
+    ap.add_argument("--child", choices=["bare", "kiosk", "transitions", "compare"], help=argparse.SUPPRESS)
     ap.add_argument("--font", default="", help=argparse.SUPPRESS)
     ap.add_argument("--profile", action="store_true", help="profile the transitions with cProfile, print top costs")
     args = ap.parse_args()
