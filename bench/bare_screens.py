@@ -36,11 +36,12 @@ def shape_of(view: Any, fonts: dict[str, str]) -> tuple[Node, dict[str, int]]:
 
     from seniormode.kivy_ui.widgets import PressPanel
 
-    counts = {"labels": 0, "buttons": 0, "images": 0, "chars": 0, "other": 0}
+    counts = {"labels": 0, "buttons": 0, "images": 0, "chars": 0, "other": 0, "text_px": 0}
 
     def label(w: Any) -> dict[str, Any]:
         text = getattr(w, "shown", "") or w.text
         counts["chars"] += len(text.replace("\n", ""))
+        counts["text_px"] += int(w.texture_size[0] * w.texture_size[1])
         return {"text": text, "font_name": fonts.get(w.font_name, w.font_name), "font_size": w.font_size,
                 "color": list(w.color), "halign": w.halign}
 
@@ -140,3 +141,10 @@ def build(node: Node, emoji: BareEmoji) -> Any:
     for child in kids:
         w.add_widget(build(child, emoji))
     return w
+
+
+def text_px(root: Any) -> int:
+    """The area of all the text textures under `root` (what the GL blends for text), in pixels."""
+    from kivy.uix.label import Label
+
+    return sum(int(w.texture_size[0] * w.texture_size[1]) for w in root.walk(restrict=True) if isinstance(w, Label))

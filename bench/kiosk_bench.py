@@ -1,16 +1,23 @@
-"""Benchmark of the Kivy kiosk against a bare Kivy label app started the same way. Prints figures; asserts nothing.
+"""Benchmark of the Kivy kiosk against bare Kivy started and drawn the same way. Prints figures; asserts nothing.
 
     xvfb-run -a -s "-screen 0 1280x800x24 +extension GLX" .venv/bin/python bench/kiosk_bench.py
-    ... bench/kiosk_bench.py --profile     # also: one child does the transitions under cProfile, top costs
+    ... bench/kiosk_bench.py --profile     # also: the transitions under cProfile, and a second, shorter
+                                           # comparison child (2b) under cProfile: top 8 costs, kiosk and bare
 
 1. cold start to first screen: fresh interpreters (same environment, a fresh KIVY_HOME each), timed from the
    parent's spawn to the first frame on the glass; a bare Kivy label app (one Chinese label, the same CJK font)
    and the kiosk (first step of hk_macau_renewal, senior theme), alternating. Both pay the interpreter spawn.
 2. step transitions at 1280x800 in one kiosk process: from the touch (or `app.send`) to the next frame flipped
    (layout and drawing of the new screen included).
+2b. the kiosk against bare Kivy, screen by screen: in one process and one window, each step of the demo walk (WALK)
+   is shown by the kiosk (`app.send`, timed to the flip), its widget tree is read (bench/bare_screens.py: labels,
+   buttons, emoji images, the text shown and its drawn size) and a plain kivy.uix screen of that shape (BoxLayouts,
+   Label, Button, Image; the same font files, emoji textures from the same emoji font) replaces the bare screen's
+   widgets, timed the same way. At text x1.0, x2.0 (the session's text_scale preference) and x1.0 with the
+   'wheelchair' viewing preset (the bare screen under the same matrix). Median, p95 and kiosk/bare ratios.
 3. peak memory (max RSS) of each.
 
-The children are this file run with `--child bare|kiosk|transitions`; each prints one JSON line.
+The children are this file run with `--child bare|kiosk|transitions|compare`; each prints one JSON line.
 """
 
 from __future__ import annotations
@@ -40,7 +47,8 @@ SIZE = (1280, 800)
 COLD_RUNS = 5
 TAP_TRANSITIONS = 100
 SEND_TRANSITIONS = 100
-COMPARE_ROUNDS = 5  # timed walks per condition, after one untimed warm-up walk
+COMPARE_ROUNDS = 8  # timed walks per condition, after one untimed warm-up walk
+COMPARE_PROFILE_ROUNDS = 2  # under --profile a second, shorter comparison runs under cProfile (its times not shown)
 # (name, text_scale, view preset): the session's preferences for the kiosk side of the comparison
 COMPARE_CONDITIONS = [("text x1.0", 1.0, "standard"), ("text x2.0", 2.0, "standard"),
                       ("text x1.0 tilted (wheelchair)", 1.0, "wheelchair")]
@@ -307,7 +315,7 @@ def child_compare(profile: bool) -> dict[str, Any]:
     from kivy.graphics.transformation import Matrix
     from kivy.uix.floatlayout import FloatLayout
 
-    from bare_screens import BareEmoji, build, shape_of
+    from bare_screens import BareEmoji, build, shape_of, text_px
     from seniormode.core.effects import ShowStep
     from seniormode.core.events import Event
     from seniormode.core.session import Session
@@ -338,8 +346,8 @@ def child_compare(profile: bool) -> dict[str, Any]:
             prof.disable()
         t2 = time.perf_counter()
         pacing = frames.slept - slept
-        return {"who": who, "work": t2 - t0 - pacing, "gl": t2 - frames.draw_at, "gc": frames.gc_time - gc_time,
-                "frames": n}
+        return {"who": who, "work": t2 - t0 - pacing, "gl": t2 - frames.draw_at, "swap": t2 - frames.flip_at,
+                "gc": frames.gc_time - gc_time, "frames": n}
 
     def put_on_window(root: Any) -> None:
         for child in list(Window.children):
@@ -364,7 +372,7 @@ def child_compare(profile: bool) -> dict[str, Any]:
                 MatrixInstruction(matrix=m)
             with bare_root.canvas.after:
                 PopMatrix()
-        for rnd in range(COMPARE_ROUNDS + 1):  # round 0 warms both up (emoji textures, the kiosk's fit cache)
+        for rnd in range((COMPARE_PROFILE_ROUNDS if profile else COMPARE_ROUNDS) + 1):  # round 0 warms both up (emoji textures, the kiosk's fit cache)
             put_on_window(app.tilted)
             app.load(app.flow, Session(app.flow, {"age": 76}, preferences=prefs))
             frames.until_flipped(frames.flips)
@@ -391,6 +399,7 @@ def child_compare(profile: bool) -> dict[str, Any]:
 
                 bare = measure("bare", replace)
                 frames.settled()
+                shapes[f"{name}|{step}"].setdefault("bare_text_px", text_px(bare_root))
                 if rnd:
                     for r in (kiosk, bare):
                         rows.append(dict(r, condition=name, step=step))
@@ -501,6 +510,73 @@ def pct(values: list[float], q: float) -> float:
     return ordered[k]
 
 
+def compare_report(c: dict[str, Any], profiled: dict[str, Any] | None) -> None:
+    rows = c["rows"]
+    print()
+    print(f"2b. the kiosk against a bare Kivy screen of the same shape, {c['window'][0]}x{c['window'][1]}, one process,"
+          f" one window, {COMPARE_ROUNDS} walks per setting after one untimed warm-up walk")
+    print("   each step: app.send(Event) on the kiosk, timed to the flip; then the kiosk's tree is read (untimed) and a "
+          "plain Kivy tree of the same")
+    print("   boxes, Labels (the text shown, the size drawn, the same font file), Buttons (a tile: Image + Button) and "
+          "emoji Images replaces the")
+    print("   bare screen's widgets, timed the same way (Frames.until_flipped, glFinish, Kivy's 60 fps pacing left "
+          "out). Both pay their own GC.")
+    print("   L/B/I/ch: labels outside buttons / buttons (tiles) / emoji images / characters shown; ratios are "
+          "kiosk over bare (goal: median <= 1.5x, p95 <= 1.2x)")
+
+    def stats(values: list[float]) -> tuple[float, float]:
+        return statistics.median(values), pct(values, 0.95)
+
+    def cells(sel: list[dict[str, Any]]) -> str:
+        k = stats([r["work"] for r in sel if r["who"] == "kiosk"])
+        b = stats([r["work"] for r in sel if r["who"] == "bare"])
+        return (f"{ms(k[0])}{ms(k[1])}  {ms(b[0])}{ms(b[1])}  {k[0] / b[0]:6.2f}x{k[1] / b[1]:6.2f}x")
+
+    head = f"   {'':22}{'L/B/I/ch':>13} {'n':>3}   kiosk med    p95   bare med    p95   ratio med  p95"
+    overall: list[tuple[str, str]] = []
+    for name, _, _ in COMPARE_CONDITIONS:
+        sel = [r for r in rows if r["condition"] == name]
+        steps = list(dict.fromkeys(r["step"] for r in sel))
+        first = c["shapes"][f"{name}|{steps[0]}"]
+        print(f"   -- {name}: the kiosk's text_scale {first['text_scale']}, view preset '{first['view_preset']}'")
+        print(head)
+        for step in steps:
+            mine = [r for r in sel if r["step"] == step]
+            s = c["shapes"][f"{name}|{step}"]
+            shape = f"{s['labels']}/{s['buttons']}/{s['images']}/{s['chars']}"
+            print(f"   {step:22}{shape:>13} {len(mine) // 2:3}  {cells(mine)}")
+        print(f"   {'all steps':22}{'':13} {len(sel) // 2:3}  {cells(sel)}")
+        gc_k = sum(r["gc"] for r in sel if r["who"] == "kiosk") / (len(sel) // 2)
+        gc_b = sum(r["gc"] for r in sel if r["who"] == "bare") / (len(sel) // 2)
+
+        def part(who: str, key: str, minus: str = "") -> float:
+            return statistics.median(r[key] - (r[minus] if minus else 0.0) for r in sel if r["who"] == who)
+
+        print(f"   {'':22}median ms, kiosk / bare: CPU side (event, widgets, layout, text) "
+              f"{part('kiosk', 'work', 'gl') * 1e3:.1f} / {part('bare', 'work', 'gl') * 1e3:.1f}; "
+              f"on_draw (canvas to GL) {part('kiosk', 'gl', 'swap') * 1e3:.1f} / {part('bare', 'gl', 'swap') * 1e3:.1f}")
+        print(f"   {'':22}swap + glFinish (llvmpipe rasterises) {part('kiosk', 'swap') * 1e3:.1f} / "
+              f"{part('bare', 'swap') * 1e3:.1f}; GC per screen, mean {gc_k * 1e3:.1f} / {gc_b * 1e3:.1f}")
+        kpx = statistics.median(c["shapes"][f"{name}|{s}"]["text_px"] for s in steps)
+        bpx = statistics.median(c["shapes"][f"{name}|{s}"]["bare_text_px"] for s in steps)
+        print(f"   {'':22}text textures drawn per screen (median, all labels and button words): kiosk "
+              f"{kpx / 1e3:.0f}k px, bare {bpx / 1e3:.0f}k px")
+        overall.append((name, cells(sel)))
+    others = {v["other"] for v in c["shapes"].values()}
+    print(f"   every kiosk screen also draws {'/'.join(map(str, sorted(others)))} step strip (StepDots) and rounded "
+          "panels; the bare one has an empty Widget and Kivy's own button backgrounds")
+    print(f"   {'overall':22}{'':13} {len(rows) // 2:3}  {cells(rows)}")
+    if profiled is not None:
+        print(f"   a second comparison child under cProfile ({COMPARE_PROFILE_ROUNDS} walks per setting; its times are "
+              "not the ones above):")
+        for who in ("kiosk", "bare"):
+            top = profiled["profile"][who]
+            print(f"   cProfile of the {who} screen changes only ({top[0][2]:.2f} s own time in all); top 8 by own time:")
+            print("   " + f"{'calls':>10}{'own s':>9}{'cum s':>9}")
+            for where, calls, tt, ct in top[1:]:
+                print(f"   {calls:10d}{tt:9.3f}{ct:9.3f}  {where}")
+
+
 def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -606,6 +682,10 @@ def parent(profile: bool) -> None:
     print("   by new screen (median ms, n): " + ", ".join(f"{s} {statistics.median(v) * 1e3:.0f} ({len(v)})"
                                                           for s, v in worst))
     print(f"   app.load() of a fresh session, to its first frame: median {statistics.median(t['loads']) * 1e3:.1f} ms")
+
+    # 2b. the kiosk against bare Kivy, screen by screen
+    c = spawn("compare", font, timeout=600)
+    compare_report(c, spawn("compare", font, profile=True, timeout=600) if profile else None)
 
     # 3. memory
     rss_bare = statistics.median(r["rss_kib"] for r in runs["bare"])
