@@ -3,6 +3,7 @@
     xvfb-run -a -s "-screen 0 1280x800x24 +extension GLX" .venv/bin/python bench/kiosk_bench.py
     ... bench/kiosk_bench.py --profile     # also: the transitions under cProfile, and a second, shorter
                                            # comparison child (2b) under cProfile: top 8 costs, kiosk and bare
+    ... bench/kiosk_bench.py --compare-only [--without-lines]   # only 2b; what-if: no border/dot Lines
 
 1. cold start to first screen: fresh interpreters (same environment, a fresh KIVY_HOME each), timed from the
    parent's spawn to the first frame on the glass; a bare Kivy label app (one Chinese label, the same CJK font)
@@ -305,17 +306,28 @@ def child_transitions(profile: bool) -> dict[str, Any]:
     return out
 
 
-def child_compare(profile: bool) -> dict[str, Any]:
+def child_compare(profile: bool, without_lines: bool = False) -> dict[str, Any]:
     """The walk's screens in the kiosk and, each right after, a bare Kivy screen of the same shape, same window."""
-    app, frames, _ = start_kiosk(tick=False)
+    app, frames, _ = start_kiosk(tick=False)  # first: it configures the window (1280x800) before Kivy is imported
     frames.settled()
+    if without_lines:  # a what-if, in this child only: the panels' borders and the step dots' rings not drawn
+        from kivy.graphics import InstructionGroup
+
+        import seniormode.kivy_ui.widgets as kiosk_widgets
+
+        class NoLine(InstructionGroup):
+            def __init__(self, **_: Any) -> None:
+                super().__init__()
+                self.width, self.rounded_rectangle = 1.0, None
+
+        kiosk_widgets.Line = NoLine  # type: ignore[misc, assignment] - every measured screen is built after this
+    from bare_screens import BareEmoji, build, shape_of, text_px
     from kivy.core.text import LabelBase
     from kivy.core.window import Window
     from kivy.graphics import MatrixInstruction, PopMatrix, PushMatrix
     from kivy.graphics.transformation import Matrix
     from kivy.uix.floatlayout import FloatLayout
 
-    from bare_screens import BareEmoji, build, shape_of, text_px
     from seniormode.core.effects import ShowStep
     from seniormode.core.events import Event
     from seniormode.core.session import Session
@@ -349,6 +361,14 @@ def child_compare(profile: bool) -> dict[str, Any]:
         return {"who": who, "work": t2 - t0 - pacing, "gl": t2 - frames.draw_at, "swap": t2 - frames.flip_at,
                 "gc": frames.gc_time - gc_time, "frames": n}
 
+    def show_bare(holder: Any, shape: Any, size: tuple[float, float]) -> None:
+        """The bare screen change: its widgets replaced by new ones of the next screen's shape."""
+        screen = build(shape, emoji)
+        screen.size_hint = (None, None)
+        screen.size = size
+        holder.clear_widgets()
+        holder.add_widget(screen)
+
     def put_on_window(root: Any) -> None:
         for child in list(Window.children):
             Window.remove_widget(child)
@@ -372,14 +392,16 @@ def child_compare(profile: bool) -> dict[str, Any]:
                 MatrixInstruction(matrix=m)
             with bare_root.canvas.after:
                 PopMatrix()
-        for rnd in range((COMPARE_PROFILE_ROUNDS if profile else COMPARE_ROUNDS) + 1):  # round 0 warms both up (emoji textures, the kiosk's fit cache)
+        # round 0 warms both up (emoji textures, the kiosk's fit cache) and is not kept
+        for rnd in range((COMPARE_PROFILE_ROUNDS if profile else COMPARE_ROUNDS) + 1):
             put_on_window(app.tilted)
             app.load(app.flow, Session(app.flow, {"age": 76}, preferences=prefs))
             frames.until_flipped(frames.flips)
             for kind, value in WALK:
                 put_on_window(app.tilted)
                 before = len(app.effects)
-                kiosk = measure("kiosk", lambda: app.send(Event(kind, value)))  # noqa: B023
+                event = Event(kind, value)
+                kiosk = measure("kiosk", lambda event=event: app.send(event))
                 frames.settled()
                 app._collect_now(0)  # noqa: SLF001 - its 0.4 s-later collection, now, untimed
                 shown = [e for e in app.effects[before:] if isinstance(e, ShowStep)]
@@ -390,20 +412,14 @@ def child_compare(profile: bool) -> dict[str, Any]:
                                                          view_preset=settings.get("view_preset")))
                 put_on_window(bare_root)
 
-                def replace() -> None:
-                    screen = build(shape, emoji)  # noqa: B023
-                    screen.size_hint = (None, None)
-                    screen.size = (w * factor, h * factor)
-                    bare_root.clear_widgets()
-                    bare_root.add_widget(screen)
-
-                bare = measure("bare", replace)
+                bare = measure("bare", lambda holder=bare_root, shape=shape, size=(w * factor, h * factor):
+                               show_bare(holder, shape, size))
                 frames.settled()
                 shapes[f"{name}|{step}"].setdefault("bare_text_px", text_px(bare_root))
                 if rnd:
                     for r in (kiosk, bare):
                         rows.append(dict(r, condition=name, step=step))
-    out: dict[str, Any] = {"rows": rows, "shapes": shapes, "window": list(Window.size)}
+    out: dict[str, Any] = {"rows": rows, "shapes": shapes, "window": list(Window.size), "without_lines": without_lines}
     if profilers:
         out["profile"] = {who: top_costs(p, 8) for who, p in profilers.items()}
     return out
@@ -466,13 +482,13 @@ def profile_report(profiler: Any) -> dict[str, Any]:
             "top_tottime": [(where(k), v[1], v[2], v[3]) for k, v in top_tt]}
 
 
-def child_main(kind: str, font: str, profile: bool) -> None:
+def child_main(kind: str, font: str, profile: bool, without_lines: bool = False) -> None:
     if kind == "bare":
         out = child_bare(font)
     elif kind == "kiosk":
         out = child_kiosk()
     elif kind == "compare":
-        out = child_compare(profile)
+        out = child_compare(profile, without_lines)
     else:
         out = child_transitions(profile)
     sys.stdout.write(json.dumps(out) + "\n")
@@ -482,12 +498,14 @@ def child_main(kind: str, font: str, profile: bool) -> None:
 
 
 # ---- parent -----------------------------------------------------------------------------------------------
-def spawn(kind: str, font: str = "", profile: bool = False, timeout: float = 90) -> dict[str, Any]:
+def spawn(kind: str, font: str = "", profile: bool = False, timeout: float = 90,
+          extra: list[str] | None = None) -> dict[str, Any]:
     home = tempfile.mkdtemp(prefix="kiosk-bench-kivy-")
     try:
         argv = [sys.executable, str(Path(__file__).resolve()), "--child", kind, "--font", font]
         if profile:
             argv.append("--profile")
+        argv += extra or []
         env = dict(os.environ, KIVY_HOME=home, KIVY_NO_ARGS="1")
         env[SPAWN_ENV] = repr(time.time())
         done = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
@@ -513,10 +531,13 @@ def pct(values: list[float], q: float) -> float:
 def compare_report(c: dict[str, Any], profiled: dict[str, Any] | None) -> None:
     rows = c["rows"]
     print()
-    print(f"2b. the kiosk against a bare Kivy screen of the same shape, {c['window'][0]}x{c['window'][1]}, one process,"
-          f" one window, {COMPARE_ROUNDS} walks per setting after one untimed warm-up walk")
-    print("   each step: app.send(Event) on the kiosk, timed to the flip; then the kiosk's tree is read (untimed) and a "
-          "plain Kivy tree of the same")
+    if c.get("without_lines"):
+        print("\n   WHAT-IF (--without-lines): the kiosk's Panel borders and StepDots rings are stubbed out in this "
+              "child (Line replaced by an empty group); not the kiosk as it ships")
+    print(f"2b. the kiosk against a bare Kivy screen of the same shape, {c['window'][0]}x{c['window'][1]}, one "
+          f"process, one window, {COMPARE_ROUNDS} walks per setting after one untimed warm-up walk")
+    print("   each step: app.send(Event) on the kiosk, timed to the flip; then the kiosk's tree is read (untimed) and "
+          "a plain Kivy tree of the same")
     print("   boxes, Labels (the text shown, the size drawn, the same font file), Buttons (a tile: Image + Button) and "
           "emoji Images replaces the")
     print("   bare screen's widgets, timed the same way (Frames.until_flipped, glFinish, Kivy's 60 fps pacing left "
@@ -549,12 +570,13 @@ def compare_report(c: dict[str, Any], profiled: dict[str, Any] | None) -> None:
         gc_k = sum(r["gc"] for r in sel if r["who"] == "kiosk") / (len(sel) // 2)
         gc_b = sum(r["gc"] for r in sel if r["who"] == "bare") / (len(sel) // 2)
 
-        def part(who: str, key: str, minus: str = "") -> float:
+        def part(who: str, key: str, minus: str = "", sel: list[dict[str, Any]] = sel) -> float:
             return statistics.median(r[key] - (r[minus] if minus else 0.0) for r in sel if r["who"] == who)
 
         print(f"   {'':22}median ms, kiosk / bare: CPU side (event, widgets, layout, text) "
               f"{part('kiosk', 'work', 'gl') * 1e3:.1f} / {part('bare', 'work', 'gl') * 1e3:.1f}; "
-              f"on_draw (canvas to GL) {part('kiosk', 'gl', 'swap') * 1e3:.1f} / {part('bare', 'gl', 'swap') * 1e3:.1f}")
+              f"on_draw (canvas to GL) {part('kiosk', 'gl', 'swap') * 1e3:.1f} / "
+              f"{part('bare', 'gl', 'swap') * 1e3:.1f}")
         print(f"   {'':22}swap + glFinish (llvmpipe rasterises) {part('kiosk', 'swap') * 1e3:.1f} / "
               f"{part('bare', 'swap') * 1e3:.1f}; GC per screen, mean {gc_k * 1e3:.1f} / {gc_b * 1e3:.1f}")
         kpx = statistics.median(c["shapes"][f"{name}|{s}"]["text_px"] for s in steps)
@@ -571,7 +593,8 @@ def compare_report(c: dict[str, Any], profiled: dict[str, Any] | None) -> None:
               "not the ones above):")
         for who in ("kiosk", "bare"):
             top = profiled["profile"][who]
-            print(f"   cProfile of the {who} screen changes only ({top[0][2]:.2f} s own time in all); top 8 by own time:")
+            print(f"   cProfile of the {who} screen changes only ({top[0][2]:.2f} s own time in all); "
+                  "top 8 by own time:")
             print("   " + f"{'calls':>10}{'own s':>9}{'cum s':>9}")
             for where, calls, tt, ct in top[1:]:
                 print(f"   {calls:10d}{tt:9.3f}{ct:9.3f}  {where}")
@@ -587,7 +610,7 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
-def parent(profile: bool) -> None:
+def parent(profile: bool, compare_only: bool = False, without_lines: bool = False) -> None:
     from importlib.metadata import version
 
     began = time.perf_counter()
@@ -603,6 +626,17 @@ def parent(profile: bool) -> None:
     spawn("bare", font)
     print(f"GL renderer: {warm_kiosk['gl']}; window {warm_kiosk['window'][0]}x{warm_kiosk['window'][1]}")
     print(f"CJK font (both apps): {font}")
+    extra = ["--without-lines"] if without_lines else []
+
+    def compare() -> None:
+        c = spawn("compare", font, timeout=600, extra=extra)
+        compare_report(c, spawn("compare", font, profile=True, timeout=600, extra=extra) if profile else None)
+
+    if compare_only:
+        compare()
+        print(f"\nwhole run: {time.perf_counter() - began:.0f} s; load avg now "
+              + " ".join(f"{v:.2f}" for v in os.getloadavg()))
+        return
 
     # 1. cold start
     runs: dict[str, list[dict[str, Any]]] = {"bare": [], "kiosk": []}
@@ -684,8 +718,7 @@ def parent(profile: bool) -> None:
     print(f"   app.load() of a fresh session, to its first frame: median {statistics.median(t['loads']) * 1e3:.1f} ms")
 
     # 2b. the kiosk against bare Kivy, screen by screen
-    c = spawn("compare", font, timeout=600)
-    compare_report(c, spawn("compare", font, profile=True, timeout=600) if profile else None)
+    compare()
 
     # 3. memory
     rss_bare = statistics.median(r["rss_kib"] for r in runs["bare"])
@@ -723,15 +756,18 @@ def main() -> None:
     ap.add_argument("--child", choices=["bare", "kiosk", "transitions", "compare"], help=argparse.SUPPRESS)
     ap.add_argument("--font", default="", help=argparse.SUPPRESS)
     ap.add_argument("--profile", action="store_true", help="profile the transitions with cProfile, print top costs")
+    ap.add_argument("--compare-only", action="store_true", help="only 2b, the kiosk against bare Kivy")
+    ap.add_argument("--without-lines", action="store_true",
+                    help="2b what-if: the kiosk's border and step-dot Lines not drawn (monkeypatched in the child)")
     args = ap.parse_args()
     if not os.environ.get("DISPLAY"):
         print("kiosk_bench needs an X display (DISPLAY is not set). Run it under Xvfb, from the repository root:\n"
               f"    {XVFB}", file=sys.stderr)
         raise SystemExit(2)
     if args.child:
-        child_main(args.child, args.font, args.profile)
+        child_main(args.child, args.font, args.profile, args.without_lines)
     else:
-        parent(args.profile)
+        parent(args.profile, args.compare_only, args.without_lines)
 
 
 if __name__ == "__main__":
