@@ -626,11 +626,11 @@ def parent(profile: bool, compare_only: bool = False, without_lines: bool = Fals
     spawn("bare", font)
     print(f"GL renderer: {warm_kiosk['gl']}; window {warm_kiosk['window'][0]}x{warm_kiosk['window'][1]}")
     print(f"CJK font (both apps): {font}")
-    extra = ["--without-lines"] if without_lines else []
+    what_if = ["--without-lines"] if without_lines else []
 
     def compare() -> None:
-        c = spawn("compare", font, timeout=600, extra=extra)
-        compare_report(c, spawn("compare", font, profile=True, timeout=600, extra=extra) if profile else None)
+        c = spawn("compare", font, timeout=600, extra=what_if)
+        compare_report(c, spawn("compare", font, profile=True, timeout=600, extra=what_if) if profile else None)
 
     if compare_only:
         compare()
