@@ -1,16 +1,24 @@
-"""Benchmark of the Kivy kiosk against a bare Kivy label app started the same way. Prints figures; asserts nothing.
+"""Benchmark of the Kivy kiosk against bare Kivy started and drawn the same way. Prints figures; asserts nothing.
 
     xvfb-run -a -s "-screen 0 1280x800x24 +extension GLX" .venv/bin/python bench/kiosk_bench.py
-    ... bench/kiosk_bench.py --profile     # also: one child does the transitions under cProfile, top costs
+    ... bench/kiosk_bench.py --profile     # also: the transitions under cProfile, and a second, shorter
+                                           # comparison child (2b) under cProfile: top 8 costs, kiosk and bare
+    ... bench/kiosk_bench.py --compare-only [--without-lines]   # only 2b; what-if: no border/dot Lines
 
 1. cold start to first screen: fresh interpreters (same environment, a fresh KIVY_HOME each), timed from the
    parent's spawn to the first frame on the glass; a bare Kivy label app (one Chinese label, the same CJK font)
    and the kiosk (first step of hk_macau_renewal, senior theme), alternating. Both pay the interpreter spawn.
 2. step transitions at 1280x800 in one kiosk process: from the touch (or `app.send`) to the next frame flipped
    (layout and drawing of the new screen included).
+2b. the kiosk against bare Kivy, screen by screen: in one process and one window, each step of the demo walk (WALK)
+   is shown by the kiosk (`app.send`, timed to the flip), its widget tree is read (bench/bare_screens.py: labels,
+   buttons, emoji images, the text shown and its drawn size) and a plain kivy.uix screen of that shape (BoxLayouts,
+   Label, Button, Image; the same font files, emoji textures from the same emoji font) replaces the bare screen's
+   widgets, timed the same way. At text x1.0, x2.0 (the session's text_scale preference) and x1.0 with the
+   'wheelchair' viewing preset (the bare screen under the same matrix). Median, p95 and kiosk/bare ratios.
 3. peak memory (max RSS) of each.
 
-The children are this file run with `--child bare|kiosk|transitions`; each prints one JSON line.
+The children are this file run with `--child bare|kiosk|transitions|compare`; each prints one JSON line.
 """
 
 from __future__ import annotations
@@ -40,6 +48,11 @@ SIZE = (1280, 800)
 COLD_RUNS = 5
 TAP_TRANSITIONS = 100
 SEND_TRANSITIONS = 100
+COMPARE_ROUNDS = 8  # timed walks per condition, after one untimed warm-up walk
+COMPARE_PROFILE_ROUNDS = 2  # under --profile a second, shorter comparison runs under cProfile (its times not shown)
+# (name, text_scale, view preset): the session's preferences for the kiosk side of the comparison
+COMPARE_CONDITIONS = [("text x1.0", 1.0, "standard"), ("text x2.0", 2.0, "standard"),
+                      ("text x1.0 tilted (wheelchair)", 1.0, "wheelchair")]
 BARE_TEXT = "港澳签注续签"
 SPAWN_ENV = "KIOSK_BENCH_SPAWN"
 XVFB = 'xvfb-run -a -s "-screen 0 1280x800x24 +extension GLX" .venv/bin/python bench/kiosk_bench.py'
@@ -293,6 +306,139 @@ def child_transitions(profile: bool) -> dict[str, Any]:
     return out
 
 
+def child_compare(profile: bool, without_lines: bool = False) -> dict[str, Any]:
+    """The walk's screens in the kiosk and, each right after, a bare Kivy screen of the same shape, same window."""
+    app, frames, _ = start_kiosk(tick=False)  # first: it configures the window (1280x800) before Kivy is imported
+    frames.settled()
+    if without_lines:  # a what-if, in this child only: the panels' borders and the step dots' rings not drawn
+        from kivy.graphics import InstructionGroup
+
+        import seniormode.kivy_ui.widgets as kiosk_widgets
+
+        class NoLine(InstructionGroup):
+            def __init__(self, **_: Any) -> None:
+                super().__init__()
+                self.width, self.rounded_rectangle = 1.0, None
+
+        kiosk_widgets.Line = NoLine  # type: ignore[misc, assignment] - every measured screen is built after this
+    from bare_screens import BareEmoji, build, shape_of, text_px
+    from kivy.core.text import LabelBase
+    from kivy.core.window import Window
+    from kivy.graphics import MatrixInstruction, PopMatrix, PushMatrix
+    from kivy.graphics.transformation import Matrix
+    from kivy.uix.floatlayout import FloatLayout
+
+    from seniormode.core.effects import ShowStep
+    from seniormode.core.events import Event
+    from seniormode.core.session import Session
+    from seniormode.core.viewing import PRESETS, as_gl_matrix, layout_factor, magnified, view_matrix
+    from seniormode.kivy_ui.fonts import EMOJI_FONT, FONT, FONT_BOLD
+
+    fonts = {name: LabelBase._fonts[name][0] for name in (FONT, FONT_BOLD)}  # noqa: SLF001 - the files behind them
+    emoji = BareEmoji(LabelBase._fonts[EMOJI_FONT][0])  # noqa: SLF001
+    profilers: dict[str, Any] = {}
+    if profile:
+        import cProfile
+
+        profilers = {"kiosk": cProfile.Profile(), "bare": cProfile.Profile()}
+    rows: list[dict[str, Any]] = []
+    shapes: dict[str, dict[str, Any]] = {}
+
+    def measure(who: str, act: Any) -> dict[str, Any]:
+        frames.loop.idle()  # the screen before is on the glass
+        gc.collect()  # neither pays for the other's garbage; each pays its own GC pauses while timed
+        since, slept, gc_time = frames.flips, frames.slept, frames.gc_time
+        prof = profilers.get(who)
+        t0 = time.perf_counter()
+        if prof is not None:
+            prof.enable()
+        act()
+        n = frames.until_flipped(since)
+        if prof is not None:
+            prof.disable()
+        t2 = time.perf_counter()
+        pacing = frames.slept - slept
+        return {"who": who, "work": t2 - t0 - pacing, "gl": t2 - frames.draw_at, "swap": t2 - frames.flip_at,
+                "gc": frames.gc_time - gc_time, "frames": n}
+
+    def show_bare(holder: Any, shape: Any, size: tuple[float, float]) -> None:
+        """The bare screen change: its widgets replaced by new ones of the next screen's shape."""
+        screen = build(shape, emoji)
+        screen.size_hint = (None, None)
+        screen.size = size
+        holder.clear_widgets()
+        holder.add_widget(screen)
+
+    def put_on_window(root: Any) -> None:
+        for child in list(Window.children):
+            Window.remove_widget(child)
+        Window.add_widget(root)
+        frames.until_flipped(frames.flips)
+        frames.settled()
+
+    for name, scale, preset in COMPARE_CONDITIONS:
+        prefs = {"text_scale": scale, "view_preset": preset}
+        # The bare screen's holder: the same viewing transform as the kiosk's TiltedView, set once, as a plain app
+        # would; the content laid out in the same share of the window.
+        w, h = Window.size
+        adj = PRESETS[preset]
+        factor = layout_factor(w, h, adj)
+        bare_root = FloatLayout()
+        if preset != "standard":
+            with bare_root.canvas.before:
+                PushMatrix()
+                m = Matrix()
+                m.set(flat=as_gl_matrix(magnified(view_matrix(w, h, adj), factor)))
+                MatrixInstruction(matrix=m)
+            with bare_root.canvas.after:
+                PopMatrix()
+        # round 0 warms both up (emoji textures, the kiosk's fit cache) and is not kept
+        for rnd in range((COMPARE_PROFILE_ROUNDS if profile else COMPARE_ROUNDS) + 1):
+            put_on_window(app.tilted)
+            app.load(app.flow, Session(app.flow, {"age": 76}, preferences=prefs))
+            frames.until_flipped(frames.flips)
+            for kind, value in WALK:
+                put_on_window(app.tilted)
+                before = len(app.effects)
+                event = Event(kind, value)
+                kiosk = measure("kiosk", lambda event=event: app.send(event))
+                frames.settled()
+                app._collect_now(0)  # noqa: SLF001 - its 0.4 s-later collection, now, untimed
+                shown = [e for e in app.effects[before:] if isinstance(e, ShowStep)]
+                step = shown[-1].step if shown else "?"
+                settings = shown[-1].settings if shown else {}
+                shape, counts = shape_of(app.view, fonts)
+                shapes.setdefault(f"{name}|{step}", dict(counts, text_scale=settings.get("text_scale"),
+                                                         view_preset=settings.get("view_preset")))
+                put_on_window(bare_root)
+
+                bare = measure("bare", lambda holder=bare_root, shape=shape, size=(w * factor, h * factor):
+                               show_bare(holder, shape, size))
+                frames.settled()
+                shapes[f"{name}|{step}"].setdefault("bare_text_px", text_px(bare_root))
+                if rnd:
+                    for r in (kiosk, bare):
+                        rows.append(dict(r, condition=name, step=step))
+    out: dict[str, Any] = {"rows": rows, "shapes": shapes, "window": list(Window.size), "without_lines": without_lines}
+    if profilers:
+        out["profile"] = {who: top_costs(p, 8) for who, p in profilers.items()}
+    return out
+
+
+def top_costs(profiler: Any, n: int) -> list[tuple[str, int, float, float]]:
+    import pstats
+
+    raw: dict[Any, Any] = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    top = sorted(raw.items(), key=lambda kv: -kv[1][2])[:n]
+    total = sum(v[2] for v in raw.values())
+
+    def where(key: Any) -> str:
+        file, line, name = key
+        return f"{file.split('site-packages/')[-1].replace(str(ROOT) + '/', '')}:{line}({name})"
+
+    return [("(all)", 0, total, total)] + [(where(k), v[1], v[2], v[3]) for k, v in top]
+
+
 def profile_report(profiler: Any) -> dict[str, Any]:
     import pstats
 
@@ -336,11 +482,13 @@ def profile_report(profiler: Any) -> dict[str, Any]:
             "top_tottime": [(where(k), v[1], v[2], v[3]) for k, v in top_tt]}
 
 
-def child_main(kind: str, font: str, profile: bool) -> None:
+def child_main(kind: str, font: str, profile: bool, without_lines: bool = False) -> None:
     if kind == "bare":
         out = child_bare(font)
     elif kind == "kiosk":
         out = child_kiosk()
+    elif kind == "compare":
+        out = child_compare(profile, without_lines)
     else:
         out = child_transitions(profile)
     sys.stdout.write(json.dumps(out) + "\n")
@@ -350,12 +498,14 @@ def child_main(kind: str, font: str, profile: bool) -> None:
 
 
 # ---- parent -----------------------------------------------------------------------------------------------
-def spawn(kind: str, font: str = "", profile: bool = False, timeout: float = 90) -> dict[str, Any]:
+def spawn(kind: str, font: str = "", profile: bool = False, timeout: float = 90,
+          extra: list[str] | None = None) -> dict[str, Any]:
     home = tempfile.mkdtemp(prefix="kiosk-bench-kivy-")
     try:
         argv = [sys.executable, str(Path(__file__).resolve()), "--child", kind, "--font", font]
         if profile:
             argv.append("--profile")
+        argv += extra or []
         env = dict(os.environ, KIVY_HOME=home, KIVY_NO_ARGS="1")
         env[SPAWN_ENV] = repr(time.time())
         done = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
@@ -378,6 +528,78 @@ def pct(values: list[float], q: float) -> float:
     return ordered[k]
 
 
+def compare_report(c: dict[str, Any], profiled: dict[str, Any] | None) -> None:
+    rows = c["rows"]
+    print()
+    if c.get("without_lines"):
+        print("\n   WHAT-IF (--without-lines): the kiosk's Panel borders and StepDots rings are stubbed out in this "
+              "child (Line replaced by an empty group); not the kiosk as it ships")
+    print(f"2b. the kiosk against a bare Kivy screen of the same shape, {c['window'][0]}x{c['window'][1]}, one "
+          f"process, one window, {COMPARE_ROUNDS} walks per setting after one untimed warm-up walk")
+    print("   each step: app.send(Event) on the kiosk, timed to the flip; then the kiosk's tree is read (untimed) and "
+          "a plain Kivy tree of the same")
+    print("   boxes, Labels (the text shown, the size drawn, the same font file), Buttons (a tile: Image + Button) and "
+          "emoji Images replaces the")
+    print("   bare screen's widgets, timed the same way (Frames.until_flipped, glFinish, Kivy's 60 fps pacing left "
+          "out). Both pay their own GC.")
+    print("   L/B/I/ch: labels outside buttons / buttons (tiles) / emoji images / characters shown; ratios are "
+          "kiosk over bare (goal: median <= 1.5x, p95 <= 1.2x)")
+
+    def stats(values: list[float]) -> tuple[float, float]:
+        return statistics.median(values), pct(values, 0.95)
+
+    def cells(sel: list[dict[str, Any]]) -> str:
+        k = stats([r["work"] for r in sel if r["who"] == "kiosk"])
+        b = stats([r["work"] for r in sel if r["who"] == "bare"])
+        return (f"{ms(k[0])}{ms(k[1])}  {ms(b[0])}{ms(b[1])}  {k[0] / b[0]:6.2f}x{k[1] / b[1]:6.2f}x")
+
+    head = f"   {'':22}{'L/B/I/ch':>13} {'n':>3}   kiosk med    p95   bare med    p95   ratio med  p95"
+    overall: list[tuple[str, str]] = []
+    for name, _, _ in COMPARE_CONDITIONS:
+        sel = [r for r in rows if r["condition"] == name]
+        steps = list(dict.fromkeys(r["step"] for r in sel))
+        first = c["shapes"][f"{name}|{steps[0]}"]
+        print(f"   -- {name}: the kiosk's text_scale {first['text_scale']}, view preset '{first['view_preset']}'")
+        print(head)
+        for step in steps:
+            mine = [r for r in sel if r["step"] == step]
+            s = c["shapes"][f"{name}|{step}"]
+            shape = f"{s['labels']}/{s['buttons']}/{s['images']}/{s['chars']}"
+            print(f"   {step:22}{shape:>13} {len(mine) // 2:3}  {cells(mine)}")
+        print(f"   {'all steps':22}{'':13} {len(sel) // 2:3}  {cells(sel)}")
+        gc_k = sum(r["gc"] for r in sel if r["who"] == "kiosk") / (len(sel) // 2)
+        gc_b = sum(r["gc"] for r in sel if r["who"] == "bare") / (len(sel) // 2)
+
+        def part(who: str, key: str, minus: str = "", sel: list[dict[str, Any]] = sel) -> float:
+            return statistics.median(r[key] - (r[minus] if minus else 0.0) for r in sel if r["who"] == who)
+
+        print(f"   {'':22}median ms, kiosk / bare: CPU side (event, widgets, layout, text) "
+              f"{part('kiosk', 'work', 'gl') * 1e3:.1f} / {part('bare', 'work', 'gl') * 1e3:.1f}; "
+              f"on_draw (canvas to GL) {part('kiosk', 'gl', 'swap') * 1e3:.1f} / "
+              f"{part('bare', 'gl', 'swap') * 1e3:.1f}")
+        print(f"   {'':22}swap + glFinish (llvmpipe rasterises) {part('kiosk', 'swap') * 1e3:.1f} / "
+              f"{part('bare', 'swap') * 1e3:.1f}; GC per screen, mean {gc_k * 1e3:.1f} / {gc_b * 1e3:.1f}")
+        kpx = statistics.median(c["shapes"][f"{name}|{s}"]["text_px"] for s in steps)
+        bpx = statistics.median(c["shapes"][f"{name}|{s}"]["bare_text_px"] for s in steps)
+        print(f"   {'':22}text textures drawn per screen (median, all labels and button words): kiosk "
+              f"{kpx / 1e3:.0f}k px, bare {bpx / 1e3:.0f}k px")
+        overall.append((name, cells(sel)))
+    others = {v["other"] for v in c["shapes"].values()}
+    print(f"   every kiosk screen also draws {'/'.join(map(str, sorted(others)))} step strip (StepDots) and rounded "
+          "panels; the bare one has an empty Widget and Kivy's own button backgrounds")
+    print(f"   {'overall':22}{'':13} {len(rows) // 2:3}  {cells(rows)}")
+    if profiled is not None:
+        print(f"   a second comparison child under cProfile ({COMPARE_PROFILE_ROUNDS} walks per setting; its times are "
+              "not the ones above):")
+        for who in ("kiosk", "bare"):
+            top = profiled["profile"][who]
+            print(f"   cProfile of the {who} screen changes only ({top[0][2]:.2f} s own time in all); "
+                  "top 8 by own time:")
+            print("   " + f"{'calls':>10}{'own s':>9}{'cum s':>9}")
+            for where, calls, tt, ct in top[1:]:
+                print(f"   {calls:10d}{tt:9.3f}{ct:9.3f}  {where}")
+
+
 def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -388,7 +610,7 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
-def parent(profile: bool) -> None:
+def parent(profile: bool, compare_only: bool = False, without_lines: bool = False) -> None:
     from importlib.metadata import version
 
     began = time.perf_counter()
@@ -404,6 +626,17 @@ def parent(profile: bool) -> None:
     spawn("bare", font)
     print(f"GL renderer: {warm_kiosk['gl']}; window {warm_kiosk['window'][0]}x{warm_kiosk['window'][1]}")
     print(f"CJK font (both apps): {font}")
+    what_if = ["--without-lines"] if without_lines else []
+
+    def compare() -> None:
+        c = spawn("compare", font, timeout=600, extra=what_if)
+        compare_report(c, spawn("compare", font, profile=True, timeout=600, extra=what_if) if profile else None)
+
+    if compare_only:
+        compare()
+        print(f"\nwhole run: {time.perf_counter() - began:.0f} s; load avg now "
+              + " ".join(f"{v:.2f}" for v in os.getloadavg()))
+        return
 
     # 1. cold start
     runs: dict[str, list[dict[str, Any]]] = {"bare": [], "kiosk": []}
@@ -484,6 +717,9 @@ def parent(profile: bool) -> None:
                                                           for s, v in worst))
     print(f"   app.load() of a fresh session, to its first frame: median {statistics.median(t['loads']) * 1e3:.1f} ms")
 
+    # 2b. the kiosk against bare Kivy, screen by screen
+    compare()
+
     # 3. memory
     rss_bare = statistics.median(r["rss_kib"] for r in runs["bare"])
     rss_kiosk = statistics.median(r["rss_kib"] for r in runs["kiosk"])
@@ -517,18 +753,21 @@ def parent(profile: bool) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--child", choices=["bare", "kiosk", "transitions"], help=argparse.SUPPRESS)
+    ap.add_argument("--child", choices=["bare", "kiosk", "transitions", "compare"], help=argparse.SUPPRESS)
     ap.add_argument("--font", default="", help=argparse.SUPPRESS)
     ap.add_argument("--profile", action="store_true", help="profile the transitions with cProfile, print top costs")
+    ap.add_argument("--compare-only", action="store_true", help="only 2b, the kiosk against bare Kivy")
+    ap.add_argument("--without-lines", action="store_true",
+                    help="2b what-if: the kiosk's border and step-dot Lines not drawn (monkeypatched in the child)")
     args = ap.parse_args()
     if not os.environ.get("DISPLAY"):
         print("kiosk_bench needs an X display (DISPLAY is not set). Run it under Xvfb, from the repository root:\n"
               f"    {XVFB}", file=sys.stderr)
         raise SystemExit(2)
     if args.child:
-        child_main(args.child, args.font, args.profile)
+        child_main(args.child, args.font, args.profile, args.without_lines)
     else:
-        parent(args.profile)
+        parent(args.profile, args.compare_only, args.without_lines)
 
 
 if __name__ == "__main__":
