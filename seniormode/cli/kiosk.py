@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -83,10 +84,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"seniormode: kiosk {config.kiosk_id}; queue numbers kept in {config.tickets}")
     writer, journal, version = open_journal(config, flow, theme, content.locales)
     updates, on_switch, stop = start_updates(args, config, writer, release, flow, theme, content.locales, version)
-    from ..fleet.ship import start_thread as start_shipper
+    if config.journal.path is not None and config.database.given(os.environ):
+        from ..fleet.ship import start_thread as start_shipper  # psycopg: imported only by a kiosk that ships
 
-    if start_shipper(config, stop) is not None:  # the journal is the outbox: sent to the fleet's PostgreSQL
-        print("seniormode: shipping the journal to the fleet's database in the background", flush=True)
+        if start_shipper(config, stop) is not None:  # the journal is the outbox, sent to the fleet's PostgreSQL
+            print("seniormode: shipping the journal to the fleet's database in the background", flush=True)
     try:
         return run_kiosk(flow, theme, session, config.size, config.fullscreen, args.jump, locales, journal=journal,
                          updates=updates, on_switch=on_switch)

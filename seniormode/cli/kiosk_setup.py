@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.flow import Flow
-from ..core.kiosk_config import JournalConfig, KioskConfig, KioskContent, load_kiosk_config
+from ..core.kiosk_config import KEEP_DAYS, MAX_MB, JournalConfig, KioskConfig, KioskContent, load_kiosk_config
 from .common import UsageProblem, print_problems, screen_size
 
 
@@ -46,9 +46,8 @@ def kiosk_config(args: argparse.Namespace) -> KioskConfig:
     if not config.kiosk_id:
         number = station if station is not None else config.station
         changes["kiosk_id"] = f"station-{number:02d}" if number is not None else socket.gethostname()
-    for flag, name in (("theme", "theme"),):
-        if getattr(args, flag, None):
-            changes[name] = getattr(args, flag)
+    if getattr(args, "theme", None):
+        changes["theme"] = args.theme
     if getattr(args, "no_voice", False):
         changes["voice"] = False
     if getattr(args, "kiosk", False):
@@ -65,8 +64,9 @@ def kiosk_config(args: argparse.Namespace) -> KioskConfig:
     days, size = getattr(args, "journal_days", None), getattr(args, "journal_max_mb", None)
     if days is not None or size is not None:
         days, size = days if days is not None else journal.keep_days, size if size is not None else journal.max_mb
-        if not 1 <= days <= 3650 or not 1 <= size <= 100_000:
-            raise UsageProblem(f"--journal-days is 1 to 3650 and --journal-max-mb 1 to 100000, not {days} and {size}")
+        if not KEEP_DAYS[0] <= days <= KEEP_DAYS[1] or not MAX_MB[0] <= size <= MAX_MB[1]:
+            raise UsageProblem(f"--journal-days is {KEEP_DAYS[0]} to {KEEP_DAYS[1]} and --journal-max-mb "
+                               f"{MAX_MB[0]} to {MAX_MB[1]}, not {days} and {size}")
         journal = JournalConfig(journal.path, days, size)
     changes["journal"] = journal
     return config.with_changes(**changes)
@@ -74,18 +74,13 @@ def kiosk_config(args: argparse.Namespace) -> KioskConfig:
 
 def theme_of(content: KioskContent, flow: Flow) -> Any:
     """The theme the kiosk shows: kiosk.yaml's (a file of the content root or a name), else the flow's own."""
-    from .common import theme_for
+    from ..core.problems import FlowError
 
-    chosen = content.theme_of(str(flow.settings.get("theme", "senior")))
-    if isinstance(chosen, Path):
-        from ..core.theme import load_theme
-
-        theme, problems = load_theme(chosen)
-        if theme is None:
-            print_problems(problems.sorted())
-            raise SystemExit(1)
-        return theme
-    return theme_for(flow, chosen)
+    try:
+        return content.load_theme(str(flow.settings.get("theme", "senior")))
+    except FlowError as exc:
+        print_problems(exc.problems)
+        raise SystemExit(1) from None
 
 
 __all__ = ["add_config_option", "kiosk_config", "theme_of"]

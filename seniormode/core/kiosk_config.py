@@ -9,13 +9,17 @@ password is never written here: it comes from the environment or the file `datab
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from .problems import FlowError, Location, Problems
 from .reader import Fields
-from .source import Mapping, Scalar, display_path, load_file
+from .source import Mapping as YMapping
+from .source import Scalar, display_path, load_file
+from .theme import load_theme, load_theme_by_name
 
 KIOSK_KEYS = ("kiosk", "description", "station", "flows", "theme", "locales", "voice", "screen", "tickets",
               "journal", "release", "database")
@@ -30,6 +34,8 @@ DURATION = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(s|m|h|d)?\s*$")
 _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
 BRANCH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$")
 ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]{0,63}$")
+KEEP_DAYS = (1, 3650)  # journal.keep_days, and --journal-days
+MAX_MB = (1, 100_000)  # journal.max_mb, and --journal-max-mb
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,10 @@ class DatabaseConfig:
     password_file: Path | None = None
     batch: int = 500
     ship_every: float = 30.0
+
+    def given(self, environ: Mapping[str, str]) -> bool:
+        """A database to ship to: named in kiosk.yaml, or in the environment variable `url_env`."""
+        return bool(self.url or environ.get(self.url_env))
 
 
 @dataclass(frozen=True)
@@ -84,8 +94,8 @@ class KioskConfig:
         theme: Path | str | None = self.theme
         if self.theme is not None and (self.theme.endswith(".yaml") or "/" in self.theme):
             theme = base / self.theme
-        elif self.theme is not None and (base / "themes" / f"{self.theme}.yaml").is_file():
-            theme = base / "themes" / f"{self.theme}.yaml"
+        elif self.theme is not None:
+            theme = theme_in(base, self.theme)
         return KioskContent(base, tuple(base / f for f in self.flows), theme, base / self.locales)
 
     def with_changes(self, **changes: object) -> KioskConfig:
@@ -102,10 +112,23 @@ class KioskContent:
     def theme_of(self, flow_theme: str) -> Path | str:
         """The theme to load: kiosk.yaml's, else the flow's own name, as a file of this root when it has one
         (a release's themes, not those of the folder the kiosk was started in), else the name."""
-        if self.theme is not None:
-            return self.theme
-        own = self.root / "themes" / f"{flow_theme}.yaml"
-        return own if own.is_file() else flow_theme
+        return self.theme if self.theme is not None else theme_in(self.root, flow_theme)
+
+    def load_theme(self, flow_theme: str) -> Any:
+        """The Theme the kiosk shows a flow with (see theme_of); FlowError with its problems when it has errors."""
+        chosen = self.theme_of(flow_theme)
+        if isinstance(chosen, Path):
+            theme, problems = load_theme(chosen)
+            if theme is None:
+                raise FlowError(problems.sorted())
+            return theme
+        return load_theme_by_name(chosen)
+
+
+def theme_in(root: Path, name: str) -> Path | str:
+    """themes/NAME.yaml of `root` when it has one (a release's own theme), else the name, for the usual lookup."""
+    own = root / "themes" / f"{name}.yaml"
+    return own if own.is_file() else name
 
 
 def load_kiosk_config(path: str | Path) -> tuple[KioskConfig | None, Problems]:
@@ -116,7 +139,7 @@ def load_kiosk_config(path: str | Path) -> tuple[KioskConfig | None, Problems]:
     root = load_file(path, problems, name)
     if root is None:
         return None, problems
-    if not isinstance(root, Mapping):
+    if not isinstance(root, YMapping):
         problems.error("SM102", f"kiosk.yaml should be a group of 'key: value' lines, not {root.kind_name}",
                        root.location, "start with 'kiosk: hall-a-07'")
         return None, problems
@@ -229,8 +252,8 @@ def _journal(f: Fields, folder: Path, problems: Problems) -> JournalConfig:
         return JournalConfig()
     j = Fields(node, JOURNAL_KEYS, problems, "journal")
     path = j.text("path", required=True, example="state/journal.sqlite")
-    days = j.number("keep_days", 1, 3650)
-    size = j.number("max_mb", 1, 100_000)
+    days = j.number("keep_days", *KEEP_DAYS)
+    size = j.number("max_mb", *MAX_MB)
     return JournalConfig(folder / str(path.value) if path else None, int(days or 90), int(size or 200))
 
 
@@ -305,10 +328,6 @@ def kiosk_file_problems(path: str | Path) -> Problems:
     return problems
 
 
-def location_of(config: KioskConfig) -> Location:
-    return Location(display_path(config.file) if config.file else "kiosk.yaml")
-
-
 __all__ = ["DatabaseConfig", "JournalConfig", "KioskConfig", "KioskContent", "ReleaseConfig", "kiosk_file_problems",
            "load_kiosk_config",
-           "load_kiosk_config_or_raise", "location_of", "parse_duration"]
+           "load_kiosk_config_or_raise", "parse_duration", "theme_in"]

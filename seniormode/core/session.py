@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -35,9 +35,9 @@ from .effects import (
 from .events import Event
 from .feedback import BY_ID as FEEDBACK_LEVELS
 from .feedback import DEFAULT_TIMEOUT as FEEDBACK_TIMEOUT
-from .feedback import LEVELS, FeedbackState
+from .feedback import LEVELS, FeedbackState, Level
 from .feedback import UNSATISFIED as FEEDBACK_UNSATISFIED
-from .flow import IRREVERSIBLE_KINDS, Flow, Step, Text
+from .flow import IRREVERSIBLE_KINDS, Choice, Flow, Step, Text
 from .graph import edges
 from .i18n import LANGUAGE_NAMES, Catalogs
 from .messages import message
@@ -750,10 +750,8 @@ class Session:
         if fb.phase == "hard":
             tiles = tuple(Tile(c.id, tr(c.text), c.icon, c.text.key) for c in step.hard)
             return message("feedback_hard_text"), tiles, fb.hard, message("feedback_hard_done")
-        if step.levels:  # the flow's own words for the five levels
-            tiles = tuple(Tile(c.id, tr(c.text), c.icon, c.text.key) for c in step.levels)
-        else:
-            tiles = tuple(Tile(lv.id, tr(lv.text), lv.icon, lv.text.key) for lv in LEVELS)
+        levels: Sequence[Choice | Level] = step.levels or LEVELS  # the flow's own words, else the official ones
+        tiles = tuple(Tile(lv.id, tr(lv.text), lv.icon, lv.text.key) for lv in levels)
         return step.text, tiles, (), step.button or message("feedback_skip")
 
     def _can_back(self) -> bool:

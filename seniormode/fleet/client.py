@@ -25,11 +25,10 @@ from pathlib import Path
 
 from ..core.flow import Flow
 from ..core.kiosk_config import KioskConfig, KioskContent
-from ..core.loader import load_flow
 from ..core.problems import Problems
 from ..lint.files import LintOptions, lint_flow
 from .manifest import Manifest, ReleaseError, load_public_key, verify, version_key
-from .publish import git
+from .publish import git, git_bytes
 
 log = logging.getLogger("seniormode.release")
 KEEP = 5  # verified releases kept on disk: enough to roll back a few times, never a disk filled by a year
@@ -292,22 +291,8 @@ class ReleaseClient:
 
 def lint_kiosk_flow(content: KioskContent, path: Path, fonts: bool = True) -> tuple[Flow | None, Problems]:
     """Lint one flow with the theme and catalogs the kiosk will show it with: those of `content`'s root."""
-    first, _ = load_flow(path)  # its own theme name decides which of the root's themes it is checked with
-    chosen = content.theme_of(str(first.settings.get("theme", "senior"))) if first is not None else content.theme
-    return lint_flow(path, LintOptions(theme=str(chosen) if chosen is not None else None, locales=content.locales,
-                                       fonts=fonts))
-
-
-def git_bytes(*args: str) -> bytes:
-    import subprocess
-
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
-    done = subprocess.run(["git", *args], capture_output=True, env=env, check=False)
-    if done.returncode != 0:
-        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        what = args[2] if len(args) > 2 else args[0]
-        raise ReleaseError(f"git {what} failed: {said[-1] if said else done.returncode}")
-    return done.stdout
+    theme = str(content.theme) if content.theme is not None else None
+    return lint_flow(path, LintOptions(theme=theme, theme_root=content.root, locales=content.locales, fonts=fonts))
 
 
 __all__ = ["CheckResult", "ReleaseClient", "ReleaseStore", "lint_kiosk_flow"]

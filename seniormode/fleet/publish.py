@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any, NoReturn
 
 from ..core.loader import load_flow
 from ..journal.version import flow_version
@@ -37,12 +38,32 @@ GIT_IDENTITY = ("-c", "user.name=seniormode release", "-c", "user.email=release@
 
 def git(*args: str, cwd: Path | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
     """git with no prompt (a kiosk has nobody to type a password) and its words kept for our message."""
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env=env, check=False)
+    done = _run_git(args, cwd, text=True)
     if check and done.returncode != 0:
-        said = (done.stderr.strip() or done.stdout.strip()).splitlines()
-        raise ReleaseError(f"git {args[0]} failed: {said[-1] if said else 'exit ' + str(done.returncode)}")
+        _refuse(args, done.returncode, done.stderr.strip() or done.stdout.strip())
     return done
+
+
+def git_bytes(*args: str, cwd: Path | None = None) -> bytes:
+    """What git writes, as bytes (`git archive`); ReleaseError in words when it fails."""
+    done = _run_git(args, cwd, text=False)
+    if done.returncode != 0:
+        _refuse(args, done.returncode, done.stderr.decode("utf-8", "replace").strip())
+    return bytes(done.stdout)
+
+
+def _run_git(args: tuple[str, ...], cwd: Path | None, text: bool) -> subprocess.CompletedProcess[Any]:
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=text, env=env, check=False)
+
+
+def _refuse(args: tuple[str, ...], code: int, said: str) -> NoReturn:
+    """The failed git subcommand named (not an option before it, such as --git-dir DIR) and git's last line."""
+    words = list(args)
+    while words and words[0] in ("--git-dir", "-c") and len(words) > 1:
+        words = words[2:]
+    lines = said.splitlines()
+    raise ReleaseError(f"git {words[0] if words else 'command'} failed: {lines[-1] if lines else 'exit ' + str(code)}")
 
 
 def inside_git_work_tree(path: Path) -> Path | None:
@@ -172,5 +193,5 @@ def publish(release: Path, origin: str, branch: str = "releases") -> str:
         return git("rev-parse", "HEAD", cwd=work).stdout.strip()
 
 
-__all__ = ["build_release", "default_version", "git", "inside_git_work_tree", "lint_gate", "publish",
+__all__ = ["build_release", "default_version", "git", "git_bytes", "inside_git_work_tree", "lint_gate", "publish",
            "published_versions"]

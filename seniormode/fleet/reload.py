@@ -15,7 +15,6 @@ from typing import Any
 from ..core.flow import Flow
 from ..core.kiosk_config import KioskConfig
 from ..core.problems import FlowError
-from ..core.theme import load_theme, load_theme_by_name
 from ..journal.record import JournalEvent
 from ..journal.version import flow_version
 from .client import ReleaseClient, lint_kiosk_flow
@@ -48,14 +47,8 @@ def load_content(config: KioskConfig, root: Path | None, label: str, release: st
         first = errors[0].format() if errors else f"{path} does not load"
         more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
         raise NotLoaded(f"{label} does not load or lint: {first}{more}")
-    chosen = content.theme_of(str(flow.settings.get("theme", "senior")))
     try:
-        if isinstance(chosen, Path):
-            theme, theme_problems = load_theme(chosen)
-            if theme is None:
-                raise FlowError(theme_problems.errors)
-        else:
-            theme = load_theme_by_name(chosen)
+        theme = content.load_theme(str(flow.settings.get("theme", "senior")))
     except FlowError as exc:
         raise NotLoaded(f"{label}: its theme does not load: {exc}") from None
     version = flow_version(flow, getattr(theme, "file", None), content.locales)
@@ -69,7 +62,6 @@ class FlowUpdates:
         self._lock = threading.Lock()
         self._pending: LoadedFlow | None = None
         self.say = say or (lambda line: print(f"seniormode: {line}", flush=True))  # the staff console
-        self.last_refusal: str | None = None
         self.on_switched: Callable[[LoadedFlow], None] | None = None  # told once the kiosk shows the new flow
 
     @property
@@ -84,7 +76,6 @@ class FlowUpdates:
         log.info("ready: %s (%s)", loaded.label, loaded.version)
 
     def refuse(self, why: str) -> None:
-        self.last_refusal = why
         self.say(f"kept the last good flow: {why}")
         log.warning("kept the last good flow: %s", why)
 

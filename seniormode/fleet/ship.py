@@ -372,7 +372,7 @@ def start_thread(config: KioskConfig, stop: threading.Event, **options: Any) -> 
     file)."""
     if config.journal.path is None:
         return None
-    if config.database.url is None and not os.environ.get(config.database.url_env) and "url" not in options:
+    if not config.database.given(os.environ) and "url" not in options:
         log.info("shipper: not started: no database in kiosk.yaml or %s (the journal stays on this kiosk)",
                  config.database.url_env)
         return None

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..core.events import EventError, parse_event
 from ..core.flow import Flow
 from ..core.icons import load_catalogue
-from ..core.kiosk_config import kiosk_file_problems
+from ..core.kiosk_config import kiosk_file_problems, theme_in
 from ..core.loader import load_flow
 from ..core.problems import FlowError, Location, Problem, Problems
 from ..core.rules.analysis import rule_problems
@@ -38,6 +38,8 @@ class LintOptions:
     locales: Path | None = LOCALES_DIR
     rule_analysis: bool = True
     fonts: bool = True
+    # A theme named here or by the flow is looked up in this folder's themes/ first (a release's own themes).
+    theme_root: Path | None = None
 
 
 @dataclass
@@ -198,6 +200,8 @@ def scenario_problems(path: Path) -> Problems:
 
 def theme_for(flow: Flow, options: LintOptions) -> Theme:
     name = options.theme or str(flow.settings.get("theme", "senior"))
+    if options.theme_root is not None and not (name.endswith((".yaml", ".yml")) or "/" in name):
+        name = str(theme_in(options.theme_root, name))
     if name.endswith((".yaml", ".yml")) or "/" in name:
         theme, problems = load_theme(name)
         if theme is None:

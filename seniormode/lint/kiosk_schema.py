@@ -7,8 +7,10 @@ from ..core.kiosk_config import (
     DATABASE_KEYS,
     ENV_NAME,
     JOURNAL_KEYS,
+    KEEP_DAYS,
     KIOSK_ID,
     KIOSK_KEYS,
+    MAX_MB,
     RELEASE_KEYS,
     SCREEN_KEYS,
     SIZE,
@@ -35,8 +37,8 @@ def kiosk_schema() -> Schema:
     }, "screen"), description="The screen the kiosk opens.")
     journal = _object(_in_order(JOURNAL_KEYS, {
         "path": _path("The SQLite journal every session is recorded in, with no personal data (docs/journal.md)."),
-        "keep_days": _number("Events older than this many days are forgotten.", 1, 3650, 90),
-        "max_mb": _number("The file is kept under this size, the oldest days going first.", 1, 100_000, 200),
+        "keep_days": _number("Events older than this many days are forgotten.", *KEEP_DAYS, 90),
+        "max_mb": _number("The file is kept under this size, the oldest days going first.", *MAX_MB, 200),
     }, "journal"), required=["path"], description="The kiosk's journal: also the outbox the shipper sends from.")
     release = _object(_in_order(RELEASE_KEYS, {
         "origin": _path("The git remote releases are pulled from: a URL, or a path from this file's folder."),

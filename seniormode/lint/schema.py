@@ -628,6 +628,12 @@ def icons_schema() -> Schema:
     return _document("seniormode icon catalogue", "The icons every theme shares: emoji and meanings.", body, {})
 
 
+def _kiosk_schema() -> Schema:
+    from .kiosk_schema import kiosk_schema  # it builds on this module's helpers, so it is imported when used
+
+    return kiosk_schema()
+
+
 # --- files -----------------------------------------------------------------------------------------------------------
 
 SCHEMAS: dict[str, Callable[[], Schema]] = {
@@ -635,14 +641,8 @@ SCHEMAS: dict[str, Callable[[], Schema]] = {
     "rules.schema.json": rules_schema,
     "theme.schema.json": theme_schema,
     "icons.schema.json": icons_schema,
-    "kiosk.schema.json": lambda: _kiosk_schema(),
+    "kiosk.schema.json": _kiosk_schema,
 }
-
-
-def _kiosk_schema() -> Schema:
-    from .kiosk_schema import kiosk_schema  # it builds on this module's helpers
-
-    return kiosk_schema()
 
 
 def schemas_dir() -> Path:
