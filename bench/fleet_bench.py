@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT / "tests" / "fleet"))
 from seniormode.fleet.pg_schema import ConnInfo, migrate  # noqa: E402
 from seniormode.fleet.ship import Shipper  # noqa: E402
 
-# The tests' own server and journal helpers (tests/fleet/conftest.py); imported where used, so that the memory
+# The tests' own server and journal helpers (tests/fleet/pg_helpers.py); imported where used, so that the memory
 # probe's process holds only what a shipper holds.
 ADMIN_PASSWORD = "admin-secret-pw"
 
@@ -60,7 +60,7 @@ def _template(journal: Path) -> list[tuple[Any, ...]]:
 
 def worker(kiosks: list[int], folder: str, url: str, sessions: int, live: float, every: float,
            barrier: Any, out: Any) -> None:
-    from conftest import make_journal
+    from pg_helpers import make_journal
 
     from seniormode.journal import JournalWriter
     from seniormode.journal.record import JournalEvent, utc_now
@@ -185,8 +185,8 @@ def main() -> int:
         memory_of_one_shipper(*args._memory)
         return 0
     import psycopg
-    from conftest import ADMIN_PASSWORD as PASSWORD
-    from conftest import PgCluster, make_journal
+    from pg_helpers import ADMIN_PASSWORD as PASSWORD
+    from pg_helpers import PgCluster, make_journal
 
     assert PASSWORD == ADMIN_PASSWORD
     cluster = PgCluster.create(fsync=True)

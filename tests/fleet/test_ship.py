@@ -11,7 +11,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from conftest import ADMIN_PASSWORD, ROOT, PgCluster, journal_counts, make_journal, pg_counts
+from pg_helpers import ADMIN_PASSWORD, ROOT, PgCluster, journal_counts, make_journal, pg_counts
 
 from seniormode.cli import main
 from seniormode.fleet.pg_schema import (
