@@ -343,6 +343,7 @@ class KioskApp(App):
         if self.voice_locales is not None and hasattr(service, "locales_dir"):
             service.locales_dir = self.voice_locales  # a switch came before the voice was up
         self.player.service = service
+        self.player.resume()  # the screen on show was silent: its prompt now
         self.voice_problem = ""
         self.title = f"seniormode · {self.flow.title.value}"
         Window.set_title(self.title)
