@@ -71,13 +71,11 @@ def face_number(path: Path, family: str) -> int:
 
 
 def slip_pdf(slip: Slip, fonts: SlipFonts) -> bytes:
-    """The slip as PDF bytes: laid out once to measure its length, then on a page of that length."""
-    height = _layout(slip, fonts, 600.0).get_y() + MARGIN
-    return bytes(_layout(slip, fonts, height).output())
+    """The slip as PDF bytes: measured first, then drawn on a page exactly as long as what is on it.
 
-
-def _layout(slip: Slip, fonts: SlipFonts, height: float) -> FPDF:
-    pdf = FPDF(unit="mm", format=(WIDTH, height))
+    One document, its fonts read once: reading a CJK face is most of the time a slip takes (about a second).
+    """
+    pdf = FPDF(unit="mm", format=(WIDTH, 100.0))
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(False)
     pdf.set_title(f"{slip.title} {slip.number}")
@@ -86,38 +84,94 @@ def _layout(slip: Slip, fonts: SlipFonts, height: float) -> FPDF:
                  else slip.language.replace("_", "-"))
     pdf.add_font("slip", "", fonts.regular, collection_font_number=face_number(fonts.regular, fonts.family))
     pdf.add_font("slip", "B", fonts.bold, collection_font_number=face_number(fonts.bold, fonts.family))
-    pdf.add_page()
-    width = WIDTH - 2 * MARGIN
-
-    def text(words: str, size: float, bold: bool = False, align: str = "L", gap: float = 0.0) -> None:
-        pdf.set_font("slip", "B" if bold else "", size)
-        for line in break_lines(words, width - 2 * pdf.c_margin, pdf.get_string_width):
-            pdf.cell(width, size * PT * LINE, line, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.ln(gap)
-
-    text(slip.service, BODY, bold=True, align="C")
-    text(slip.title, BODY, align="C", gap=2)
-    text(slip.number_label, BODY, align="C")
+    page = _Page(pdf)
+    page.text(slip.service, BODY, bold=True, align="C")
+    page.text(slip.title, BODY, align="C", gap=2)
+    page.text(slip.number_label, BODY, align="C")
     pdf.set_font("slip", "B", NUMBER)
     # The number on one line: a long receipt number is set smaller, never broken (staff read it out).
-    room = width - 2 * pdf.c_margin
-    text(slip.number, max(MIN_NUMBER, NUMBER * min(1.0, room / pdf.get_string_width(slip.number))), bold=True,
-         align="C")
+    fit = (WIDTH - 2 * MARGIN - 2 * pdf.c_margin) / pdf.get_string_width(slip.number)
+    page.text(slip.number, max(MIN_NUMBER, NUMBER * min(1.0, fit)), bold=True, align="C")
     if slip.window:
-        text(slip.window, WINDOW, bold=True, align="C", gap=2)
-    _rule(pdf)
+        page.text(slip.window, WINDOW, bold=True, align="C", gap=2)
+    page.rule()
     if slip.rows:
-        text(slip.rows_label, BODY, bold=True)
+        page.text(slip.rows_label, BODY, bold=True)
         for row in slip.rows:
-            text(f"{row.label}  {row.value}".strip(), BODY)
+            page.text(f"{row.label}  {row.value}".strip(), BODY)
     for note in slip.notes:
-        text(note, BODY, bold=True)
-    _rule(pdf)
-    _qr(pdf, slip.qr)
-    text(slip.number, SMALL, align="C")
-    text(slip.issued, SMALL, align="C")
-    text(slip.keep, BODY, bold=True, align="C")
-    return pdf
+        page.text(note, BODY, bold=True)
+    page.rule()
+    page.qr(slip.qr)
+    page.text(slip.number, SMALL, align="C")
+    page.text(slip.issued, SMALL, align="C")
+    page.text(slip.keep, BODY, bold=True, align="C")
+    pdf.add_page(format=(WIDTH, page.height + 2 * MARGIN))
+    for draw in page.steps:
+        draw()
+    return bytes(pdf.output())
+
+
+class _Page:
+    """The slip as drawing steps, each measured as it is planned: the page's length is known before it exists."""
+
+    def __init__(self, pdf: FPDF):
+        self.pdf = pdf
+        self.steps: list[Callable[[], None]] = []
+        self.height = 0.0
+
+    def text(self, words: str, size: float, bold: bool = False, align: str = "L", gap: float = 0.0) -> None:
+        pdf, style = self.pdf, "B" if bold else ""
+        pdf.set_font("slip", style, size)
+        width = WIDTH - 2 * MARGIN
+        lines = break_lines(words, width - 2 * pdf.c_margin, pdf.get_string_width)
+        step = size * PT * LINE
+
+        def draw() -> None:
+            pdf.set_font("slip", style, size)
+            for line in lines:
+                pdf.cell(width, step, line, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.ln(gap)
+
+        self.steps.append(draw)
+        self.height += step * len(lines) + gap
+
+    def rule(self) -> None:
+        pdf = self.pdf
+
+        def draw() -> None:
+            y = pdf.get_y() + 1.5
+            pdf.set_line_width(0.4)
+            pdf.line(MARGIN, y, WIDTH - MARGIN, y)
+            pdf.set_y(y + 2.5)
+
+        self.steps.append(draw)
+        self.height += 4.0
+
+    def qr(self, data: str) -> None:
+        """The QR code of `data`, centred, with its quiet zone: each run of dark modules in a row is one rectangle."""
+        pdf = self.pdf
+        matrix = segno.make_qr(data, error="m").matrix  # never a Micro QR: not every hall scanner reads those
+        module = QR_SIDE / len(matrix)
+        quiet = 4 * module
+
+        def draw() -> None:
+            x0, y0 = (WIDTH - QR_SIDE) / 2, pdf.get_y() + quiet
+            pdf.set_fill_color(0, 0, 0)
+            for r, row in enumerate(matrix):
+                c = 0
+                while c < len(row):
+                    if not row[c]:
+                        c += 1
+                        continue
+                    start = c
+                    while c < len(row) and row[c]:
+                        c += 1
+                    pdf.rect(x0 + start * module, y0 + r * module, (c - start) * module, module, style="F")
+            pdf.set_y(y0 + QR_SIDE + quiet)
+
+        self.steps.append(draw)
+        self.height += QR_SIDE + 2 * quiet
 
 
 def break_lines(words: str, width: float, measure: Callable[[str], float]) -> list[str]:
@@ -150,34 +204,6 @@ def break_lines(words: str, width: float, measure: Callable[[str], float]) -> li
     if line.strip() or not lines:
         lines.append(line.strip())
     return [x for x in lines if x] or [""]
-
-
-def _rule(pdf: FPDF) -> None:
-    y = pdf.get_y() + 1.5
-    pdf.set_line_width(0.4)
-    pdf.line(MARGIN, y, WIDTH - MARGIN, y)
-    pdf.set_y(y + 2.5)
-
-
-def _qr(pdf: FPDF, data: str) -> None:
-    """The QR code of `data`, centred, with its quiet zone: each run of dark modules in a row is one rectangle."""
-    code = segno.make_qr(data, error="m")  # never a Micro QR: not every hall scanner reads those
-    matrix = code.matrix
-    module = QR_SIDE / len(matrix)
-    quiet = 4 * module
-    x0, y0 = (WIDTH - QR_SIDE) / 2, pdf.get_y() + quiet
-    pdf.set_fill_color(0, 0, 0)
-    for r, row in enumerate(matrix):
-        c = 0
-        while c < len(row):
-            if not row[c]:
-                c += 1
-                continue
-            start = c
-            while c < len(row) and row[c]:
-                c += 1
-            pdf.rect(x0 + start * module, y0 + r * module, (c - start) * module, module, style="F")
-    pdf.set_y(y0 + QR_SIDE + quiet)
 
 
 __all__ = ["SlipFontError", "SlipFonts", "face_number", "slip_pdf"]
