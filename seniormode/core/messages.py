@@ -46,6 +46,7 @@ MESSAGES: dict[str, str] = {
     "ui_photo_action": "拍照",
     "ui_payment_action": "付款",
     "ui_print_action": "取回执",
+    "ui_print_again": "再打印一次",
     "ui_amount": "{amount} {unit}",
     # the call-staff handoff: where the applicant stopped, and Back until the ticket is printed
     "ui_strip_stopped": "停在第 {position} 步，共 {total} 步",

@@ -96,6 +96,11 @@ class KioskApp(App):
 
     def use_printer(self, printer: Any) -> None:
         self.printing = PrintQueue(printer) if printer is not None else None
+        if hasattr(self, "view"):
+            self.view.real_devices = self._real_devices()
+
+    def _real_devices(self) -> frozenset[str]:
+        return frozenset({"print"}) if self.printing is not None else frozenset()
 
     # ---- Kivy -------------------------------------------------------------------------------------
     def build(self) -> TiltedView:
@@ -104,6 +109,7 @@ class KioskApp(App):
             log.warning("fonts not found: %s (Chinese text will show as boxes)", ", ".join(missing))
         Window.clearcolor = self.theme.colours.rgba("background")
         self.view = StepView(self.theme, self.press, self.flow.title, self.session.catalogs)
+        self.view.real_devices = self._real_devices()
         self.tilted = TiltedView()
         self.tilted.add_widget(self.view)
         Window.bind(on_touch_down=self._any_touch)
@@ -134,6 +140,7 @@ class KioskApp(App):
         self.ignored_touches = 0
         self.tilted.remove_widget(self.view)
         self.view = StepView(self.theme, self.press, self.flow.title, self.session.catalogs)
+        self.view.real_devices = self._real_devices()
         self.tilted.add_widget(self.view)
         if self.recorder is not None:
             self.recorder.close()
