@@ -11,8 +11,10 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +25,7 @@ from .slip_pdf import SlipFontError, SlipFonts, slip_pdf
 log = logging.getLogger("seniormode.printing")
 
 _JOB = re.compile(r"request id is (\S+)")
+PREFIX = "seniormode-slip-"
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,23 @@ class CupsPrinter:
         self.lp = lp
         self.environ = dict(os.environ if environ is None else environ)
         self.spool = spool  # where the private temporary folder is made (None: the system's temporary folder)
+        self.sweep()
+
+    def sweep(self) -> list[Path]:
+        """Remove slip folders a killed kiosk left behind (older than any lp could still be reading)."""
+        folder = self.spool or Path(tempfile.gettempdir())
+        stale = time.time() - self.timeout - 60
+        removed = []
+        for path in folder.glob(f"{PREFIX}*"):
+            try:
+                if path.is_dir() and not path.is_symlink() and path.stat().st_mtime < stale:
+                    shutil.rmtree(path)
+                    removed.append(path)
+            except OSError as exc:
+                log.error("a slip left by an earlier run could not be removed: %s (%s)", path, exc.strerror)
+        if removed:
+            log.warning("removed %d slip folder(s) an earlier run left behind", len(removed))
+        return removed
 
     def print_slip(self, slip: Slip) -> PrintOutcome:
         try:
@@ -52,7 +72,7 @@ class CupsPrinter:
         except Exception as exc:  # noqa: BLE001 - a slip that cannot be laid out is a printer failure, said
             log.exception("the %s could not be laid out", slip.kind)
             return PrintOutcome(False, f"the {slip.kind} could not be laid out ({type(exc).__name__})")
-        with tempfile.TemporaryDirectory(prefix="seniormode-slip-", dir=self.spool) as folder:
+        with tempfile.TemporaryDirectory(prefix=PREFIX, dir=self.spool) as folder:
             path = Path(folder) / f"{slip.kind}.pdf"
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as out:

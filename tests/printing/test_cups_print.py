@@ -111,3 +111,18 @@ def test_a_missing_font_is_a_sentence(tmp_path: Path) -> None:
 
     with pytest.raises(SlipFontError, match="fonts-noto-cjk"):
         SlipFonts.of(FontSpec(regular="NoSuchFont.ttc", dirs=(str(tmp_path),)))
+
+
+def test_a_slip_a_killed_kiosk_left_behind_is_removed_when_the_printer_starts(tmp_path: Path) -> None:
+    import os
+
+    spool = tmp_path / "spool"
+    stale, fresh = spool / "seniormode-slip-old", spool / "seniormode-slip-now"
+    for folder in (stale, fresh):
+        folder.mkdir(parents=True)
+        (folder / "ticket.pdf").write_bytes(b"%PDF-1.6 someone's ticket")
+    os.utime(stale, (0, 0))  # long ago; `fresh` may still be with a running lp
+    unrelated = spool / "other"
+    unrelated.mkdir()
+    CupsPrinter("receipts", SlipFonts.of(FontSpec()), spool=spool, timeout=30)
+    assert not stale.exists() and fresh.exists() and unrelated.exists()
