@@ -121,3 +121,27 @@ def test_receipt_numbers_never_repeat_across_a_restart(tmp_path: Path) -> None:
     assert first == ["261204-03-0001", "261204-03-0002", "261204-03-0003"]
     assert again.receipt() == "261204-03-0004"
     again.close()
+
+
+def test_a_kiosk_yaml_printer_becomes_a_cups_printer_or_a_sentence(tmp_path: Path, monkeypatch) -> None:
+    import sys
+
+    from seniormode.cli.common import UsageProblem
+    from seniormode.cli.kiosk import slip_printer
+    from seniormode.core.kiosk_config import load_kiosk_config
+    from seniormode.core.theme import load_theme_by_name
+
+    path = tmp_path / "kiosk.yaml"
+    path.write_text("kiosk: k\nflows: [f.yaml]\nprinter: {queue: receipts, timeout: 20s}\n", encoding="utf-8")
+    config, _ = load_kiosk_config(path)
+    assert config is not None
+    theme = load_theme_by_name("senior")
+    printer = slip_printer(config, theme)
+    assert (printer.queue, printer.timeout) == ("receipts", 20)
+    assert slip_printer(config.with_changes(printer=type(config.printer)()), theme) is None  # no printer: none
+    # Installed without the printing extra: which extra to install, not "internal error".
+    for module in ("seniormode.printing.cups", "seniormode.printing.slip_pdf"):
+        monkeypatch.delitem(sys.modules, module, raising=False)
+    monkeypatch.setitem(sys.modules, "fpdf", None)  # what an import of a package not installed raises
+    with pytest.raises(UsageProblem, match=r"\(fpdf is missing\): pip install 'seniormode\[printing\]'"):
+        slip_printer(config, theme)
