@@ -138,6 +138,9 @@ class KioskApp(App):
         self._warn_deadline = None
         self._touched = False
         self.ignored_touches = 0
+        self._applicant += 1  # a slip still with the printer belongs to the session before
+        if self.printing is not None:
+            self.printing.forget()
         self.tilted.remove_widget(self.view)
         self.view = StepView(self.theme, self.press, self.flow.title, self.session.catalogs)
         self.view.real_devices = self._real_devices()
