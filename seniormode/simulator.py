@@ -10,6 +10,7 @@ from .core.effects import (
     Effect,
     Finished,
     Handoff,
+    PrintSlip,
     Rejected,
     Reset,
     ShowHelp,
@@ -69,6 +70,10 @@ def render(effect: Effect) -> list[str]:
         return [f"  ⏰ more time given ({effect.extensions_left} extensions left)"]
     if isinstance(effect, Handoff):
         return ["  🎫 ticket:"] + [f"     {line}" for line in effect.ticket.lines()]
+    if isinstance(effect, PrintSlip):  # what the kiosk's printer would print (a kiosk.yaml printer: prints it)
+        slip = effect.slip
+        lines = [slip.window, *(f"{r.label} {r.value}".strip() for r in slip.rows), *slip.notes, slip.issued]
+        return [f"  🖨 {slip.title} {slip.number}"] + [f"     {line}" for line in lines if line]
     if isinstance(effect, Finished):
         return ["  ✔ finished"]
     if isinstance(effect, Reset):

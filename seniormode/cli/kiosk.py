@@ -82,6 +82,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except (OSError, sqlite3.Error) as exc:
         raise UsageProblem(f"cannot keep tickets in {config.tickets}: {exc}") from None
     print(f"seniormode: kiosk {config.kiosk_id}; queue numbers kept in {config.tickets}")
+    printer = slip_printer(config, theme)
     writer, journal, version = open_journal(config, flow, theme, content.locales)
     updates, on_switch, stop = start_updates(args, config, writer, release, flow, theme, content.locales, version)
     if config.journal.path is not None and config.database.given(os.environ):
@@ -91,11 +92,32 @@ def cmd_run(args: argparse.Namespace) -> int:
             print("seniormode: shipping the journal to the fleet's database in the background", flush=True)
     try:
         return run_kiosk(flow, theme, session, config.size, config.fullscreen, args.jump, locales, journal=journal,
-                         updates=updates, on_switch=on_switch)
+                         updates=updates, on_switch=on_switch, printer=printer)
     finally:
         stop.set()
         if writer is not None:
             writer.close()
+
+
+def slip_printer(config: Any, theme: Any) -> Any:
+    """The CUPS printer kiosk.yaml names (printer: queue:), or None: then the screen simulates the printer."""
+    if config.printer.queue is None:
+        return None
+    try:
+        from ..printing.cups import CupsPrinter
+        from ..printing.slip_pdf import SlipFontError, SlipFonts
+    except ImportError as exc:
+        raise UsageProblem(f"kiosk.yaml names a printer, and printing needs the 'printing' extra ({exc.name} is "
+                           "missing): pip install 'seniormode[printing]'") from None
+    try:
+        fonts = SlipFonts.of(theme.font)
+    except SlipFontError as exc:
+        raise UsageProblem(str(exc)) from None
+    if shutil.which("lp") is None:
+        print("seniormode: warning: kiosk.yaml names a printer but 'lp' is not installed (Debian: cups-client); "
+              "every slip will fail to print", file=sys.stderr)
+    print(f"seniormode: receipts and tickets print on the CUPS queue '{config.printer.queue}'")
+    return CupsPrinter(config.printer.queue, fonts, timeout=config.printer.timeout)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

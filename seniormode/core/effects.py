@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .slip import Slip
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,18 @@ class Handoff(Effect):
 
 
 @dataclass(frozen=True)
+class PrintSlip(Effect):
+    """Print this slip now, on the kiosk's printer when it has one: the print step's receipt, a hand-off's ticket.
+
+    The kiosk answers a print step's slip with device_ok or device_failed; a ticket that did not print is a
+    device_failed on the hand-off screen (the number stays on the glass).
+    """
+
+    step: str
+    slip: Slip
+
+
+@dataclass(frozen=True)
 class Finished(Effect):
     step: str
 
@@ -162,6 +177,6 @@ class Transition(Effect):
 
 _KIND_NAMES: dict[type, str] = {
     ShowStep: "show", Speak: "speak", ShowHelp: "help", WarnTimeout: "warn_timeout",
-    TimeoutCleared: "timeout_cleared", Handoff: "handoff", Finished: "finished", Reset: "reset",
+    TimeoutCleared: "timeout_cleared", Handoff: "handoff", PrintSlip: "print", Finished: "finished", Reset: "reset",
     Rejected: "rejected", Transition: "transition",
 }

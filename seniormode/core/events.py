@@ -53,7 +53,8 @@ EVENT_HELP: dict[str, str] = {
     "card": "The ID card is read: the step's `simulate` sample card, or these values (`card: {age: 9}`).",
     "card_removed": "The ID card is taken out: every answer is wiped.",
     "device_ok": "The photo is taken, the payment made, the receipt printed.",
-    "device_failed": "The camera, payment terminal or printer fails: an error, a way to try again.",
+    "device_failed": "The camera, payment terminal or printer fails: an error, a way to try again; after a "
+                     "hand-off, its ticket did not print (the number stays on the screen).",
     "change": "The 修改 link of this step's row on the summary.",
     "reset": "Starts again from the first step, every answer wiped.",
     "bigger": "The 大字 button: text one step (×0.2) larger, up to the theme's largest.",

@@ -12,6 +12,7 @@ _HERE = Location("seniormode/core/messages.py")
 MESSAGES: dict[str, str] = {
     "help_default": "不会操作也没关系。请按“叫工作人员”，我们马上过来帮您。",
     "device_failed": "机器没有反应。请再试一次，或者按“叫工作人员”。",
+    "ticket_not_printed": "号码纸没有打出来。请记住屏幕上的号码，到窗口找工作人员。",
     "number_unreadable": "请用数字键输入{field}。",
     "too_long": "{field}太长了，请重新输入。",
     "timeout_warning": "您还在吗？需要更多时间，请按“我还需要时间”。",
@@ -45,6 +46,7 @@ MESSAGES: dict[str, str] = {
     "ui_photo_action": "拍照",
     "ui_payment_action": "付款",
     "ui_print_action": "取回执",
+    "ui_print_again": "再打印一次",
     "ui_amount": "{amount} {unit}",
     # the call-staff handoff: where the applicant stopped, and Back until the ticket is printed
     "ui_strip_stopped": "停在第 {position} 步，共 {total} 步",
@@ -52,6 +54,17 @@ MESSAGES: dict[str, str] = {
     "ui_undo_call": "按错了？请按“返回”，回到刚才那一步",
     "ui_done_so_far": "已办好",
     "ui_stopped_at": "停在：{step}",
+    # the printed slips (seniormode/core/slip.py): the print step's receipt and a hand-off's ticket
+    "slip_receipt_title": "回执",
+    "slip_receipt_number": "回执号",
+    "slip_chosen": "您选的",
+    "slip_paid": "已付款 {amount}",
+    "slip_receipt_keep": "请保管好这张回执",
+    "slip_ticket_title": "号码纸",
+    "slip_reason": "原因：{reason}",
+    "slip_ticket_keep": "请拿好号码纸，等候叫号",
+    "slip_issued": "{time}",
+    "slip_issued_at": "{time}  {station}号机",
     "handoff_print_or_back": "要请工作人员帮忙，请按“打印号码纸”。按错了，请按“返回”，回到刚才那一步。",
     # what the 角度 (viewing-angle) button says as it moves to each preset (seniormode.core.viewing.PRESET_ORDER)
     "view_standard": "站着看",

@@ -19,6 +19,7 @@ from .effects import (
     Effect,
     Finished,
     Handoff,
+    PrintSlip,
     Rejected,
     Reset,
     ShowHelp,
@@ -45,6 +46,7 @@ from .progress import StepNumbers, done_so_far
 from .rules.ruleset import Adaptation, Route
 from .rules.symbols import BUILTIN_SYMBOLS
 from .settings import LOCALES, SETTINGS
+from .slip import receipt_slip, ticket_slip
 from .tickets import TicketCounter
 from .viewing import PRESET_ORDER
 from .wording import plain
@@ -216,7 +218,8 @@ class Session:
         if self.s.status == HANDED_OFF and kind == "staff":
             return out + [Rejected(kind, "a person is already on the way")]
         if self.s.status != ACTIVE and kind not in ("reset", "card_removed", "repeat", "ok", "help", "bigger",
-                                                     "smaller", "view", "language", "slower", "staff", "touch", "back"):
+                                                     "smaller", "view", "language", "slower", "staff", "touch", "back",
+                                                     "device_failed"):
             return out + [Rejected(kind, "the session has ended; touch to start again")]
         result: list[Effect] = handler(event)
         return out + result
@@ -397,7 +400,9 @@ class Session:
 
     def _on_device_failed(self, event: Event) -> list[Effect]:
         step = self.current
-        if step.kind not in ("id_card", "photo", "payment", "print"):
+        if step.kind == "handoff" and self.s.status == HANDED_OFF:  # the ticket's paper: the number is on the glass
+            return self._input_error(message("ticket_not_printed"), "")
+        if self.s.status != ACTIVE or step.kind not in ("id_card", "photo", "payment", "print"):
             return [Rejected("device_failed", f"step {step.id} uses no device")]
         return self._input_error(message("device_failed"), "")
 
@@ -655,6 +660,8 @@ class Session:
         if step.kind == "end":
             self.s.status = FINISHED
         out += self._show(reason="prompt")
+        if step.kind == "print":
+            out.append(self._receipt(step))
         if step.kind == "end":
             out.append(Finished(step.id))
         return out
@@ -666,7 +673,7 @@ class Session:
         ticket = self._ticket(self.current, self.s.call_reason or self.current.text.value,
                               h[-2] if len(h) > 1 else h[-1])
         self.s.ticket = ticket
-        return self._show(reason="prompt") + [Handoff(ticket)]
+        return self._show(reason="prompt") + [Handoff(ticket), self._ticket_slip(ticket)]
 
     def _prune_answers(self) -> None:
         on_path = set(self.s.history)
@@ -804,6 +811,28 @@ class Session:
         assert step.window is not None
         return Ticket(self.tickets.take(step.ticket_prefix), step.window.value, reason, came_from,
                       answered, tuple(self.s.history), summary)
+
+    # ---- what is printed (core/slip.py lays down the words) --------------------------------------
+    def _receipt(self, step: Step) -> PrintSlip:
+        """The print step's receipt in the screen's language, with a new receipt number."""
+        display = str(self.settings()["display_language"])
+        paid = [message("ui_amount", amount=f"{s.amount:g}", unit=s.unit or "") for s in map(self.flow.step,
+                self.s.history) if s.kind == "payment" and s.id in self.s.done and s.amount is not None]
+        chosen = tuple(r for r in self._done_so_far(display).done if self.flow.step(r.step).kind == "choice")
+        return PrintSlip(step.id, receipt_slip(
+            number=self.tickets.receipt(), service=self._tr(self.flow.title, display),
+            done=DoneSoFar(chosen, ""), paid=paid, issued=self.clock(), station=self.tickets.station,
+            language=display, tr=lambda text: self._tr(text, display)))
+
+    def _ticket_slip(self, ticket: Ticket) -> PrintSlip:
+        """A hand-off's ticket in the screen's language; why staff were called when they were called."""
+        display, step = str(self.settings()["display_language"]), self.current
+        assert step.window is not None
+        return PrintSlip(step.id, ticket_slip(
+            ticket=ticket, service=self._tr(self.flow.title, display), window=self._tr(step.window, display),
+            reason=ticket.reason if ticket.reason != step.text.value else "", done=self._done_so_far(display),
+            issued=self.clock(), station=self.tickets.station, language=display,
+            tr=lambda text: self._tr(text, display)))
 
 
 

@@ -15,13 +15,24 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 
-from ..core.effects import Effect, Handoff, Reset, ShowHelp, ShowStep, Speak, TimeoutCleared, WarnTimeout
+from ..core.effects import (
+    Effect,
+    Handoff,
+    PrintSlip,
+    Reset,
+    ShowHelp,
+    ShowStep,
+    Speak,
+    TimeoutCleared,
+    WarnTimeout,
+)
 from ..core.events import Event
 from ..core.flow import Flow
 from ..core.session import Session
 from ..core.theme import Theme
 from ..core.viewing import PRESETS
 from .fonts import register_fonts
+from .printer import PrintQueue
 from .step_view import StepView
 from .viewport import TiltedView
 from .voice_player import VoicePlayer
@@ -79,6 +90,17 @@ class KioskApp(App):
         self.voice_locales: Path | None = None  # set by a switch: where the voice's recordings now come from
         self.on_switch: Callable[[Any], Callable[[Session], Any] | None] | None = None
         self.title = f"seniormode · {flow.title.value}"
+        # The kiosk's printer (seniormode.printing.cups.CupsPrinter), or None: the simulator buttons stand in.
+        self.printing: PrintQueue | None = None
+        self._applicant = 0  # counts Resets: a printer's late answer is for this applicant only
+
+    def use_printer(self, printer: Any) -> None:
+        self.printing = PrintQueue(printer) if printer is not None else None
+        if hasattr(self, "view"):
+            self.view.real_devices = self._real_devices()
+
+    def _real_devices(self) -> frozenset[str]:
+        return frozenset({"print"}) if self.printing is not None else frozenset()
 
     # ---- Kivy -------------------------------------------------------------------------------------
     def build(self) -> TiltedView:
@@ -87,6 +109,7 @@ class KioskApp(App):
             log.warning("fonts not found: %s (Chinese text will show as boxes)", ", ".join(missing))
         Window.clearcolor = self.theme.colours.rgba("background")
         self.view = StepView(self.theme, self.press, self.flow.title, self.session.catalogs)
+        self.view.real_devices = self._real_devices()
         self.tilted = TiltedView()
         self.tilted.add_widget(self.view)
         Window.bind(on_touch_down=self._any_touch)
@@ -115,8 +138,12 @@ class KioskApp(App):
         self._warn_deadline = None
         self._touched = False
         self.ignored_touches = 0
+        self._applicant += 1  # a slip still with the printer belongs to the session before
+        if self.printing is not None:
+            self.printing.forget()
         self.tilted.remove_widget(self.view)
         self.view = StepView(self.theme, self.press, self.flow.title, self.session.catalogs)
+        self.view.real_devices = self._real_devices()
         self.tilted.add_widget(self.view)
         if self.recorder is not None:
             self.recorder.close()
@@ -225,6 +252,10 @@ class KioskApp(App):
             return Event("change", value)
         if kind == "device":
             shown = self.view.current
+            last = self.printing.last if self.printing is not None else None
+            if shown is not None and last is not None and shown.step == last.step and shown.step_kind == "print":
+                self._print(last)  # with a real printer this button prints the same receipt again
+                return None
             return Event("card") if shown is not None and shown.step_kind == "id_card" else Event("device_ok")
         if kind == "key":
             if value == "ok":
@@ -309,6 +340,9 @@ class KioskApp(App):
                 self.effects.clear()
                 self.spoken.clear()
                 self.player.forget()
+                self._applicant += 1
+                if self.printing is not None:
+                    self.printing.forget()
             self.effects.append(effect)
             for listener in self.listeners:
                 listener(effect)
@@ -334,9 +368,26 @@ class KioskApp(App):
                 self.view.show_help(effect)
             elif isinstance(effect, Handoff):
                 self.view.set_ticket(effect.ticket)
+            elif isinstance(effect, PrintSlip):
+                self._print(effect)
             elif isinstance(effect, Speak):
                 self.spoken.append(effect)
                 self.player.speak(effect)
+
+    def _print(self, effect: PrintSlip) -> None:
+        if self.printing is None:
+            return  # no printer: the print step's simulator buttons answer for it
+        applicant = self._applicant
+        self.printing.submit(effect, lambda slip, outcome: self._printed(applicant, slip, outcome))
+
+    def _printed(self, applicant: int, effect: PrintSlip, outcome: Any) -> None:
+        """The printer's answer, told to the session if the same applicant is still on the step that printed."""
+        if applicant != self._applicant or self.session.current.id != effect.step:
+            return
+        if self.session.current.kind == "print":
+            self.send(Event("device_ok" if outcome.ok else "device_failed"))
+        elif not outcome.ok:  # a hand-off's ticket: the number stays on the glass, with what to do instead
+            self.send(Event("device_failed"))
 
     # ---- the voice, started in the background ------------------------------------------------------
     def voice_ready(self, service: Any) -> None:
@@ -356,6 +407,8 @@ class KioskApp(App):
         Window.set_title(self.title)
 
     def on_stop(self) -> None:
+        if self.printing is not None:
+            self.printing.close()
         if self.recorder is not None:
             self.recorder.close()
         if self._checker is not None:

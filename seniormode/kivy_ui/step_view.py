@@ -41,6 +41,8 @@ class StepView(FloatLayout):
         self.current: ShowStep | None = None
         self.typed = ""
         self.ticket: Ticket | None = None
+        # Device kinds a real device answers for (the kiosk's printer): no simulator buttons on their steps.
+        self.real_devices: frozenset[str] = frozenset()
         self.overlay: Widget | None = None
         self._overlay_label: FitLabel | None = None
         self._display: FitLabel | None = None
@@ -219,6 +221,11 @@ class StepView(FloatLayout):
 
     def _device(self, show: ShowStep, scale: float, target: float) -> Widget:
         theme = self.theme
+        if show.step_kind in self.real_devices:
+            # The printer answers by itself: its picture while it prints; after a failure, one button to try again.
+            if not show.error:
+                return IconView(icon=theme.icon(show.icon))
+            return self._primary(self._t("ui_print_again"), "device:ok", show.icon, scale)
         box = BoxLayout(orientation="horizontal", spacing=dp(theme.gap), padding=(dp(40), dp(20)))
         action = self._t("ui_simulate", action=self._t(HARDWARE_ACTION[show.step_kind]))
         box.add_widget(tile(theme, "device:ok", action, theme.icon(show.icon), self.action, scale, primary=True,
