@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from .devices import TRIES_KINDS, VERDICTS, TriesState, failed_try, tries_reason
 from .effects import (
     DoneSoFar,
     Effect,
@@ -95,6 +96,8 @@ class _State:
     adjust: dict[str, float] = field(default_factory=dict)
     # The 好差评 step on screen: rating, then what was hard (seniormode/core/feedback.py).
     feedback: FeedbackState = field(default_factory=FeedbackState)
+    # Failed fingerprint / live-face tries per step (core/devices.py); a signature is only ever a yes here.
+    tries: TriesState = field(default_factory=TriesState)
 
 
 class Session:
@@ -319,7 +322,12 @@ class Session:
         """What this screen says: before a call-staff ticket prints, that Back undoes the call."""
         if self.current.kind == "feedback" and self.s.feedback.phase == "hard":
             return message("feedback_hard_say")
-        return message("handoff_print_or_back") if self.s.status == CALLING else self.current.prompt
+        if self.s.status == CALLING:
+            return message("handoff_print_or_back")
+        step = self.current
+        if step.instruction is not None:  # live face: what to do for the camera, after the prompt
+            return message("live_face_say", prompt=step.prompt, instruction=step.instruction)
+        return step.prompt
 
     # ---- the 好差评 step -----------------------------------------------------------------------
     def _feedback_choose(self, step: Step, value: str) -> list[Effect]:
@@ -389,17 +397,36 @@ class Session:
 
     def _on_device_ok(self, event: Event) -> list[Effect]:
         step = self.current
-        if step.kind not in ("photo", "payment", "print"):
+        if step.kind not in ("photo", "payment", "print", *TRIES_KINDS):
             return [Rejected("device_ok", f"step {step.id} uses no device")]
+        self.s.tries.passed(step.id)
         self.s.answers[step.id] = True
         self.s.done.add(step.id)
         return self._advance(step)
 
     def _on_device_failed(self, event: Event) -> list[Effect]:
         step = self.current
-        if step.kind not in ("id_card", "photo", "payment", "print"):
+        if step.kind not in ("id_card", "photo", "payment", "print", *TRIES_KINDS):
             return [Rejected("device_failed", f"step {step.id} uses no device")]
+        if step.kind in TRIES_KINDS:  # a faint print, a face that did not blink: say how, then a person
+            guidance = failed_try(self.s.tries, step)
+            if guidance is None:
+                return self._enter(step.fail_next or self.flow.call_staff, "too many tries", [],
+                                   reason=tries_reason(step).value)
+            return self._input_error(guidance, "")
         return self._input_error(message("device_failed"), "")
+
+    def _on_signed(self, event: Event) -> list[Effect]:
+        """The screen's verdict on the strokes (core/devices.py): the session keeps only that it was signed."""
+        step, result = self.current, str(event.value or "ok")
+        if step.kind != "signature" or result not in VERDICTS:
+            return [Rejected("signed", f"step {step.id} asks for no signature" if step.kind != "signature"
+                             else f"no verdict '{result}'")]
+        if result != "ok":
+            return self._input_error(message(f"signature_{result}"), "")
+        self.s.answers[step.id] = True
+        self.s.done.add(step.id)
+        return self._advance(step)
 
     def _on_change(self, event: Event) -> list[Effect]:
         step = self.current
@@ -520,7 +547,7 @@ class Session:
             self.s.applicant.update(self.start_inputs)
             self.s.answers[step.id] = True
             self.s.card_in = True
-        elif step.kind in ("photo", "payment", "print"):
+        elif step.kind in ("photo", "payment", "print", "signature", *TRIES_KINDS):
             self.s.answers[step.id] = True
         self.s.done.add(step.id)
 
@@ -708,7 +735,8 @@ class Session:
             tiles = (Tile("yes", tr(yes), "yes", yes.key), Tile("no", tr(no), "no", no.key))
         answer = self.s.answers.get(step.id)
         shown_value = value or ("" if answer is None or isinstance(answer, bool) else str(answer))
-        button = step.button or (message("finish") if step.kind in ("end", "handoff") else message("ok"))
+        button = step.button or (message("finish") if step.kind in ("end", "handoff") else
+                                 message("ui_signed") if step.kind == "signature" else message("ok"))
         if self.s.status == CALLING:
             button = message("ui_print_ticket")
         if step.kind == "feedback":
@@ -726,6 +754,9 @@ class Session:
                 "ui_strip_stopped" if strip.stopped else "ui_strip", position=strip.position, total=strip.total)),
             done_so_far=self._done_so_far(display) if step.kind == "handoff" else None,
             printed=step.kind == "handoff" and self.s.status == HANDED_OFF,
+            instruction=tr(step.instruction) if step.instruction is not None else "",
+            tries_left=self.s.tries.left(step.id, step.tries) if step.kind in TRIES_KINDS else 0,
+            signature=step.signature,
         )
         if not speak:
             return [show]
