@@ -58,7 +58,7 @@ MESSAGES: dict[str, str] = {
     "fingerprint_again_1": "没有按清楚。请把手指放平，稍微用力。",
     "fingerprint_again_2": "还是不清楚。请把手指擦干净，放平，再按一次。",
     "live_face_say": "{prompt}{instruction}",
-    "live_face_again": "没有看清，再来一次。请看着镜头，{instruction}。",
+    "live_face_again": "没有看清，再来一次。看着镜头，{instruction}。",
     "tries_reason": "“{step}”试了 {tries} 次没有成功",
     "signature_empty": "还没有签名。请用手指在框里写您的名字。",
     "signature_too_small": "签名太小了。请把名字写大一点，写满框里。",
