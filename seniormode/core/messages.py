@@ -51,7 +51,7 @@ MESSAGES: dict[str, str] = {
     "ui_fingerprint_fail": "模拟：指纹不清",
     "ui_live_face_action": "眨了眼",
     "ui_live_face_fail": "模拟：没看清",
-    "ui_signature_action": "写一个签名",
+    "ui_signature_action": "签名",
     "ui_sign_again": "重签",
     "ui_signed": "签好了",
     "ui_tries_left": "还可以试 {tries} 次",
