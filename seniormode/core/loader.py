@@ -349,7 +349,8 @@ class _FlowBuilder:
         seq = f.sequence("guidance")
         if seq is not None:
             for i, item in enumerate(seq.items):
-                if not isinstance(item, Scalar) or not str(item.value if item.value is not None else "").strip():
+                if not isinstance(item, Scalar) or isinstance(item.value, bool) \
+                        or not isinstance(item.value, (str, int, float)) or not str(item.value).strip():
                     self.problems.error("SM102", "each line of 'guidance' is a sentence to say, e.g. 请把手指放平",
                                         item.location)
                     continue
