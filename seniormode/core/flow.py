@@ -103,6 +103,8 @@ class Step:
     no: Text | None = None
     no_next: str | None = None
     no_next_location: Location | None = None
+    # confirm: what the ID card gave (name, region, ...), shown to be confirmed; the card cannot be changed here
+    card: list[str] = field(default_factory=list)
     # summary
     show: list[str] = field(default_factory=list)
     show_locations: list[Location] = field(default_factory=list)

@@ -23,7 +23,7 @@ COMMON_STEP_KEYS = ("id", "kind", "text", "label", "say", "icon", "help", "next"
 KIND_KEYS: dict[str, tuple[str, ...]] = {
     "info": ("button",),
     "choice": ("choices", "record_answer"),
-    "confirm": ("yes", "no", "no_next"),
+    "confirm": ("yes", "no", "no_next", "card"),
     "number": ("field", "valid", "error", "max_length", "unit"),
     "text": ("field", "valid", "error", "max_length"),
     "summary": ("show", "button"),
@@ -43,6 +43,8 @@ ANSWER_TYPES = {"choice": "text", "confirm": "yes_no", "number": "number", "text
                 "id_card": "yes_no", "photo": "yes_no", "payment": "yes_no", "print": "yes_no",
                 "fingerprint": "yes_no", "signature": "yes_no", "live_face": "yes_no"}
 MAX_STEPS = 2000
+# What a confirm step may show from the ID card (`card:`), each with its label among the kiosk's words (card_NAME).
+CARD_FIELDS = ("name", "region", "age")
 
 
 def load_flow(path: str | Path) -> tuple[Flow | None, Problems]:
@@ -299,6 +301,12 @@ class _FlowBuilder:
             no_next = f.identifier("no_next")
             step.no_next = str(no_next.value) if no_next else None
             step.no_next_location = no_next.location if no_next else None
+            for item in f.string_list("card"):
+                if item.value not in CARD_FIELDS:
+                    p.error("SM108", f"'{item.value}' is not something the ID card gives", item.location,
+                            did_you_mean(str(item.value), CARD_FIELDS) or f"the card gives: {', '.join(CARD_FIELDS)}")
+                else:
+                    step.card.append(str(item.value))
         if kind in ("number", "text"):
             step.field_name = self.text(f, "field", sid, required=True, example="年数")
             step.error = self.text(f, "error", sid)

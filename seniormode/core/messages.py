@@ -46,6 +46,10 @@ MESSAGES: dict[str, str] = {
     "ui_payment_action": "付款",
     "ui_print_action": "取回执",
     "ui_amount": "{amount} {unit}",
+    # what the ID card gave, on a confirm step's `card:` rows
+    "card_name": "姓名",
+    "card_region": "户籍地",
+    "card_age": "年龄",
     # fingerprint, signature and live face (seniormode/core/devices.py)
     "ui_fingerprint_action": "指纹清楚",
     "ui_fingerprint_fail": "模拟：指纹不清",

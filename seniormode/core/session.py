@@ -745,7 +745,7 @@ class Session:
         show = ShowStep(
             step=step.id, step_kind=step.kind, text=tr(title), text_key=title.key, icon=step.icon, selected=selected,
             strip=strip, settings=settings, timeout=self.step_timeout(settings), tiles=tiles,
-            summary=self._summary_rows(step, display) if step.kind == "summary" else (),
+            summary=self._summary_rows(step, display) if step.kind == "summary" else self._card_rows(step, display),
             error=tr(self.s.error) if self.s.error else "", value=shown_value, can_back=self._can_back(),
             button=tr(button), amount=step.amount, changing=self.s.changing,
             unit=tr(step.unit) if step.unit is not None and step.kind != "payment" else "",
@@ -821,6 +821,12 @@ class Session:
                 label = self._tr(step.short_label, locale)
                 rows.append(SummaryRow(sid, label, self.answer_text(step, locale)))
         return tuple(rows)
+
+    def _card_rows(self, step: Step, locale: str) -> tuple[SummaryRow, ...]:
+        """A confirm step's `card:` rows: what the ID card gave, to be confirmed (never changed here)."""
+        return tuple(SummaryRow(name, self._tr(message(f"card_{name}"), locale),
+                                str(self.s.applicant.get(name) if self.s.applicant.get(name) is not None else "—"))
+                     for name in step.card)
 
     def _done_so_far(self, locale: str = "zh_Hans_CN") -> DoneSoFar:
         """What was done before this handoff, in `locale`: the screen shows it and the slip carries it."""

@@ -49,6 +49,22 @@ def device(theme: Theme, action: Action, t: Words, show: ShowStep, scale: float)
     return box
 
 
+def card_rows(theme: Theme, show: ShowStep, scale: float) -> Widget:
+    """What the ID card gave (姓名 李阿姨, 户籍地 广东), one row each, to confirm: nothing to type or change."""
+    c = theme.colours
+    rows = BoxLayout(orientation="vertical", spacing=dp(6), size_hint_y=0.45)
+    body = dp(theme.font_size("body", scale))
+    for row in show.summary:
+        line = Panel(orientation="horizontal", background=list(c.rgba("surface")), padding=(dp(12), 0),
+                     spacing=dp(theme.gap), border_width=dp(2), border_color=list(c.rgba("strip_todo")))
+        line.add_widget(FitLabel(text=row.label, color=c.rgba("muted_text"), size_hint_x=0.3, base_size=body,
+                                 halign="left"))
+        line.add_widget(FitLabel(text=row.answer, color=c.rgba("text"), font_name=FONT_BOLD, size_hint_x=0.7,
+                                 base_size=dp(theme.font_size("title", scale)), halign="left"))
+        rows.add_widget(line)
+    return rows
+
+
 def signature(theme: Theme, action: Action, t: Words, show: ShowStep, scale: float,
               holder: StrokeHolder) -> tuple[Widget, SignaturePad]:
     """The pad on the left; 签好了, 重签 and the simulator's 模拟：写一个签名 beside it."""
@@ -68,4 +84,4 @@ def signature(theme: Theme, action: Action, t: Words, show: ShowStep, scale: flo
     return row, pad
 
 
-__all__ = ["HARDWARE_ACTION", "HARDWARE_FAIL", "device", "signature"]
+__all__ = ["HARDWARE_ACTION", "HARDWARE_FAIL", "card_rows", "device", "signature"]

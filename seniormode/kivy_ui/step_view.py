@@ -146,6 +146,11 @@ class StepView(FloatLayout):
 
     def _content(self, show: ShowStep, scale: float, target: float) -> Widget:
         kind = show.step_kind
+        if kind == "confirm" and show.summary:  # what the ID card gave, above 对 / 不对
+            box = BoxLayout(orientation="vertical", spacing=dp(self.theme.gap))
+            box.add_widget(device_screens.card_rows(self.theme, show, scale))
+            box.add_widget(self._tiles(show, scale))
+            return box
         if kind in ("choice", "confirm"):
             return self._tiles(show, scale)
         if kind in ("number", "text"):

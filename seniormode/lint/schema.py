@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from ..core.devices import SIGNATURE_LIMITS, TRIES_RANGE
 from ..core.feedback import LEVELS as FEEDBACK_LEVELS
 from ..core.flow import DEFAULT_TRIES, STEP_KINDS, Languages, Timeout
-from ..core.loader import CHOICE_KEYS, COMMON_STEP_KEYS, FLOW_KEYS, KIND_KEYS, MAX_STEPS
+from ..core.loader import CARD_FIELDS, CHOICE_KEYS, COMMON_STEP_KEYS, FLOW_KEYS, KIND_KEYS, MAX_STEPS
 from ..core.reader import IDENTIFIER
 from ..core.rules.ruleset import RULE_KEYS
 from ..core.rules.symbols import BUILTIN_SYMBOLS, TYPES
@@ -105,6 +105,8 @@ STEP_WORDS = {
     "yes": "The words on the 'yes' button, e.g. 确认付款.",
     "no": "The words on the 'no' button, e.g. 返回修改.",
     "no_next": "The step 'no' goes to; without it, 'no' goes back.",
+    "card": "confirm: what the ID card gave, shown one per row to be confirmed (name, region, age); nothing on "
+            "the card can be changed on the machine, so 'no' should lead to a staffed window.",
     "field": "The name of the value typed, e.g. 手机号; the error message must name it.",
     "valid": "A condition on `value`, the value typed, e.g. value >= 1 and value <= 5.",
     "error": "What is wrong and how to fix it, naming the field; shown when 'valid' is not met.",
@@ -443,6 +445,8 @@ def _step_key(kind: str | None, key: str) -> Schema:
         return _number(words, *AMOUNT)
     if key == "show":
         return _one_or_list(words, {"type": "string"})
+    if key == "card":
+        return _one_or_list(words, {"type": "string", **_enum(CARD_FIELDS)})
     if key == "simulate":
         return {"description": words, "type": "object"}
     if key == "tries":

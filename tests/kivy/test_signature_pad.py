@@ -26,7 +26,7 @@ pytestmark = pytest.mark.kivy
 ROOT = Path(__file__).resolve().parents[2]
 PERMIT = load_flow_or_raise(ROOT / "flows_yaml" / "permit_application.yaml")
 CLOCK = lambda: datetime.datetime(2026, 12, 4, 10, 0)  # noqa: E731
-TO_SIGNATURE = (Event("ok"), Event("card"), Event("choose", "renew"), Event("choose", "retired"),
+TO_SIGNATURE = (Event("ok"), Event("card"), Event("yes"), Event("choose", "renew"), Event("choose", "retired"),
                 Event("choose", "reuse"), Event("device_ok"))
 
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parents[2]
 PERMIT = load_flow_or_raise(ROOT / "flows_yaml" / "permit_application.yaml")
-TO_FINGERPRINT = [Event("ok"), Event("card"), Event("choose", "renew"), Event("choose", "retired"),
+TO_FINGERPRINT = [Event("ok"), Event("card"), Event("yes"), Event("choose", "renew"), Event("choose", "retired"),
                   Event("choose", "reuse")]
 
 
