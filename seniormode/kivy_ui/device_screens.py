@@ -52,7 +52,7 @@ def device(theme: Theme, action: Action, t: Words, show: ShowStep, scale: float)
 def card_rows(theme: Theme, show: ShowStep, scale: float) -> Widget:
     """What the ID card gave (姓名 李阿姨, 户籍地 广东), one row each, to confirm: nothing to type or change."""
     c = theme.colours
-    rows = BoxLayout(orientation="vertical", spacing=dp(6), size_hint_y=0.45)
+    rows = BoxLayout(orientation="vertical", spacing=dp(6), size_hint_y=0.8)
     body = dp(theme.font_size("body", scale))
     for row in show.summary:
         line = Panel(orientation="horizontal", background=list(c.rgba("surface")), padding=(dp(12), 0),

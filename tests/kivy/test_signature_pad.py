@@ -195,6 +195,7 @@ def test_reset_leaves_no_stroke_in_memory_or_on_disk(kiosk_app: Any, pilot: Any,
     assert kiosk_app.view.pad is None
     assert kiosk_app.session.answers == {} and kiosk_app.session.s.tries.failed == {}
     assert live_points(captured, pixels) == []
+    assert not any("李阿姨" in label.text for label in kiosk_app.view.labels())  # the card's name went too
     # Disk: the journal has the steps and nothing of the strokes; no other file was written or changed.
     rows = open_for_reading(journal).execute("SELECT step, kind, detail FROM events ORDER BY seq").fetchall()
     assert ("signature", "step_shown", "") in rows
