@@ -13,6 +13,7 @@ from typing import Any
 from kivy.base import EventLoop
 from kivy.input.motionevent import MotionEvent
 
+from ..core.devices import SignatureLimits, sample_strokes
 from ..core.events import Event
 from .app import KioskApp
 
@@ -92,8 +93,6 @@ class Pilot:
 
     def sign(self, kind: str = "ok") -> None:
         """Draw a signature of this kind (ok, too_small, too_short, empty) with the finger, then press 签好了."""
-        from ..core.devices import SignatureLimits, sample_strokes
-
         pad = self.app.view.pad
         shown = self.app.view.current
         if pad is None or shown is None:
