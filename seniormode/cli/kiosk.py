@@ -13,10 +13,12 @@ from typing import Any
 
 from ..core.events import EventError
 from ..core.i18n import Catalogs, UnknownLocale, normalise_locale
+from ..core.problems import did_you_mean
 from ..core.session import Session
 from .common import (
     DEMO_FLOW,
     DEMO_SCRIPT,
+    FLOWS_DIR,
     LOCALES_DIR,
     UsageProblem,
     add_command,
@@ -124,32 +126,49 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """The demo kiosk: a window to touch where there is a screen; else a scripted applicant on a virtual one."""
     from ..kivy_ui import runtime
 
-    if not DEMO_FLOW.is_file():  # the demo is the checkout's own flow, played where the README says: its root
-        raise UsageProblem(f"the demo plays {DEMO_FLOW} of the seniormode checkout, and there is none in "
+    flow_file, script_file = demo_files(args.flow)
+    if not flow_file.is_file():  # the demo is the checkout's own flow, played where the README says: its root
+        if args.flow and DEMO_FLOW.is_file():
+            names = sorted(p.stem for p in FLOWS_DIR.glob("*.yaml"))
+            hint = did_you_mean(args.flow, names) or f"the flows are: {', '.join(names)}"
+            raise UsageProblem(f"there is no demo flow '{args.flow}' ({flow_file} is not there); {hint}")
+        raise UsageProblem(f"the demo plays {flow_file} of the seniormode checkout, and there is none in "
                            f"{Path.cwd()} (the current folder): run it there ('./bootstrap.sh demo' does)")
+    scripted = not args.interactive if args.terminal else args.scripted or not runtime.has_display()
+    if scripted and not script_file.is_file():
+        raise UsageProblem(f"flow '{flow_file.stem}' has no demo applicant ({script_file} is not there); play it "
+                           "yourself: 'seniormode demo --flow NAME' with a display, or with --terminal --interactive")
     if args.terminal:
-        script = None if args.interactive else str(DEMO_SCRIPT)
-        return cmd_simulate(argparse.Namespace(flow=str(DEMO_FLOW), script=script, input=args.input, hour=10,
+        script = None if args.interactive else str(script_file)
+        return cmd_simulate(argparse.Namespace(flow=str(flow_file), script=script, input=args.input, hour=10,
                                                lang=None, voice=None, display=None))
-    run = argparse.Namespace(flow=str(DEMO_FLOW), kiosk=args.kiosk, size=args.size, theme=None, script=None,
+    run = argparse.Namespace(flow=str(flow_file), kiosk=args.kiosk, size=args.size, theme=None, script=None,
                              screenshots=None, jump=None, input=args.input, hour=None, lang=None, voice=None,
                              display=None, no_voice=False)
     if runtime.has_display() and not args.scripted:
         return cmd_run(run)
-    run.script, run.screenshots, run.hour = str(DEMO_SCRIPT), args.out, 10
+    run.script, run.screenshots, run.hour = str(script_file), args.out, 10
     if runtime.has_display():
         return cmd_run(run)
     xvfb = shutil.which("xvfb-run")
     if xvfb is None:
         raise UsageProblem("no display and no xvfb-run: install xvfb, or try 'seniormode demo --terminal'")
-    print(f"no display: the demo applicant taps through {DEMO_FLOW.name} on a virtual screen; "
+    print(f"no display: the demo applicant taps through {flow_file.name} on a virtual screen; "
           f"screenshots go to {args.out}/", flush=True)
     argv = [xvfb, "-a", "-s", "-screen 0 1280x800x24 +extension GLX", sys.executable, "-m", "seniormode.cli",
-            "run", str(DEMO_FLOW), "--script", str(DEMO_SCRIPT), "--screenshots", args.out, "--hour", "10",
+            "run", str(flow_file), "--script", str(script_file), "--screenshots", args.out, "--hour", "10",
             "--size", args.size]
     for pair in args.input or []:
         argv += ["--input", pair]
     return subprocess.run(argv, check=False).returncode
+
+
+def demo_files(name: str | None) -> tuple[Path, Path]:
+    """The demo's flow and its scripted applicant: the renewal, or flows_yaml/NAME.yaml and scripts/NAME.demo.yaml."""
+    if not name:
+        return DEMO_FLOW, DEMO_SCRIPT
+    stem = Path(name).stem if name.endswith(".yaml") else name
+    return FLOWS_DIR / f"{stem}.yaml", FLOWS_DIR / "scripts" / f"{stem}.demo.yaml"
 
 
 def cmd_storyboard(args: argparse.Namespace) -> int:
@@ -223,6 +242,9 @@ def add_parsers(sub: Any) -> None:
 
     p = add_command(sub, "demo", "the demo kiosk: the HK/Macau renewal (scripted 76-year-old with no display); "
                     "run it in the seniormode checkout", "seniormode demo --terminal")
+    p.add_argument("--flow", metavar="NAME",
+                   help="another demo flow: flows_yaml/NAME.yaml, its applicant flows_yaml/scripts/NAME.demo.yaml "
+                        "(e.g. permit_application; default: hk_macau_renewal)")
     p.add_argument("--scripted", action="store_true", help="the scripted applicant even where there is a display")
     p.add_argument("--out", default="out/demo", metavar="DIR",
                    help="where the scripted run writes its screenshots (default: out/demo in this folder)")

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .devices import SignatureLimits
     from .slip import Slip
 
 
@@ -83,6 +84,9 @@ class ShowStep(Effect):
     strip_label: str = ""  # "第 3 步，共 7 步" in the screen's language
     done_so_far: DoneSoFar | None = None  # on a handoff: the short account the ticket carries, in the screen's language
     printed: bool = False  # on a handoff: the ticket is printed (before that Back returns to where the applicant was)
+    instruction: str = ""  # live face: what to do for the camera (请眨眨眼), in the screen's language
+    tries_left: int = 0  # fingerprint, live face: how many tries are left
+    signature: SignatureLimits | None = None  # signature: how big and long the pad's strokes must be
 
 
 @dataclass(frozen=True)

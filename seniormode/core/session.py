@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from .devices import TRIES_KINDS, VERDICTS, TriesState, failed_try, tries_reason
 from .effects import (
     DoneSoFar,
     Effect,
@@ -97,6 +98,8 @@ class _State:
     adjust: dict[str, float] = field(default_factory=dict)
     # The 好差评 step on screen: rating, then what was hard (seniormode/core/feedback.py).
     feedback: FeedbackState = field(default_factory=FeedbackState)
+    # Failed fingerprint / live-face tries per step (core/devices.py); a signature is only ever a yes here.
+    tries: TriesState = field(default_factory=TriesState)
 
 
 class Session:
@@ -322,7 +325,12 @@ class Session:
         """What this screen says: before a call-staff ticket prints, that Back undoes the call."""
         if self.current.kind == "feedback" and self.s.feedback.phase == "hard":
             return message("feedback_hard_say")
-        return message("handoff_print_or_back") if self.s.status == CALLING else self.current.prompt
+        if self.s.status == CALLING:
+            return message("handoff_print_or_back")
+        step = self.current
+        if step.instruction is not None:  # live face: what to do for the camera, after the prompt
+            return message("live_face_say", prompt=step.prompt, instruction=step.instruction)
+        return step.prompt
 
     # ---- the 好差评 step -----------------------------------------------------------------------
     def _feedback_choose(self, step: Step, value: str) -> list[Effect]:
@@ -392,8 +400,9 @@ class Session:
 
     def _on_device_ok(self, event: Event) -> list[Effect]:
         step = self.current
-        if step.kind not in ("photo", "payment", "print"):
+        if step.kind not in ("photo", "payment", "print", *TRIES_KINDS):
             return [Rejected("device_ok", f"step {step.id} uses no device")]
+        self.s.tries.passed(step.id)
         self.s.answers[step.id] = True
         self.s.done.add(step.id)
         return self._advance(step)
@@ -402,9 +411,27 @@ class Session:
         step = self.current
         if step.kind == "handoff" and self.s.status == HANDED_OFF:  # the ticket's paper: the number is on the glass
             return self._input_error(message("ticket_not_printed"), "")
-        if self.s.status != ACTIVE or step.kind not in ("id_card", "photo", "payment", "print"):
+        if self.s.status != ACTIVE or step.kind not in ("id_card", "photo", "payment", "print", *TRIES_KINDS):
             return [Rejected("device_failed", f"step {step.id} uses no device")]
+        if step.kind in TRIES_KINDS:  # a faint print, a face that did not blink: say how, then a person
+            guidance = failed_try(self.s.tries, step)
+            if guidance is None:
+                return self._enter(step.fail_next or self.flow.call_staff, "too many tries", [],
+                                   reason=tries_reason(step).value)
+            return self._input_error(guidance, "")
         return self._input_error(message("device_failed"), "")
+
+    def _on_signed(self, event: Event) -> list[Effect]:
+        """The screen's verdict on the strokes (core/devices.py): the session keeps only that it was signed."""
+        step, result = self.current, str(event.value or "ok")
+        if step.kind != "signature" or result not in VERDICTS:
+            return [Rejected("signed", f"step {step.id} asks for no signature" if step.kind != "signature"
+                             else f"no verdict '{result}'")]
+        if result != "ok":
+            return self._input_error(message(f"signature_{result}"), "")
+        self.s.answers[step.id] = True
+        self.s.done.add(step.id)
+        return self._advance(step)
 
     def _on_change(self, event: Event) -> list[Effect]:
         step = self.current
@@ -525,7 +552,7 @@ class Session:
             self.s.applicant.update(self.start_inputs)
             self.s.answers[step.id] = True
             self.s.card_in = True
-        elif step.kind in ("photo", "payment", "print"):
+        elif step.kind in ("photo", "payment", "print", "signature", *TRIES_KINDS):
             self.s.answers[step.id] = True
         self.s.done.add(step.id)
 
@@ -715,7 +742,8 @@ class Session:
             tiles = (Tile("yes", tr(yes), "yes", yes.key), Tile("no", tr(no), "no", no.key))
         answer = self.s.answers.get(step.id)
         shown_value = value or ("" if answer is None or isinstance(answer, bool) else str(answer))
-        button = step.button or (message("finish") if step.kind in ("end", "handoff") else message("ok"))
+        button = step.button or (message("finish") if step.kind in ("end", "handoff") else
+                                 message("ui_signed") if step.kind == "signature" else message("ok"))
         if self.s.status == CALLING:
             button = message("ui_print_ticket")
         if step.kind == "feedback":
@@ -724,7 +752,7 @@ class Session:
         show = ShowStep(
             step=step.id, step_kind=step.kind, text=tr(title), text_key=title.key, icon=step.icon, selected=selected,
             strip=strip, settings=settings, timeout=self.step_timeout(settings), tiles=tiles,
-            summary=self._summary_rows(step, display) if step.kind == "summary" else (),
+            summary=self._summary_rows(step, display) if step.kind == "summary" else self._card_rows(step, display),
             error=tr(self.s.error) if self.s.error else "", value=shown_value, can_back=self._can_back(),
             button=tr(button), amount=step.amount, changing=self.s.changing,
             unit=tr(step.unit) if step.unit is not None and step.kind != "payment" else "",
@@ -733,6 +761,9 @@ class Session:
                 "ui_strip_stopped" if strip.stopped else "ui_strip", position=strip.position, total=strip.total)),
             done_so_far=self._done_so_far(display) if step.kind == "handoff" else None,
             printed=step.kind == "handoff" and self.s.status == HANDED_OFF,
+            instruction=tr(step.instruction) if step.instruction is not None else "",
+            tries_left=self.s.tries.left(step.id, step.tries) if step.kind in TRIES_KINDS else 0,
+            signature=step.signature,
         )
         if not speak:
             return [show]
@@ -797,6 +828,12 @@ class Session:
                 label = self._tr(step.short_label, locale)
                 rows.append(SummaryRow(sid, label, self.answer_text(step, locale)))
         return tuple(rows)
+
+    def _card_rows(self, step: Step, locale: str) -> tuple[SummaryRow, ...]:
+        """A confirm step's `card:` rows: what the ID card gave, to be confirmed (never changed here)."""
+        return tuple(SummaryRow(name, self._tr(message(f"card_{name}"), locale),
+                                str(self.s.applicant.get(name) if self.s.applicant.get(name) is not None else "—"))
+                     for name in step.card)
 
     def _done_so_far(self, locale: str = "zh_Hans_CN") -> DoneSoFar:
         """What was done before this handoff, in `locale`: the screen shows it and the slip carries it."""

@@ -240,6 +240,10 @@ class KioskApp(App):
         if target_id == "overlay:close":
             self.view.clear_warning()
             return None
+        shown = self.view.current
+        on_pad = shown is not None and shown.step_kind == "signature"
+        if on_pad and target_id in ("primary", "sign:clear", "device:ok"):
+            return self._signature_press(target_id)
         if target_id in _SIMPLE_TARGETS:
             return _SIMPLE_TARGETS[target_id]
         kind, _, value = target_id.partition(":")
@@ -264,6 +268,16 @@ class KioskApp(App):
             return None
         log.warning("no event for target %s", target_id)
         return None
+
+    def _signature_press(self, target_id: str) -> Event | None:
+        """签好了: the session hears only the pad's verdict on the strokes; 重签 and the simulator stay on the pad."""
+        if target_id == "sign:clear":
+            self.view.wipe_signature()
+            return None
+        if target_id == "device:ok":
+            self.view.simulate_signature("ok")
+            return None
+        return Event("signed", self.view.signature_verdict())
 
     def send(self, event: Event) -> list[Effect]:
         """Give the session an event and apply what it answers.

@@ -81,6 +81,8 @@ SCHEMA_CANNOT_SEE = {
     "SM117": "what a summary may change depends on the graph",
     "SM118": "an 'end' step somewhere in the list is a fact about all the steps together",
     "SM119": "which step is written below another is order in the list, not a shape",
+    "SM120": "how many guidance lines the tries leave room for compares two values",
+    "SM121": "a step after the payment is a property of the graph",
     "SM201": "condition syntax is the expression language's",
     "SM202": "names in conditions depend on the flow's steps and inputs",
     "SM203": "types in conditions depend on the names' types",
