@@ -32,11 +32,12 @@ What is sped up (skipped), and why:
   real kiosk, where nobody reads a screen in under 0.4 s.
 - Not in the soak: the voice (no speech service: Speak effects reach VoicePlayer with nothing to play), the journal
   (no recorder), real touches (app.send; kiosk_bench's part 2 has the touch path), the 1 s tick timer.
-What a run costs (2026-12-04, this 2-core machine): without drawing a screen change takes 27 ms of CPU in the
-kiosk (~5 ms of it the per-screen gc.collect) and 38 ms in the bare app. The default, 300 sessions (4,500
-changes, 2.25x past the 2,000 the goal reads), is 120 + 169 s of CPU in the two children: about 3 minutes side
-by side on a quiet machine; 12.6 minutes measured with the load average at 7 from other work. The issue's 2,000
-sessions (30,000 changes) are ~13 minutes of CPU for the kiosk alone, so they are `--sessions 2000`, not the default.
+What a run costs (2026-12-04, this 2-core machine, shared): a screen change takes 23 ms of CPU in the kiosk
+(~5 ms of it the per-screen gc.collect; the ~100 drawn ones included) and 28 ms in the bare app. The default, 300
+sessions (4,500 changes, 2.25x past the 2,000 the goal reads), is 102 + 126 s of CPU in the two children: about
+2.5 minutes side by side on a quiet machine; measured 6.3 minutes at load average 4.5 and 12.6 at 7. The issue's
+2,000 sessions (30,000 changes) are 678 s of CPU for the kiosk alone (28 minutes at load 7), so they are
+`--sessions 2000`, not the default: drawing is not what makes them long.
 
 Samples every SAMPLE_EVERY (150) screen changes, so on the welcome screen right after a Reset, and at 200 and
 2,000 (both on the same step, photo_source); after that change's frame and collection, inside each child:
@@ -53,7 +54,8 @@ Samples every SAMPLE_EVERY (150) screen changes, so on the welcome screen right 
 - fonts Kivy's SDL2 text provider holds open (one TTF_Font per font file, size and style; it keeps the last 64;
   ~1.4 MiB each for the CJK face): counted by wrapping LabelSDL2._get_font_id and replaying that cache's rule.
 At 200, 300, 2,000 changes and at the end, the live objects are counted by type and every list/dict/set/deque of
-100+ items by identity; the types and containers that grew are printed. Samples: out/bench/soak.json (and, as they
+50+ items by identity (also those frozen at start-up: the kiosk child holds a list of them from the freeze); the
+types and containers that grew are printed. Samples: out/bench/soak.json (and, as they
 are taken, out/bench/soak-kiosk|bare.progress.jsonl); the plot: out/bench/soak.png.
 Children are this file run with `--child shapes|kiosk|bare`; each prints one JSON line.
 """
@@ -68,6 +70,7 @@ import argparse  # noqa: E402
 import collections  # noqa: E402
 import ctypes  # noqa: E402
 import gc  # noqa: E402
+import itertools  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import resource  # noqa: E402
@@ -260,21 +263,33 @@ class Soak:
         self.t_sample += time.perf_counter() - t
 
 
-def big_containers(mine: Any, least: int = 100) -> dict[str, Any]:
-    """Every tracked list, dict, set and deque with at least `least` items, by identity: its length and a hint of
-    what it holds (a container that keeps growing with a constant object count holds untracked items: str, int)."""
+FROZEN_CONTAINERS: list[Any] = []  # the kiosk's lists/dicts/sets/deques at KioskApp.build's gc.freeze() (held)
+CONTAINERS = (list, dict, set, collections.deque)
+
+
+def big_containers(mine: Any, least: int = 50) -> dict[str, Any]:
+    """Every list, dict, set and deque with at least `least` items, by identity, the frozen ones too (module-level
+    caches are made before the freeze): its length and a hint of what it holds (a container that keeps growing
+    while the object count stays the same holds untracked items: str, int, float)."""
     out: dict[str, Any] = {}
-    skip = {id(mine.census), id(mine.containers), id(mine.samples)} | {id(v) for v in mine.census.values()} | {
-        id(v) for v in mine.containers.values()}
-    for o in gc.get_objects():
-        if type(o) in (list, dict, set, collections.deque) and len(o) >= least and id(o) not in skip:
+    skip = {id(mine.census), id(mine.containers), id(mine.samples), id(FROZEN_CONTAINERS)}
+    skip |= {id(v) for v in itertools.chain(mine.census.values(), mine.containers.values())}
+    for o in itertools.chain(gc.get_objects(), FROZEN_CONTAINERS):
+        if type(o) in CONTAINERS and len(o) >= least and id(o) not in skip:
             try:
                 sample = next(iter(o))
                 hint = f"{type(o).__name__} of {type(sample).__name__}: {str(sample)[:60]!r}"
             except Exception as e:  # noqa: BLE001 - a hint only
                 hint = f"{type(o).__name__} ({type(e).__name__})"
-            out[str(id(o))] = [len(o), hint]
+            out[str(id(o))] = (len(o), hint)  # a tuple of atoms: untracked by the next collection, not counted
     return out
+
+
+def container_kinds(boxes: dict[str, Any]) -> collections.Counter[str]:
+    kinds: collections.Counter[str] = collections.Counter()
+    for n, hint in boxes.values():
+        kinds[hint.split(":")[0]] += n
+    return kinds
 
 
 def type_census() -> dict[str, int]:
@@ -344,7 +359,10 @@ def child_kiosk(sessions: int, draw_every: int, sample_every: int) -> dict[str, 
         from kivy.graphics.texture import Texture
         from kivy.uix.widget import Widget
 
-        frozen.update(o for o in gc.get_objects() if issubclass(type(o), (Texture, Widget)))
+        everything = gc.get_objects()
+        frozen.update(o for o in everything if issubclass(type(o), (Texture, Widget)))
+        FROZEN_CONTAINERS.extend(o for o in everything if type(o) in CONTAINERS)
+        del everything
         real_freeze()
 
     gc.freeze = freeze
@@ -383,6 +401,7 @@ def child_kiosk(sessions: int, draw_every: int, sample_every: int) -> dict[str, 
                 soak.sample()
     return {"samples": soak.samples, "census": soak.census, "containers": soak.containers, "caches": kivy_caches(),
             "emoji_cache": {"n": len(widgets._emoji_textures), "keys": list(widgets._emoji_textures)[:40]},  # noqa: SLF001
+            "font_ids": sorted(soak.fonts.seen),
             "changes": soak.changes, "drawn": soak.drawn, "resets": resets, "warnings": warnings,
             "not_changed": not_changed, "steps": dict(steps), "frozen_tracked": len(soak.frozen),
             "t_frames": soak.t_frames, "t_sample": soak.t_sample, "t_all": time.perf_counter() - T_START,
@@ -432,6 +451,7 @@ def child_bare(shapes_file: str, sessions: int, draw_every: int, sample_every: i
                 soak.sample()
     return {"samples": soak.samples, "census": soak.census, "containers": soak.containers, "caches": kivy_caches(),
             "emoji_cache": {"n": len(emoji.textures), "keys": list(emoji.textures)},
+            "font_ids": sorted(soak.fonts.seen),
             "changes": soak.changes, "drawn": soak.drawn, "t_frames": soak.t_frames, "t_sample": soak.t_sample,
             "t_all": time.perf_counter() - T_START, "cpu_s": cpu_s(), "window": list(Window.size)}
 
@@ -557,9 +577,12 @@ def report(kiosk: dict[str, Any], bare: dict[str, Any] | None, args: argparse.Na
             a_, z_ = boxes["300"], boxes[last]
             grown = sorted(((z_[k][0] - a_[k][0], a_[k][0], z_[k][0], z_[k][1]) for k in z_ if k in a_),
                            reverse=True)
-            new = sorted(((v[0], v[1]) for k, v in z_.items() if k not in a_ and v[0] >= 1000), reverse=True)
-            shown = [f"{h} {x}->{y}" for d, x, y, h in grown[:5] if d > 0] + [f"new: {h} ({n})" for n, h in new[:3]]
-            print(f"   {name}, containers (>= 100 items) that grew, 300 -> {last} changes: "
+            # by kind (a screen's containers are new ones each time): items in all containers of a kind, summed
+            ka, kz = container_kinds(a_), container_kinds(z_)
+            kinds = sorted(((kz[k] - ka.get(k, 0), ka.get(k, 0), kz[k], k) for k in kz), reverse=True)
+            shown = [f"{h} {x}->{y}" for d, x, y, h in grown[:5] if d > 0] + [
+                f"all {k}s {x}->{y} items" for d, x, y, k in kinds[:4] if d > 0]
+            print(f"   {name}, containers (>= 50 items; frozen ones too) that grew, 300 -> {last} changes: "
                   + ("; ".join(shown) if shown else "none"))
 
 
