@@ -138,6 +138,17 @@ class Finished(Effect):
 
 
 @dataclass(frozen=True)
+class StartFlow(Effect):
+    """The applicant goes on in another flow (a `start_flow` step): only these values go with them."""
+
+    flow: str
+    from_step: str
+    inputs: dict[str, Any] = field(default_factory=dict)  # the target's declared inputs, by name
+    overrides: dict[str, Any] = field(default_factory=dict)  # the applicant's own screen choices
+    adjust: dict[str, float] = field(default_factory=dict)  # 大字 / 慢一点 presses
+
+
+@dataclass(frozen=True)
 class Reset(Effect):
     reason: str  # timeout | card_removed | reset
 
@@ -163,5 +174,6 @@ class Transition(Effect):
 _KIND_NAMES: dict[type, str] = {
     ShowStep: "show", Speak: "speak", ShowHelp: "help", WarnTimeout: "warn_timeout",
     TimeoutCleared: "timeout_cleared", Handoff: "handoff", Finished: "finished", Reset: "reset",
+    StartFlow: "start_flow",
     Rejected: "rejected", Transition: "transition",
 }

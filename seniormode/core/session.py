@@ -37,8 +37,9 @@ from .feedback import BY_ID as FEEDBACK_LEVELS
 from .feedback import DEFAULT_TIMEOUT as FEEDBACK_TIMEOUT
 from .feedback import LEVELS, FeedbackState, Level
 from .feedback import UNSATISFIED as FEEDBACK_UNSATISFIED
-from .flow import IRREVERSIBLE_KINDS, Choice, Flow, Step, Text
+from .flow import DEVICE_OK_KINDS, HARDWARE_KINDS, IRREVERSIBLE_KINDS, Choice, Flow, Step, Text
 from .graph import edges
+from .hand_over import BUTTON_WORD, start_next
 from .i18n import LANGUAGE_NAMES, Catalogs
 from .messages import message
 from .progress import StepNumbers, done_so_far
@@ -228,6 +229,9 @@ class Session:
             return self._feedback_done(step)  # 跳过 on the rating, 好了 on what was hard
         if step.kind == "end" or self.s.status != ACTIVE:
             return self._reset("finished")
+        if step.kind == "start_flow":  # the kiosk (or the simulator) goes on in the target flow: hand_over.py
+            self.s.status = FINISHED
+            return [start_next(step, self.values(), self.s.overrides, self.s.adjust)]
         if step.kind not in ("info", "summary"):
             return [Rejected("ok", f"a {step.kind} step is answered, not passed with OK")]
         self.s.done.add(step.id)
@@ -389,7 +393,7 @@ class Session:
 
     def _on_device_ok(self, event: Event) -> list[Effect]:
         step = self.current
-        if step.kind not in ("photo", "payment", "print"):
+        if step.kind not in DEVICE_OK_KINDS:
             return [Rejected("device_ok", f"step {step.id} uses no device")]
         self.s.answers[step.id] = True
         self.s.done.add(step.id)
@@ -397,7 +401,7 @@ class Session:
 
     def _on_device_failed(self, event: Event) -> list[Effect]:
         step = self.current
-        if step.kind not in ("id_card", "photo", "payment", "print"):
+        if step.kind not in HARDWARE_KINDS:
             return [Rejected("device_failed", f"step {step.id} uses no device")]
         return self._input_error(message("device_failed"), "")
 
@@ -520,7 +524,7 @@ class Session:
             self.s.applicant.update(self.start_inputs)
             self.s.answers[step.id] = True
             self.s.card_in = True
-        elif step.kind in ("photo", "payment", "print"):
+        elif step.kind in DEVICE_OK_KINDS:
             self.s.answers[step.id] = True
         self.s.done.add(step.id)
 
@@ -708,7 +712,7 @@ class Session:
             tiles = (Tile("yes", tr(yes), "yes", yes.key), Tile("no", tr(no), "no", no.key))
         answer = self.s.answers.get(step.id)
         shown_value = value or ("" if answer is None or isinstance(answer, bool) else str(answer))
-        button = step.button or (message("finish") if step.kind in ("end", "handoff") else message("ok"))
+        button = step.button or message(BUTTON_WORD.get(step.kind, "ok"))
         if self.s.status == CALLING:
             button = message("ui_print_ticket")
         if step.kind == "feedback":
@@ -804,8 +808,6 @@ class Session:
         assert step.window is not None
         return Ticket(self.tickets.take(step.ticket_prefix), step.window.value, reason, came_from,
                       answered, tuple(self.s.history), summary)
-
-
 
 
 def _path_to(flow: Flow, step_id: str) -> list[str]:
