@@ -81,6 +81,10 @@ SCHEMA_CANNOT_SEE = {
     "SM117": "what a summary may change depends on the graph",
     "SM118": "an 'end' step somewhere in the list is a fact about all the steps together",
     "SM119": "which step is written below another is order in the list, not a shape",
+    "SM120": "whether a flow of that id is in the folder is a fact about other files",
+    "SM121": "what the next flow takes is in its own file",
+    "SM122": "what the next flow requires is in its own file",
+    "SM123": "a circle of flows runs through other files",
     "SM201": "condition syntax is the expression language's",
     "SM202": "names in conditions depend on the flow's steps and inputs",
     "SM203": "types in conditions depend on the names' types",
@@ -400,7 +404,8 @@ def _rich(data: Any) -> Any:
     data = copy.deepcopy(data)
     data["settings"] = {"text_scale": 1.2, "help": ["staff", "repeat"], "read_choices": "off", "theme": "senior"}
     data["languages"] = {"display": ["zh_Hans_CN", "en"], "voice": "zh_Hans_CN", "button": "both"}
-    data["inputs"] = {"companion": "yes_no", "booking": {"type": "text", "description": "预约", "choices": ["a", "b"]}}
+    data["inputs"] = {**data.get("inputs", {}), "companion": "yes_no",
+                      "booking": {"type": "text", "description": "预约", "choices": ["a", "b"]}}
     second = data["steps"][1]["id"]
     data["steps"][0]["next"] = [{"if": "companion", "go": second}, {"go": second}]
     return data
