@@ -15,10 +15,13 @@ from .core.effects import (
     ShowHelp,
     ShowStep,
     Speak,
+    StartFlow,
     TimeoutCleared,
     WarnTimeout,
 )
 from .core.events import Event
+from .core.flow import DEVICE_OK_KINDS, HARDWARE_KINDS
+from .core.flow_links import FlowChain
 from .core.session import Session
 
 WIDTH = 64
@@ -49,9 +52,9 @@ def render(effect: Effect) -> list[str]:
             lines.append(f"│   输入: {effect.value or '＿'}   (type the value, then Enter)")
         if effect.amount is not None:
             lines.append(f"│   金额: {effect.amount:g}")
-        if effect.step_kind in ("info", "summary", "end"):
+        if effect.step_kind in ("info", "summary", "end", "start_flow"):
             lines.append(f"│   [ {effect.button} ]  (Enter)")
-        if effect.step_kind in ("id_card", "photo", "payment", "print"):
+        if effect.step_kind in HARDWARE_KINDS:
             lines.append("│   (Enter = simulate the device, f = device fails)")
         lines.append(f"│ settings: {_settings_line(effect.settings, effect.timeout)}")
         back = "b 返回 · " if effect.can_back else ""
@@ -71,6 +74,9 @@ def render(effect: Effect) -> list[str]:
         return ["  🎫 ticket:"] + [f"     {line}" for line in effect.ticket.lines()]
     if isinstance(effect, Finished):
         return ["  ✔ finished"]
+    if isinstance(effect, StartFlow):
+        given = ", ".join(f"{k}={v}" for k, v in effect.inputs.items()) or "nothing"
+        return [f"  ➜ on to flow '{effect.flow}', handed over: {given}"]
     if isinstance(effect, Reset):
         return [f"  ↺ reset ({effect.reason}): every answer wiped"]
     if isinstance(effect, Rejected):
@@ -109,12 +115,12 @@ def key_to_event(key: str, shown: ShowStep | None) -> Event | None:
         return Event("enter", key) if key else None
     if kind in ("id_card",):
         return Event("device_failed") if key == "f" else Event("card")
-    if kind in ("photo", "payment", "print"):
+    if kind in DEVICE_OK_KINDS:
         return Event("device_failed") if key == "f" else Event("device_ok")
     return Event("ok") if key == "" else None
 
 
-def interactive(session: Session, read: Callable[[str], str] = input, out: TextIO = sys.stdout,
+def interactive(session: Session | FlowChain, read: Callable[[str], str] = input, out: TextIO = sys.stdout,
                 recorder: Any = None) -> int:
     """Play the flow at the terminal; with a journal recorder, every event goes into the journal too."""
     effects = session.start()

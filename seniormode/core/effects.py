@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .wording import plain
+
 
 @dataclass(frozen=True)
 class Strip:
@@ -122,7 +124,7 @@ class Ticket:
 
     def lines(self) -> list[str]:
         """The printed slip, for staff (in the flow's own language)."""
-        done = " · ".join(f"{r.label} {r.answer}".strip() for r in self.done_so_far.done) or "—"
+        done = plain(" · ".join(f"{r.label} {r.answer}".strip() for r in self.done_so_far.done)) or "—"
         return [f"号码 {self.number}  {self.window}", f"原因: {self.reason}", f"已办: {done}",
                 f"停在: {self.done_so_far.stopped_at}"]
 

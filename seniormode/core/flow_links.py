@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .effects import Effect, Reset, StartFlow
+from .effects import Effect, Reset, StartFlow, Transition
 from .events import Event
 from .flow import Flow, Step
 from .hand_over import PERSONAL_NAMES
@@ -218,6 +218,23 @@ class FlowChain:
     @property
     def answers(self) -> dict[str, Any]:
         return self.session.answers
+
+    @property
+    def transitions(self) -> dict[Transition, int]:
+        """The first flow's moves, for branch coverage of the flow a scenario file names."""
+        return self.home.transitions
+
+    @property
+    def choices_made(self) -> set[tuple[str, str]]:
+        return self.home.choices_made
+
+    @property
+    def s(self) -> Any:
+        """The state of the session on the screen now (the journal's recorder reads it)."""
+        return self.session.s
+
+    def settings(self) -> dict[str, Any]:
+        return self.session.settings()
 
     def tile_ids(self) -> list[str]:
         return self.session.tile_ids()

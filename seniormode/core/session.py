@@ -804,7 +804,7 @@ class Session:
 
     def _ticket(self, step: Step, reason: str, came_from: str) -> Ticket:
         summary = self._done_so_far()
-        answered = tuple((r.label, r.answer) for r in summary.done if r.answer)  # choices and yes/no only
+        answered = tuple((plain(r.label), plain(r.answer)) for r in summary.done if r.answer)  # choices, yes/no
         assert step.window is not None
         return Ticket(self.tickets.take(step.ticket_prefix), step.window.value, reason, came_from,
                       answered, tuple(self.s.history), summary)
