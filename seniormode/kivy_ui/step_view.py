@@ -21,7 +21,7 @@ from .widgets import FONT_BOLD, FitLabel, IconView, Keypad, Panel, PressPanel, S
 
 Action = Callable[[str], None]
 HARDWARE_ACTION = {"id_card": "ui_card_action", "photo": "ui_photo_action", "payment": "ui_payment_action",
-                   "print": "ui_print_action"}
+                   "print": "ui_print_action", "qr_scan": "ui_qr_action"}
 
 ENTRY_KINDS = ("number", "text")
 BAR_GROWTH = 0.35  # the bars' height grows by this share of each step of the text setting above x1.0 ...
