@@ -13,10 +13,12 @@ from typing import Any
 
 from ..core.events import EventError
 from ..core.i18n import Catalogs, UnknownLocale, normalise_locale
+from ..core.reader import IDENTIFIER
 from ..core.session import Session
 from .common import (
     DEMO_FLOW,
     DEMO_SCRIPT,
+    FLOWS_DIR,
     LOCALES_DIR,
     UsageProblem,
     add_command,
@@ -98,32 +100,58 @@ def cmd_run(args: argparse.Namespace) -> int:
             writer.close()
 
 
+def demo_files(name: str | None) -> tuple[Path, Path | None]:
+    """The demo's flow (`--flow NAME`: flows_yaml/NAME.yaml, default the renewal) and its scripted applicant
+    (flows_yaml/scripts/NAME.demo.yaml), None when the flow has none."""
+    if name is not None and not IDENTIFIER.fullmatch(name):
+        raise UsageProblem(f"--flow takes a flow's id, e.g. triage, not '{name}'")
+    flow = DEMO_FLOW if name is None else FLOWS_DIR / f"{name}.yaml"
+    if not flow.is_file():
+        if name is None:  # the demo is the checkout's own flow, played where the README says: its root
+            raise UsageProblem(f"the demo plays {DEMO_FLOW} of the seniormode checkout, and there is none in "
+                               f"{Path.cwd()} (the current folder): run it there ('./bootstrap.sh demo' does)")
+        known = sorted(p.stem for p in FLOWS_DIR.glob("*.yaml"))
+        raise UsageProblem(f"no flow '{name}' in {FLOWS_DIR}/ of {Path.cwd()}"
+                           + (f" (did you mean '{hint}'?)" if (hint := _closest(name, known)) else
+                              f"; the flows are: {', '.join(known)}" if known else ""))
+    script = DEMO_SCRIPT if name is None else FLOWS_DIR / "scripts" / f"{name}.demo.yaml"
+    return flow, script if script.is_file() else None
+
+
+def _closest(word: str, options: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return close[0] if close else ""
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """The demo kiosk: a window to touch where there is a screen; else a scripted applicant on a virtual one."""
     from ..kivy_ui import runtime
 
-    if not DEMO_FLOW.is_file():  # the demo is the checkout's own flow, played where the README says: its root
-        raise UsageProblem(f"the demo plays {DEMO_FLOW} of the seniormode checkout, and there is none in "
-                           f"{Path.cwd()} (the current folder): run it there ('./bootstrap.sh demo' does)")
+    flow, script = demo_files(args.flow)
+    scripted = not args.interactive if args.terminal else args.scripted or not runtime.has_display()
+    if scripted and script is None:
+        raise UsageProblem(f"{flow.stem} has no scripted demo applicant (flows_yaml/scripts/{flow.stem}.demo.yaml): "
+                           "run it where there is a screen, or with --terminal --interactive")
     if args.terminal:
-        script = None if args.interactive else str(DEMO_SCRIPT)
-        return cmd_simulate(argparse.Namespace(flow=str(DEMO_FLOW), script=script, input=args.input, hour=10,
-                                               lang=None, voice=None, display=None))
-    run = argparse.Namespace(flow=str(DEMO_FLOW), kiosk=args.kiosk, size=args.size, theme=None, script=None,
+        return cmd_simulate(argparse.Namespace(flow=str(flow), script=None if args.interactive else str(script),
+                                               input=args.input, hour=10, lang=None, voice=None, display=None))
+    run = argparse.Namespace(flow=str(flow), kiosk=args.kiosk, size=args.size, theme=None, script=None,
                              screenshots=None, jump=None, input=args.input, hour=None, lang=None, voice=None,
                              display=None, no_voice=False)
     if runtime.has_display() and not args.scripted:
         return cmd_run(run)
-    run.script, run.screenshots, run.hour = str(DEMO_SCRIPT), args.out, 10
+    run.script, run.screenshots, run.hour = str(script), args.out, 10
     if runtime.has_display():
         return cmd_run(run)
     xvfb = shutil.which("xvfb-run")
     if xvfb is None:
         raise UsageProblem("no display and no xvfb-run: install xvfb, or try 'seniormode demo --terminal'")
-    print(f"no display: the demo applicant taps through {DEMO_FLOW.name} on a virtual screen; "
+    print(f"no display: the demo applicant taps through {flow.name} on a virtual screen; "
           f"screenshots go to {args.out}/", flush=True)
     argv = [xvfb, "-a", "-s", "-screen 0 1280x800x24 +extension GLX", sys.executable, "-m", "seniormode.cli",
-            "run", str(DEMO_FLOW), "--script", str(DEMO_SCRIPT), "--screenshots", args.out, "--hour", "10",
+            "run", str(flow), "--script", str(script), "--screenshots", args.out, "--hour", "10",
             "--size", args.size]
     for pair in args.input or []:
         argv += ["--input", pair]
@@ -199,8 +227,11 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--strict", action="store_true", help="exit 1 on any overflow or contrast warning")
     p.set_defaults(func=cmd_storyboard, argv=None)
 
-    p = add_command(sub, "demo", "the demo kiosk: the HK/Macau renewal (scripted 76-year-old with no display); "
-                    "run it in the seniormode checkout", "seniormode demo --terminal")
+    p = add_command(sub, "demo", "the demo kiosk: the HK/Macau renewal (scripted 76-year-old with no display), or "
+                    "--flow NAME; run it in the seniormode checkout", "seniormode demo --terminal")
+    p.add_argument("--flow", metavar="NAME",
+                   help="another demo flow of flows_yaml/, e.g. triage (the 导办 at the entrance); its scripted "
+                        "applicant is flows_yaml/scripts/NAME.demo.yaml")
     p.add_argument("--scripted", action="store_true", help="the scripted applicant even where there is a display")
     p.add_argument("--out", default="out/demo", metavar="DIR",
                    help="where the scripted run writes its screenshots (default: out/demo in this folder)")
