@@ -9,8 +9,8 @@ from typing import Any
 
 from ..core.coverage import branch_coverage
 from ..core.effects import Effect
-from ..core.scenario import check_scenario, load_scenarios, play_event, scenario_files
 from ..core.flow_links import FlowChain, start_steps
+from ..core.scenario import check_scenario, load_scenarios, play_event, scenario_files
 from ..core.session import Session
 from ..simulator import interactive, print_effects
 from .common import (

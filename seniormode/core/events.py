@@ -22,7 +22,7 @@ EVENT_KINDS: dict[str, str] = {
     "extend": "",            # "I need more time"
     "card": "card data",     # ID card read (a mapping of applicant values, or nothing for the sample)
     "card_removed": "",
-    "device_ok": "",         # photo taken, payment made, receipt printed
+    "device_ok": "",         # photo taken, payment made, receipt printed, QR code scanned
     "device_failed": "",
     "change": "step id",     # a change link on the summary
     "reset": "",
@@ -38,7 +38,7 @@ USER_EVENTS = frozenset(EVENT_KINDS) - {"tick"}
 # What each event does at the kiosk, in the words of docs/events.md (made from this table; a test keeps it so).
 EVENT_HELP: dict[str, str] = {
     "ok": "Presses the big button of an `info`, `summary` or `end` step (on `end`: starts again for the next "
-          "person).",
+          "person); on `start_flow`, goes on in the flow it names.",
     "choose": "Taps the tile with this id on a `choice` step. A tile that screen does not show is an error at "
               "the event's line.",
     "enter": "Types this value on the keypad of a `number` or `text` step and presses 确定.",
@@ -52,8 +52,8 @@ EVENT_HELP: dict[str, str] = {
     "extend": "The 我还需要时间 button of the time-out warning: more time (never refused).",
     "card": "The ID card is read: the step's `simulate` sample card, or these values (`card: {age: 9}`).",
     "card_removed": "The ID card is taken out: every answer is wiped.",
-    "device_ok": "The photo is taken, the payment made, the receipt printed.",
-    "device_failed": "The camera, payment terminal or printer fails: an error, a way to try again.",
+    "device_ok": "The photo is taken, the payment made, the receipt printed, the QR code scanned.",
+    "device_failed": "The camera, payment terminal, printer or QR scanner fails: an error, a way to try again.",
     "change": "The 修改 link of this step's row on the summary.",
     "reset": "Starts again from the first step, every answer wiped.",
     "bigger": "The 大字 button: text one step (×0.2) larger, up to the theme's largest.",

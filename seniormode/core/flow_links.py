@@ -144,8 +144,8 @@ def _check_hand_over(flow: Flow, step: Step, target: Flow, problems: Problems) -
                            did_you_mean(name, target.inputs) or
                            f"hand over only what '{target.id}' declares under 'inputs:', or declare '{name}' there")
         elif taken.type != here.type:
-            problems.error("SM121", f"'{name}' is {_TYPE_WORDS.get(here.type, here.type)} here, but flow '{target.id}' takes "
-                                    f"{_TYPE_WORDS.get(taken.type, taken.type)}", where,
+            problems.error("SM121", f"'{name}' is {_TYPE_WORDS.get(here.type, here.type)} here, but flow "
+                                    f"'{target.id}' takes {_TYPE_WORDS.get(taken.type, taken.type)}", where,
                            f"make the types agree ('{name}: {here.type}' under inputs: of '{target.id}')")
         elif taken.choices and here.choices and not set(here.choices) <= set(taken.choices):
             extra = sorted(set(here.choices) - set(taken.choices))

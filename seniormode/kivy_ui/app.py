@@ -376,8 +376,8 @@ class KioskApp(App):
     def _go_home(self) -> None:
         """The next applicant: the kiosk's own flow again, a fresh session, the same tickets and voice."""
         s = self.session
-        self.load(self.home, Session(self.home, dict(self.home_inputs), clock=s.clock, tickets=s.tickets, catalogs=s.catalogs,
-                                     preferences=dict(s.preferences)))
+        self.load(self.home, Session(self.home, dict(self.home_inputs), clock=s.clock, tickets=s.tickets,
+                                     catalogs=s.catalogs, preferences=dict(s.preferences)))
 
     # ---- the voice, started in the background ------------------------------------------------------
     def voice_ready(self, service: Any) -> None:
