@@ -54,6 +54,8 @@ class SessionRecorder:
         self._ticked = 0.0
         self._lock = threading.Lock()
         self._before = self._now = self._snapshot()
+        # The flow whose rows these are: a FlowChain's session moves on to the next flow before its rows are made.
+        self.flow_id = session.flow.id
         self._new_session()
 
     def _new_session(self) -> None:
@@ -163,6 +165,7 @@ class SessionRecorder:
                 self._left(_RESET_HOW.get(effect.reason, effect.reason), old=True)
                 self._end(old=True)
                 self._new_session()
+                self.flow_id = self.session.flow.id  # a flow a triage started: the kiosk's own flow again
             elif isinstance(effect, ShowStep):
                 if effect.step != self.step:
                     if self._on_feedback():  # what was hard, as it stood when the applicant moved on
@@ -187,6 +190,7 @@ class SessionRecorder:
                 self._row("flow_started", effect.flow)
                 self._end("completed")
                 self._new_session()
+                self.flow_id, self.engaged = effect.flow, True  # the applicant is there: they pressed 开始
 
     def _left(self, how: str, old: bool = False) -> None:
         if self.step and not self.ended:
@@ -213,7 +217,7 @@ class SessionRecorder:
     def _row(self, kind: str, detail: str = "", old: bool = False) -> None:
         band, scale, rate, display, voice, view = self._before if old else self._now
         (self.sink if self.engaged else self._pending.append)(JournalEvent(
-            kiosk=self.kiosk, flow=self.session.flow.id, version=self.version, session=self.id, seq=self.seq,
+            kiosk=self.kiosk, flow=self.flow_id, version=self.version, session=self.id, seq=self.seq,
             at=self.wall_clock(), step=self.step or self.session.flow.first.id, kind=kind, detail=detail,
             ms=max(0, int((self._time() - self.shown_at) * 1000)), text_scale=scale, speech_rate=rate,
             display_language=display, voice_language=voice, view=view, age_band=band, synthetic=self.synthetic))
