@@ -7,10 +7,13 @@ value that is still unknown is left out rather than handed over as nothing. The 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .effects import StartFlow
+from .effects import Effect, StartFlow
 from .flow import Step
+
+if TYPE_CHECKING:
+    from .session import Session
 
 # Never handed over, whatever a step lists: what the card reader read about the person.
 PERSONAL_NAMES = frozenset({"name"})
@@ -26,6 +29,9 @@ def handed_over(step: Step, values: dict[str, Any]) -> dict[str, Any]:
 BUTTON_WORD = {"end": "finish", "handoff": "finish", "start_flow": "start"}
 
 
-def start_next(step: Step, values: dict[str, Any], overrides: dict[str, Any], adjust: dict[str, float]) -> StartFlow:
-    """Leaving a `start_flow` step: the target, what it is handed, and the applicant's own screen choices."""
-    return StartFlow(step.target_flow, step.id, handed_over(step, values), dict(overrides), dict(adjust))
+def start_next(session: Session, step: Step) -> list[Effect]:
+    """Leaving a `start_flow` step (its big button): this flow is finished; the effect names the target, what it
+    is handed, and the applicant's own screen choices. FlowChain (and the kiosk) then switch flows."""
+    session.s.status = "finished"
+    return [StartFlow(step.target_flow, step.id, handed_over(step, session.values()), dict(session.s.overrides),
+                      dict(session.s.adjust))]

@@ -40,7 +40,7 @@ from .feedback import UNSATISFIED as FEEDBACK_UNSATISFIED
 from .flow import DEVICE_OK_KINDS, HARDWARE_KINDS, IRREVERSIBLE_KINDS, Choice, Flow, Step, Text
 from .graph import edges
 from .hand_over import BUTTON_WORD, start_next
-from .i18n import LANGUAGE_NAMES, Catalogs
+from .i18n import LANGUAGE_NAMES, Catalogs, next_language
 from .messages import message
 from .progress import StepNumbers, done_so_far
 from .rules.ruleset import Adaptation, Route
@@ -229,9 +229,8 @@ class Session:
             return self._feedback_done(step)  # 跳过 on the rating, 好了 on what was hard
         if step.kind == "end" or self.s.status != ACTIVE:
             return self._reset("finished")
-        if step.kind == "start_flow":  # the kiosk (or the simulator) goes on in the target flow: hand_over.py
-            self.s.status = FINISHED
-            return [start_next(step, self.values(), self.s.overrides, self.s.adjust)]
+        if step.kind == "start_flow":  # on into the flow it names (hand_over.py): this one is finished
+            return start_next(self, step)
         if step.kind not in ("info", "summary"):
             return [Rejected("ok", f"a {step.kind} step is answered, not passed with OK")]
         self.s.done.add(step.id)
@@ -460,12 +459,12 @@ class Session:
         if event.value is not None and event.value not in LOCALES:
             return [Rejected("language", f"no language '{event.value}'")]
         if langs.button in ("voice", "both"):
-            voice = event.value or _next_in(langs.voice, settings["voice_language"])
+            voice = event.value or next_language(langs.voice, settings["voice_language"])
             self.s.overrides["voice_language"] = voice
             if langs.button == "both":  # the screen follows the voice where it can, else shows the first
                 self.s.overrides["display_language"] = voice if voice in langs.display else langs.display[0]
         else:
-            self.s.overrides["display_language"] = event.value or _next_in(langs.display,
+            self.s.overrides["display_language"] = event.value or next_language(langs.display,
                                                                            settings["display_language"])
         return self._show(reason="prompt")
 
@@ -473,8 +472,8 @@ class Session:
         """What the language button offers: the next language's own name (粤语 / 普通话 / English)."""
         langs = self.flow.languages
         if langs.button == "display":
-            return LANGUAGE_NAMES[_next_in(langs.display, settings["display_language"])]
-        return LANGUAGE_NAMES[_next_in(langs.voice, settings["voice_language"])]
+            return LANGUAGE_NAMES[next_language(langs.display, settings["display_language"])]
+        return LANGUAGE_NAMES[next_language(langs.voice, settings["voice_language"])]
 
     def _tr(self, text: Text, locale: str) -> str:
         return self.catalogs.translate(text, locale) if self.catalogs is not None else text.value
@@ -836,9 +835,3 @@ def _path_to(flow: Flow, step_id: str) -> list[str]:
         path.append(node)
         node = previous[node]
     return path[::-1]
-
-
-def _next_in(options: tuple[str, ...], current: str) -> str:
-    if current not in options:
-        return options[0]
-    return options[(options.index(current) + 1) % len(options)]

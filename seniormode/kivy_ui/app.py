@@ -372,6 +372,7 @@ class KioskApp(App):
             self.apply(self.session.handle(Event("staff")))
             return
         self.load(target, next_session(effect, target, self.session), going_on=True)
+        self._touched = True  # the applicant who pressed 开始 is there: no flow update under them (between_applicants)
 
     def _go_home(self) -> None:
         """The next applicant: the kiosk's own flow again, a fresh session, the same tickets and voice."""
