@@ -809,13 +809,15 @@ class Session:
                       answered, tuple(self.s.history), summary)
 
 
-def _path_to(flow: Flow, step_id: str) -> list[str]:
-    """A shortest way from the first step to `step_id` (breadth-first over the flow's graph)."""
+def _path_to(flow: Flow, step_id: str, rules: bool = False) -> list[str]:
+    """A shortest way from the first step to `step_id` (breadth-first over the flow's graph): the usual way, not a
+    routing rule's short cut (a question a triage answered), unless only a rule leads there."""
     if not flow.has_step(step_id):
         raise KeyError(step_id)
     graph: dict[str, list[str]] = {}
     for e in edges(flow):
-        graph.setdefault(e.source, []).append(e.target)
+        if rules or not e.via.startswith("rule "):
+            graph.setdefault(e.source, []).append(e.target)
     start = flow.first.id
     previous: dict[str, str | None] = {start: None}
     queue = [start]
@@ -827,8 +829,8 @@ def _path_to(flow: Flow, step_id: str) -> list[str]:
             if target not in previous and flow.has_step(target):
                 previous[target] = current
                 queue.append(target)
-    if step_id not in previous:  # only reachable through call_staff
-        return [start, step_id] if step_id != start else [start]
+    if step_id not in previous:  # only reachable through a routing rule, or through call_staff
+        return _path_to(flow, step_id, rules=True) if not rules else [start, step_id] if step_id != start else [start]
     path: list[str] = []
     node: str | None = step_id
     while node is not None:
