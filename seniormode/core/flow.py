@@ -184,7 +184,7 @@ class InputSpec:
     description: str
     location: Location
     choices: tuple[str, ...] = ()
-    # A flow that starts this one must hand it over (lint SM122); run alone, it may be unknown.
+    # A flow that starts this one must hand it over (lint SM124); run alone, it may be unknown.
     required: bool = False
 
 

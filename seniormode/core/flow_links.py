@@ -1,9 +1,9 @@
 """Flows that start flows (a `start_flow` step): where the target is, lint's checks of the hand-over, and the run.
 
 A target is a flow of the same folder (the same release), found by its `flow:` id. Lint proves, at the step's
-lines: the target exists and loads (SM120); every name handed over is known here, is one of the target's
-declared `inputs:`, of the same type and within its choices (SM121); every input the target declares
-`required: yes` is handed over (SM122); and no flow starts, through others, itself again (SM123).
+lines: the target exists and loads (SM122); every name handed over is known here, is one of the target's
+declared `inputs:`, of the same type and within its choices (SM123); every input the target declares
+`required: yes` is handed over (SM124); and no flow starts, through others, itself again (SM125).
 
 At run time `FlowChain` drives the simulator and the scenarios (the Kivy kiosk does the same in its own
 `load`): after a `StartFlow` effect the applicant goes on in the target with only the handed-over values and
@@ -98,7 +98,7 @@ def linked_flows(flow: Flow) -> tuple[dict[str, Flow], list[str]]:
 
 
 def link_problems(flow: Flow) -> Problems:
-    """SM120-SM123 for every `start_flow` step of `flow`, at the step's own lines."""
+    """SM122-SM125 for every `start_flow` step of `flow`, at the step's own lines."""
     problems = Problems()
     steps = start_steps(flow)
     if not steps:
@@ -110,19 +110,19 @@ def link_problems(flow: Flow) -> Problems:
         target = loaded.get(step.target_flow) if step.target_flow != flow.id else flow
         if target is None:
             if step.target_flow in loaded.files:
-                problems.error("SM120", f"flow '{step.target_flow}' ({loaded.files[step.target_flow]}) does not "
+                problems.error("SM122", f"flow '{step.target_flow}' ({loaded.files[step.target_flow]}) does not "
                                         "load", where, f"run 'seniormode lint {loaded.files[step.target_flow]}' "
                                                        "and fix it first")
             else:
                 ids = [i for i in flow_ids(folder) if i != flow.id]
-                problems.error("SM120", f"there is no flow '{step.target_flow}' in {folder}/", where,
+                problems.error("SM122", f"there is no flow '{step.target_flow}' in {folder}/", where,
                                did_you_mean(step.target_flow, ids) or
                                (f"the flows there are: {', '.join(ids)}" if ids else "put the flow in this folder"))
             continue
         _check_hand_over(flow, step, target, problems)
         circle = _circle(flow, step, loaded)
         if circle:
-            problems.error("SM123", f"flows start each other round in a circle: {' > '.join(circle)}", where,
+            problems.error("SM125", f"flows start each other round in a circle: {' > '.join(circle)}", where,
                            "end one of them with an 'end' or a 'handoff' step instead of starting the first again")
     return problems
 
@@ -134,27 +134,27 @@ def _check_hand_over(flow: Flow, step: Step, target: Flow, problems: Problems) -
         taken = target.inputs.get(name)
         declared = ", ".join(target.inputs) or "none"
         if name in PERSONAL_NAMES:
-            problems.error("SM121", f"'{name}' is read from the ID card and never handed over", where,
+            problems.error("SM123", f"'{name}' is read from the ID card and never handed over", where,
                            f"the next flow reads the card itself; take '{name}' out of hand_over")
         elif here is None:
-            problems.error("SM121", f"'{name}' is no value of flow '{flow.id}'", where,
+            problems.error("SM123", f"'{name}' is no value of flow '{flow.id}'", where,
                            did_you_mean(name, flow.symbols.names()) or "hand over a step's answer or an input")
         elif taken is None:
-            problems.error("SM121", f"flow '{target.id}' does not take '{name}' (its inputs: {declared})", where,
+            problems.error("SM123", f"flow '{target.id}' does not take '{name}' (its inputs: {declared})", where,
                            did_you_mean(name, target.inputs) or
                            f"hand over only what '{target.id}' declares under 'inputs:', or declare '{name}' there")
         elif taken.type != here.type:
-            problems.error("SM121", f"'{name}' is {_TYPE_WORDS.get(here.type, here.type)} here, but flow "
+            problems.error("SM123", f"'{name}' is {_TYPE_WORDS.get(here.type, here.type)} here, but flow "
                                     f"'{target.id}' takes {_TYPE_WORDS.get(taken.type, taken.type)}", where,
                            f"make the types agree ('{name}: {here.type}' under inputs: of '{target.id}')")
         elif taken.choices and here.choices and not set(here.choices) <= set(taken.choices):
             extra = sorted(set(here.choices) - set(taken.choices))
-            problems.error("SM121", f"'{name}' may be '{extra[0]}' here, which is not one of flow '{target.id}''s "
+            problems.error("SM123", f"'{name}' may be '{extra[0]}' here, which is not one of flow '{target.id}''s "
                                     f"choices ({', '.join(taken.choices)})", where,
                            f"add '{extra[0]}' to the choices of input '{name}' in '{target.id}'")
     missing = [n for n, spec in target.inputs.items() if spec.required and n not in given]
     if missing:
-        problems.error("SM122", f"flow '{target.id}' requires {', '.join(repr(m) for m in missing)}, which step "
+        problems.error("SM124", f"flow '{target.id}' requires {', '.join(repr(m) for m in missing)}, which step "
                                 f"'{step.id}' does not hand over", step.target_location or step.location,
                        f"add it: hand_over: [{', '.join([*step.hand_over, *missing])}]")
 

@@ -367,7 +367,7 @@ class KioskApp(App):
         if self.links is None:
             self.links = linked_flows(self.home)[0]
         target = self.links.get(effect.flow)
-        if target is None:  # lint (SM120) keeps this from a kiosk; should it happen, a person takes over
+        if target is None:  # lint (SM122) keeps this from a kiosk; should it happen, a person takes over
             log.error("flow '%s' could not be loaded; handing over to staff", effect.flow)
             self.apply(self.session.handle(Event("staff")))
             return

@@ -222,7 +222,7 @@ def lint_flow(path: str | Path, options: LintOptions | None = None) -> tuple[Flo
     except FlowError as exc:
         problems.extend(exc.problems)
         return flow, problems
-    problems.extend(link_problems(flow))  # a start_flow step's target, hand-over and circles (SM120-SM123)
+    problems.extend(link_problems(flow))  # a start_flow step's target, hand-over and circles (SM122-SM125)
     problems.extend(icon_problems(flow, theme))
     if options.fonts:
         from .font_coverage import glyph_problems

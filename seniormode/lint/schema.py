@@ -121,9 +121,9 @@ STEP_WORDS = {
     "levels": "feedback: the flow's own words and icons for the five 好差评 levels, all five in order (very_satisfied, "
               "satisfied, basically_satisfied, unsatisfied, very_unsatisfied), each with id, text and icon; "
               "default: the official 非常满意 ... 非常不满意.",
-    "flow": "start_flow: the id of the flow the applicant goes on in; a flow of the same folder (SM120).",
+    "flow": "start_flow: the id of the flow the applicant goes on in; a flow of the same folder (SM122).",
     "hand_over": "start_flow: the names whose values go with the applicant, e.g. [visit_for]: only inputs the "
-                 "next flow declares, of the same type (SM121); every input it requires (SM122).",
+                 "next flow declares, of the same type (SM123); every input it requires (SM124).",
 }
 # Where a key means something particular on one kind of step.
 KIND_STEP_WORDS = {
@@ -187,7 +187,7 @@ INPUT_WORDS = {
     "type": "number, text or yes_no.",
     "description": "What the value is, for staff.",
     "choices": "The values a text input can have, so conditions comparing with it are checked.",
-    "required": "yes: a flow that starts this one must hand it over (SM122); run alone, it may be unknown.",
+    "required": "yes: a flow that starts this one must hand it over (SM124); run alone, it may be unknown.",
 }
 
 THEME_WORDS = {

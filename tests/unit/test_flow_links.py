@@ -68,10 +68,10 @@ def test_a_good_hand_over_has_no_problem(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("hand_over, second, found", [
-    ("[visit_for]", "disabled", "SM121 17:17 'visit_for' may be 'disabled' here, which is not one of flow 'target''s"),
-    ("[visit_for, step]", "ill", "SM121 17:28 flow 'target' does not take 'step'"),
-    ("[visit_four]", "ill", "SM121 17:17 'visit_four' is no value of flow 'door'"),
-    ("[name]", "ill", "SM121 17:17 'name' is read from the ID card and never handed over"),
+    ("[visit_for]", "disabled", "SM123 17:17 'visit_for' may be 'disabled' here, which is not one of flow 'target''s"),
+    ("[visit_for, step]", "ill", "SM123 17:28 flow 'target' does not take 'step'"),
+    ("[visit_four]", "ill", "SM123 17:17 'visit_four' is no value of flow 'door'"),
+    ("[name]", "ill", "SM123 17:17 'name' is read from the ID card and never handed over"),
 ])
 def test_what_the_next_flow_does_not_take_is_refused_at_its_column(tmp_path: Path, hand_over: str, second: str,
                                                                   found: str) -> None:
@@ -82,12 +82,12 @@ def test_what_the_next_flow_does_not_take_is_refused_at_its_column(tmp_path: Pat
 def test_a_value_of_another_type_is_refused(tmp_path: Path) -> None:
     target = TARGET.replace("visit_for: {type: text, choices: [elderly, ill]}", "visit_for: number")
     [problem] = problems_of(tmp_path, "[visit_for]", target=target)
-    assert problem.startswith("SM121 17:17 'visit_for' is text here, but flow 'target' takes a number"), problem
+    assert problem.startswith("SM123 17:17 'visit_for' is text here, but flow 'target' takes a number"), problem
 
 
 def test_a_target_that_does_not_load_is_named_with_its_file(tmp_path: Path) -> None:
     [problem] = problems_of(tmp_path, "[visit_for]", target=TARGET.replace("call_staff: staff_window", ""))
-    assert problem.startswith("SM120 16:11 flow 'target'") and "does not load" in problem, problem
+    assert problem.startswith("SM122 16:11 flow 'target'") and "does not load" in problem, problem
 
 
 def test_a_flow_is_found_by_its_id_whatever_its_file_is_called(tmp_path: Path) -> None:
