@@ -16,7 +16,10 @@ cd "$(dirname "$0")"
 # System packages: Python venv, Kivy's GL/input libraries, a virtual screen for
 # kiosks with no display, espeak-ng for the voice, CJK and colour-emoji fonts
 # (Kivy has no font fallback), sox to measure audio, Chromium to test the HTML report, git (flow releases are
-# pulled from a git remote) and PostgreSQL (the fleet's journals; the tests start a real server of their own).
+# pulled from a git remote), PostgreSQL (the fleet's journals; the tests start a real server of their own), and
+# CUPS for the receipt printer: lp, Debian's cups-pdf virtual printer (the tests print to one on a scheduler of
+# their own) and poppler-utils (pdftoppm, pdftotext: the tests look at the printed page), zbar-tools (zbarimg
+# reads the slip's QR code back).
 APT_PACKAGES=(
   python3 python3-venv python3-pip
   xvfb xauth libgl1 libgl1-mesa-dri libegl1 libmtdev1 libgles2
@@ -25,6 +28,7 @@ APT_PACKAGES=(
   sox
   chromium
   git postgresql
+  cups cups-client printer-driver-cups-pdf poppler-utils zbar-tools
 )
 
 missing=()

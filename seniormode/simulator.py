@@ -10,6 +10,7 @@ from .core.effects import (
     Effect,
     Finished,
     Handoff,
+    PrintSlip,
     Rejected,
     Reset,
     ShowHelp,
@@ -20,7 +21,7 @@ from .core.effects import (
     WarnTimeout,
 )
 from .core.events import Event
-from .core.flow import DEVICE_OK_KINDS, HARDWARE_KINDS
+from .core.flow import DEVICE_OK_KINDS
 from .core.flow_links import FlowChain
 from .core.session import Session
 
@@ -54,8 +55,15 @@ def render(effect: Effect) -> list[str]:
             lines.append(f"│   金额: {effect.amount:g}")
         if effect.step_kind in ("info", "summary", "end", "start_flow"):
             lines.append(f"│   [ {effect.button} ]  (Enter)")
-        if effect.step_kind in HARDWARE_KINDS:
-            lines.append("│   (Enter = simulate the device, f = device fails)")
+        if effect.instruction:
+            lines.append(f"│   ▶ {effect.instruction}")
+        if effect.step_kind in ("id_card", *DEVICE_OK_KINDS, "fingerprint", "live_face"):
+            fails = "a poor try" if effect.step_kind in ("fingerprint", "live_face") else "device fails"
+            left = f"; {effect.tries_left} tries left" if effect.tries_left else ""
+            lines.append(f"│   (Enter = simulate the device, f = {fails}{left})")
+        if effect.step_kind == "signature":
+            lines.append(f"│   [ 签名框 ]  [ {effect.button} ]  (Enter = a good signature, f = too small, "
+                         "s = too short)")
         lines.append(f"│ settings: {_settings_line(effect.settings, effect.timeout)}")
         back = "b 返回 · " if effect.can_back else ""
         lines.append(f"│ {back}r 再听一遍 · ? 帮助 · s 叫工作人员 · q 退出")
@@ -72,6 +80,10 @@ def render(effect: Effect) -> list[str]:
         return [f"  ⏰ more time given ({effect.extensions_left} extensions left)"]
     if isinstance(effect, Handoff):
         return ["  🎫 ticket:"] + [f"     {line}" for line in effect.ticket.lines()]
+    if isinstance(effect, PrintSlip):  # what the kiosk's printer would print (a kiosk.yaml printer: prints it)
+        slip = effect.slip
+        lines = [slip.window, *(f"{r.label} {r.value}".strip() for r in slip.rows), *slip.notes, slip.issued]
+        return [f"  🖨 {slip.title} {slip.number}"] + [f"     {line}" for line in lines if line]
     if isinstance(effect, Finished):
         return ["  ✔ finished"]
     if isinstance(effect, StartFlow):
@@ -115,8 +127,10 @@ def key_to_event(key: str, shown: ShowStep | None) -> Event | None:
         return Event("enter", key) if key else None
     if kind in ("id_card",):
         return Event("device_failed") if key == "f" else Event("card")
-    if kind in DEVICE_OK_KINDS:
+    if kind in (*DEVICE_OK_KINDS, "fingerprint", "live_face"):
         return Event("device_failed") if key == "f" else Event("device_ok")
+    if kind == "signature":  # the terminal has no pad: the verdict a pad would give
+        return Event("signed", {"f": "too_small", "s": "too_short"}.get(key, "ok"))
     return Event("ok") if key == "" else None
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..core.events import EventError
 from ..core.i18n import Catalogs, UnknownLocale, normalise_locale
-from ..core.reader import IDENTIFIER
+from ..core.problems import did_you_mean
 from ..core.session import Session
 from .common import (
     DEMO_FLOW,
@@ -84,6 +84,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except (OSError, sqlite3.Error) as exc:
         raise UsageProblem(f"cannot keep tickets in {config.tickets}: {exc}") from None
     print(f"seniormode: kiosk {config.kiosk_id}; queue numbers kept in {config.tickets}")
+    printer = slip_printer(config, theme)
     writer, journal, version = open_journal(config, flow, theme, content.locales)
     updates, on_switch, stop = start_updates(args, config, writer, release, flow, theme, content.locales, version)
     if config.journal.path is not None and config.database.given(os.environ):
@@ -93,69 +94,81 @@ def cmd_run(args: argparse.Namespace) -> int:
             print("seniormode: shipping the journal to the fleet's database in the background", flush=True)
     try:
         return run_kiosk(flow, theme, session, config.size, config.fullscreen, args.jump, locales, journal=journal,
-                         updates=updates, on_switch=on_switch)
+                         updates=updates, on_switch=on_switch, printer=printer)
     finally:
         stop.set()
         if writer is not None:
             writer.close()
 
 
-def demo_files(name: str | None) -> tuple[Path, Path | None]:
-    """The demo's flow (`--flow NAME`: flows_yaml/NAME.yaml, default the renewal) and its scripted applicant
-    (flows_yaml/scripts/NAME.demo.yaml), None when the flow has none."""
-    if name is not None and not IDENTIFIER.fullmatch(name):
-        raise UsageProblem(f"--flow takes a flow's id, e.g. triage, not '{name}'")
-    flow = DEMO_FLOW if name is None else FLOWS_DIR / f"{name}.yaml"
-    if not flow.is_file():
-        if name is None:  # the demo is the checkout's own flow, played where the README says: its root
-            raise UsageProblem(f"the demo plays {DEMO_FLOW} of the seniormode checkout, and there is none in "
-                               f"{Path.cwd()} (the current folder): run it there ('./bootstrap.sh demo' does)")
-        known = sorted(p.stem for p in FLOWS_DIR.glob("*.yaml"))
-        raise UsageProblem(f"no flow '{name}' in {FLOWS_DIR}/ of {Path.cwd()}"
-                           + (f" (did you mean '{hint}'?)" if (hint := _closest(name, known)) else
-                              f"; the flows are: {', '.join(known)}" if known else ""))
-    script = DEMO_SCRIPT if name is None else FLOWS_DIR / "scripts" / f"{name}.demo.yaml"
-    return flow, script if script.is_file() else None
-
-
-def _closest(word: str, options: list[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    return close[0] if close else ""
+def slip_printer(config: Any, theme: Any) -> Any:
+    """The CUPS printer kiosk.yaml names (printer: queue:), or None: then the screen simulates the printer."""
+    if config.printer.queue is None:
+        return None
+    try:
+        from ..printing.cups import CupsPrinter
+        from ..printing.slip_pdf import SlipFontError, SlipFonts
+    except ImportError as exc:
+        raise UsageProblem(f"kiosk.yaml names a printer, and printing needs the 'printing' extra ({exc.name} is "
+                           "missing): pip install 'seniormode[printing]'") from None
+    try:
+        fonts = SlipFonts.of(theme.font)
+    except SlipFontError as exc:
+        raise UsageProblem(str(exc)) from None
+    if shutil.which("lp") is None:
+        print("seniormode: warning: kiosk.yaml names a printer but 'lp' is not installed (Debian: cups-client); "
+              "every slip will fail to print", file=sys.stderr)
+    print(f"seniormode: receipts and tickets print on the CUPS queue '{config.printer.queue}'")
+    return CupsPrinter(config.printer.queue, fonts, timeout=config.printer.timeout)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """The demo kiosk: a window to touch where there is a screen; else a scripted applicant on a virtual one."""
     from ..kivy_ui import runtime
 
-    flow, script = demo_files(args.flow)
+    flow_file, script_file = demo_files(args.flow)
+    if not flow_file.is_file():  # the demo is the checkout's own flow, played where the README says: its root
+        if args.flow and DEMO_FLOW.is_file():
+            names = sorted(p.stem for p in FLOWS_DIR.glob("*.yaml"))
+            hint = did_you_mean(args.flow, names) or f"the flows are: {', '.join(names)}"
+            raise UsageProblem(f"there is no demo flow '{args.flow}' ({flow_file} is not there); {hint}")
+        raise UsageProblem(f"the demo plays {flow_file} of the seniormode checkout, and there is none in "
+                           f"{Path.cwd()} (the current folder): run it there ('./bootstrap.sh demo' does)")
     scripted = not args.interactive if args.terminal else args.scripted or not runtime.has_display()
-    if scripted and script is None:
-        raise UsageProblem(f"{flow.stem} has no scripted demo applicant (flows_yaml/scripts/{flow.stem}.demo.yaml): "
-                           "run it where there is a screen, or with --terminal --interactive")
+    if scripted and not script_file.is_file():
+        raise UsageProblem(f"flow '{flow_file.stem}' has no demo applicant ({script_file} is not there); play it "
+                           "yourself: 'seniormode demo --flow NAME' with a display, or with --terminal --interactive")
     if args.terminal:
-        return cmd_simulate(argparse.Namespace(flow=str(flow), script=None if args.interactive else str(script),
-                                               input=args.input, hour=10, lang=None, voice=None, display=None))
-    run = argparse.Namespace(flow=str(flow), kiosk=args.kiosk, size=args.size, theme=None, script=None,
+        script = None if args.interactive else str(script_file)
+        return cmd_simulate(argparse.Namespace(flow=str(flow_file), script=script, input=args.input, hour=10,
+                                               lang=None, voice=None, display=None))
+    run = argparse.Namespace(flow=str(flow_file), kiosk=args.kiosk, size=args.size, theme=None, script=None,
                              screenshots=None, jump=None, input=args.input, hour=None, lang=None, voice=None,
                              display=None, no_voice=False)
     if runtime.has_display() and not args.scripted:
         return cmd_run(run)
-    run.script, run.screenshots, run.hour = str(script), args.out, 10
+    run.script, run.screenshots, run.hour = str(script_file), args.out, 10
     if runtime.has_display():
         return cmd_run(run)
     xvfb = shutil.which("xvfb-run")
     if xvfb is None:
         raise UsageProblem("no display and no xvfb-run: install xvfb, or try 'seniormode demo --terminal'")
-    print(f"no display: the demo applicant taps through {flow.name} on a virtual screen; "
+    print(f"no display: the demo applicant taps through {flow_file.name} on a virtual screen; "
           f"screenshots go to {args.out}/", flush=True)
     argv = [xvfb, "-a", "-s", "-screen 0 1280x800x24 +extension GLX", sys.executable, "-m", "seniormode.cli",
-            "run", str(flow), "--script", str(script), "--screenshots", args.out, "--hour", "10",
+            "run", str(flow_file), "--script", str(script_file), "--screenshots", args.out, "--hour", "10",
             "--size", args.size]
     for pair in args.input or []:
         argv += ["--input", pair]
     return subprocess.run(argv, check=False).returncode
+
+
+def demo_files(name: str | None) -> tuple[Path, Path]:
+    """The demo's flow and its scripted applicant: the renewal, or flows_yaml/NAME.yaml and scripts/NAME.demo.yaml."""
+    if not name:
+        return DEMO_FLOW, DEMO_SCRIPT
+    stem = Path(name).stem if name.endswith(".yaml") else name
+    return FLOWS_DIR / f"{stem}.yaml", FLOWS_DIR / "scripts" / f"{stem}.demo.yaml"
 
 
 def cmd_storyboard(args: argparse.Namespace) -> int:
@@ -227,11 +240,11 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--strict", action="store_true", help="exit 1 on any overflow or contrast warning")
     p.set_defaults(func=cmd_storyboard, argv=None)
 
-    p = add_command(sub, "demo", "the demo kiosk: the HK/Macau renewal (scripted 76-year-old with no display), or "
-                    "--flow NAME; run it in the seniormode checkout", "seniormode demo --terminal")
+    p = add_command(sub, "demo", "the demo kiosk: the HK/Macau renewal (scripted 76-year-old with no display); "
+                    "run it in the seniormode checkout", "seniormode demo --terminal")
     p.add_argument("--flow", metavar="NAME",
-                   help="another demo flow of flows_yaml/, e.g. triage (the 导办 at the entrance); its scripted "
-                        "applicant is flows_yaml/scripts/NAME.demo.yaml")
+                   help="another demo flow: flows_yaml/NAME.yaml, its applicant flows_yaml/scripts/NAME.demo.yaml "
+                        "(e.g. triage, the 导办 at the entrance, or permit_application; default: hk_macau_renewal)")
     p.add_argument("--scripted", action="store_true", help="the scripted applicant even where there is a display")
     p.add_argument("--out", default="out/demo", metavar="DIR",
                    help="where the scripted run writes its screenshots (default: out/demo in this folder)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .devices import TRIES_KINDS
 from .flow import IRREVERSIBLE_KINDS, Flow, Step
 from .graph import Edge, Reach, can_finish, dominators, edges, reachable
 from .problems import Location, Problems, did_you_mean
@@ -37,6 +38,8 @@ def check_flow(flow: Flow, problems: Problems, call_staff_location: Location,
                 target(c.next, c.next_location or c.location, f"choice '{c.id}'")
         if step.no_next:
             target(step.no_next, step.no_next_location or step.location, f"'no_next' of step '{step.id}'")
+        if step.fail_next:
+            target(step.fail_next, step.fail_next_location or step.location, f"'fail_next' of step '{step.id}'")
         for name, loc in zip(step.show, step.show_locations, strict=True):
             target(name, loc, f"'show' of summary '{step.id}'")
     for rule in flow.rules.rules:
@@ -74,6 +77,7 @@ def check_flow(flow: Flow, problems: Problems, call_staff_location: Location,
     _check_loops(flow, problems, all_edges, reach)
     _check_endings(flow, problems)
     _check_changes_after_irreversible(flow, problems, all_edges)
+    _check_tries_after_payment(flow, problems, all_edges)
     _check_senior_rules(flow, problems, all_edges)
 
 
@@ -188,6 +192,21 @@ def _check_changes_after_irreversible(flow: Flow, problems: Problems, all_edges:
                                             f"and offers to change '{name}', answered before it", loc,
                                    f"show '{name}' on a summary before '{done.id}', or leave it out of this one")
                     break
+
+
+def _check_tries_after_payment(flow: Flow, problems: Problems, all_edges: list[Edge]) -> None:
+    """A fingerprint or live face that may fail its tries after the money is taken: the applicant has paid and is
+    then sent to a window. Take the fingerprints and the face before the payment."""
+    later = Reach(all_edges)
+    payments = [s for s in flow.steps if s.kind == "payment"]
+    for step in flow.steps:
+        if step.kind not in TRIES_KINDS:
+            continue
+        paid = next((p for p in payments if step.id in later.after(p.id) and p.id not in later.after(step.id)), None)
+        if paid is not None:
+            problems.error("SM121", f"{step.kind} step '{step.id}' comes after payment '{paid.id}': after "
+                                    f"{step.tries} failed tries it sends the applicant, who has paid, to staff",
+                           step.location, f"move '{step.id}' before '{paid.id}' (and before its confirm)")
 
 
 def _check_senior_rules(flow: Flow, problems: Problems, all_edges: list[Edge]) -> None:

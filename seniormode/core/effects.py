@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .devices import SignatureLimits
+    from .slip import Slip
 
 from .wording import plain
 
@@ -82,6 +86,9 @@ class ShowStep(Effect):
     strip_label: str = ""  # "第 3 步，共 7 步" in the screen's language
     done_so_far: DoneSoFar | None = None  # on a handoff: the short account the ticket carries, in the screen's language
     printed: bool = False  # on a handoff: the ticket is printed (before that Back returns to where the applicant was)
+    instruction: str = ""  # live face: what to do for the camera (请眨眨眼), in the screen's language
+    tries_left: int = 0  # fingerprint, live face: how many tries are left
+    signature: SignatureLimits | None = None  # signature: how big and long the pad's strokes must be
 
 
 @dataclass(frozen=True)
@@ -135,6 +142,18 @@ class Handoff(Effect):
 
 
 @dataclass(frozen=True)
+class PrintSlip(Effect):
+    """Print this slip now, on the kiosk's printer when it has one: the print step's receipt, a hand-off's ticket.
+
+    The kiosk answers a print step's slip with device_ok or device_failed; a ticket that did not print is a
+    device_failed on the hand-off screen (the number stays on the glass).
+    """
+
+    step: str
+    slip: Slip
+
+
+@dataclass(frozen=True)
 class Finished(Effect):
     step: str
 
@@ -175,7 +194,7 @@ class Transition(Effect):
 
 _KIND_NAMES: dict[type, str] = {
     ShowStep: "show", Speak: "speak", ShowHelp: "help", WarnTimeout: "warn_timeout",
-    TimeoutCleared: "timeout_cleared", Handoff: "handoff", Finished: "finished", Reset: "reset",
+    TimeoutCleared: "timeout_cleared", Handoff: "handoff", PrintSlip: "print", Finished: "finished", Reset: "reset",
     StartFlow: "start_flow",
     Rejected: "rejected", Transition: "transition",
 }

@@ -24,6 +24,7 @@ EVENT_KINDS: dict[str, str] = {
     "card_removed": "",
     "device_ok": "",         # photo taken, payment made, receipt printed, QR code scanned
     "device_failed": "",
+    "signed": "verdict",     # the signature pad's verdict on the strokes: ok, empty, too_small, too_short
     "change": "step id",     # a change link on the summary
     "reset": "",
     "bigger": "",            # the applicant's own text-size control
@@ -52,8 +53,15 @@ EVENT_HELP: dict[str, str] = {
     "extend": "The 我还需要时间 button of the time-out warning: more time (never refused).",
     "card": "The ID card is read: the step's `simulate` sample card, or these values (`card: {age: 9}`).",
     "card_removed": "The ID card is taken out: every answer is wiped.",
-    "device_ok": "The photo is taken, the payment made, the receipt printed, the QR code scanned.",
-    "device_failed": "The camera, payment terminal, printer or QR scanner fails: an error, a way to try again.",
+    "device_ok": "The photo is taken, the payment made, the receipt printed, the QR code scanned; a clear "
+                 "fingerprint; the live face check passed.",
+    "device_failed": "The camera, payment terminal, printer or QR scanner fails: an error, a way to try again; "
+                     "after a hand-off, its ticket did not print (the number stays on the screen). On a `fingerprint` "
+                     "or `live_face` step: a try failed; its guidance is said, and after its last try the applicant "
+                     "goes to `fail_next` (or the `call_staff` window) with a ticket.",
+    "signed": "The applicant presses 签好了 on a `signature` step, and the pad's verdict on the strokes is this: "
+              "`ok` (also `signed` alone), `empty`, `too_small` or `too_short`. A refusal says why; under the "
+              "pilot the finger really draws such a signature on the pad.",
     "change": "The 修改 link of this step's row on the summary.",
     "reset": "Starts again from the first step, every answer wiped.",
     "bigger": "The 大字 button: text one step (×0.2) larger, up to the theme's largest.",
@@ -108,6 +116,13 @@ def parse_event(raw: Any, location: Location) -> Event:
         value = float(value)
     if kind in ("choose", "change") and not isinstance(value, str):
         raise EventError(Problem("SM401", f"'{kind}' needs an id, e.g. '{kind}: macau'", location))
+    if kind == "signed":
+        from .devices import VERDICTS
+
+        value = "ok" if value is None else value
+        if value not in VERDICTS:
+            raise EventError(Problem("SM401", f"'signed: {value}' is not a verdict of the signature pad", location,
+                                     hint=did_you_mean(str(value), VERDICTS) or f"verdicts: {', '.join(VERDICTS)}"))
     if kind == "enter":
         if value is None:
             raise EventError(Problem("SM401", "'enter' needs the typed value, e.g. 'enter: 3'", location))

@@ -9,21 +9,25 @@ from .problems import Location
 from .rules.symbols import SymbolTable
 
 if TYPE_CHECKING:
+    from .devices import SignatureLimits
     from .rules.expression import Condition
     from .rules.ruleset import RuleSet
 
 STEP_KINDS = (
     "info", "choice", "confirm", "number", "text", "summary",
-    "id_card", "photo", "payment", "print", "qr_scan", "handoff", "end", "feedback", "start_flow",
+    "id_card", "photo", "payment", "print", "fingerprint", "signature", "live_face", "qr_scan", "handoff", "end",
+    "feedback", "start_flow",
 )
 QUESTION_KINDS = ("choice", "confirm", "number", "text")
-HARDWARE_KINDS = ("id_card", "photo", "payment", "print", "qr_scan")
-# Devices that report 'done' (device_ok): every device but the card reader, which reads a card.
+HARDWARE_KINDS = ("id_card", "photo", "payment", "print", "fingerprint", "signature", "live_face", "qr_scan")
+# Devices that report done (device_ok) and move on at once: the camera, the payment terminal, the printer, the
+# QR scanner (the card reader reads a card; fingerprint, signature and live face have their own tries: devices.py).
 DEVICE_OK_KINDS = ("photo", "payment", "print", "qr_scan")
 # A `start_flow` step ends this flow: the applicant goes on in the flow it names (seniormode/core/flow_links.py).
 TERMINAL_KINDS = ("handoff", "end", "start_flow")
 # Once done, these cannot be undone by Back: money has moved, paper is printed.
 IRREVERSIBLE_KINDS = ("payment", "print")
+DEFAULT_TRIES = 3  # a fingerprint or live face: tries before a person takes over (core/devices.py)
 
 
 @dataclass(frozen=True)
@@ -104,12 +108,22 @@ class Step:
     no: Text | None = None
     no_next: str | None = None
     no_next_location: Location | None = None
+    # confirm: what the ID card gave (name, region, ...), shown to be confirmed; the card cannot be changed here
+    card: list[str] = field(default_factory=list)
     # summary
     show: list[str] = field(default_factory=list)
     show_locations: list[Location] = field(default_factory=list)
     # hardware
     simulate: dict[str, Any] = field(default_factory=dict)
     amount: float | None = None
+    # fingerprint / live_face (core/devices.py): tries before staff, what is said after each failed one, where to
+    tries: int = DEFAULT_TRIES
+    guidance: list[Text] = field(default_factory=list)
+    instruction: Text | None = None  # live_face: what to do for the camera, e.g. 请眨眨眼
+    fail_next: str | None = None  # after the last failed try; None: the flow's call_staff
+    fail_next_location: Location | None = None
+    # signature: how big and long a signature must be (the strokes themselves never reach the flow or session)
+    signature: SignatureLimits | None = None
     # handoff
     window: Text | None = None
     ticket_prefix: str = "A"
@@ -155,7 +169,8 @@ class Step:
     def texts(self) -> list[Text]:
         """Every human-visible string of this step, for catalogs and linting."""
         found = [t for t in (self.text, self.say, self.label, self.help, self.button, self.field_name, self.error,
-                             self.unit, self.yes, self.no, self.window) if t is not None]
+                             self.unit, self.yes, self.no, self.window, self.instruction) if t is not None]
+        found.extend(self.guidance)
         for c in (*self.choices, *self.hard, *self.levels):
             found.append(c.text)
             if c.say is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
+from .devices import TRIES_KINDS
 from .flow import Flow
 from .problems import Location
 
@@ -42,6 +43,9 @@ def edges(flow: Flow) -> list[Edge]:
                 out.append(Edge(step.id, following.id, "next in list", step.location))
         if step.no_next:
             out.append(Edge(step.id, step.no_next, "answer no", step.no_next_location or step.location))
+        if step.kind in TRIES_KINDS:  # the last failed try: a person takes over
+            out.append(Edge(step.id, step.fail_next or flow.call_staff, "too many tries",
+                            step.fail_next_location or step.location))
         for rule in flow.rules.routes:
             assert rule.go is not None
             if rule.applies_after(step.id) and rule.go != step.id:

@@ -26,7 +26,7 @@ def handed_over(step: Step, values: dict[str, Any]) -> dict[str, Any]:
 
 
 # The big button's default words by step kind (a step's own `button:` comes first).
-BUTTON_WORD = {"end": "finish", "handoff": "finish", "start_flow": "start"}
+BUTTON_WORD = {"end": "finish", "handoff": "finish", "start_flow": "start", "signature": "ui_signed"}
 
 
 def start_next(session: Session, step: Step) -> list[Effect]:

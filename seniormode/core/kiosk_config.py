@@ -22,11 +22,15 @@ from .source import Scalar, display_path, load_file
 from .theme import load_theme, load_theme_by_name
 
 KIOSK_KEYS = ("kiosk", "description", "station", "flows", "theme", "locales", "voice", "screen", "tickets",
-              "journal", "release", "database")
+              "printer", "journal", "release", "database")
 SCREEN_KEYS = ("size", "fullscreen")
 JOURNAL_KEYS = ("path", "keep_days", "max_mb")
 RELEASE_KEYS = ("origin", "branch", "public_key", "check_every", "pin", "store")
 DATABASE_KEYS = ("url", "url_env", "password_file", "batch", "ship_every")
+PRINTER_KEYS = ("queue", "timeout")
+# A CUPS queue name: printable, no space, '/', '#' or quote (CUPS refuses those), and never an lp option.
+QUEUE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.@+-]{0,126}$")
+PRINT_TIMEOUT = (1, 300)  # seconds lp may take to hand a slip to the scheduler
 
 KIOSK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 SIZE = re.compile(r"^([1-9][0-9]{2,4})x([1-9][0-9]{2,4})$")
@@ -43,6 +47,12 @@ class JournalConfig:
     path: Path | None = None  # None: sessions are not recorded
     keep_days: int = 90
     max_mb: int = 200
+
+
+@dataclass(frozen=True)
+class PrinterConfig:
+    queue: str | None = None  # the CUPS queue receipts and tickets go to; None: no printer (the simulator buttons)
+    timeout: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -83,6 +93,7 @@ class KioskConfig:
     size: tuple[int, int] = (1280, 800)
     fullscreen: bool = False
     tickets: Path = Path("state/tickets.sqlite")
+    printer: PrinterConfig = field(default_factory=PrinterConfig)
     journal: JournalConfig = field(default_factory=JournalConfig)
     release: ReleaseConfig = field(default_factory=ReleaseConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
@@ -187,7 +198,7 @@ def load_kiosk_config(path: str | Path) -> tuple[KioskConfig | None, Problems]:
         flows=tuple(flows), theme=str(theme.value) if theme else None,
         locales=Path(str(locales.value)) if locales else Path("locales"), voice=voice if voice is not None else True,
         size=size, fullscreen=fullscreen, tickets=folder / str(tickets.value) if tickets else
-        folder / "state" / "tickets.sqlite", journal=_journal(f, folder, problems),
+        folder / "state" / "tickets.sqlite", printer=_printer(f, problems), journal=_journal(f, folder, problems),
         release=_release(f, folder, problems), database=_database(f, folder, problems),
         flow_locations=tuple(flow_locations))
     if problems.has_errors:
@@ -222,10 +233,15 @@ def _duration(f: Fields, key: str, default: float, low: float, high: float, prob
         seconds = None
     if seconds is None or not low <= seconds <= high:
         problems.error("SM108", f"'{key}' is {getattr(node, 'value', node.kind_name)!r}; it must be a time from "
-                       f"{int(low)} s to {int(high / 86400)} days", node.location,
+                       f"{int(low)} s to {_span(high)}", node.location,
                        "seconds, or a number with s, m, h or d: 30s, 15m, 1h")
         return default
     return seconds
+
+
+def _span(seconds: float) -> str:
+    """An upper bound in the unit it was thought of in: 300 s, 7 days."""
+    return f"{int(seconds / 86400)} days" if seconds >= 86400 else f"{int(seconds)} s"
 
 
 def _screen(f: Fields, problems: Problems) -> tuple[tuple[int, int], bool]:
@@ -255,6 +271,20 @@ def _journal(f: Fields, folder: Path, problems: Problems) -> JournalConfig:
     days = j.number("keep_days", *KEEP_DAYS)
     size = j.number("max_mb", *MAX_MB)
     return JournalConfig(folder / str(path.value) if path else None, int(days or 90), int(size or 200))
+
+
+def _printer(f: Fields, problems: Problems) -> PrinterConfig:
+    node = f.mapping("printer")
+    if node is None:
+        return PrinterConfig()
+    p = Fields(node, PRINTER_KEYS, problems, "printer")
+    queue = p.text("queue", required=True, example="receipts")
+    name = str(queue.value) if queue is not None else None
+    if queue is not None and not QUEUE.match(str(name)):
+        problems.error("SM108", f"'{name}' is not a CUPS printer queue name", queue.location,
+                       "the name 'lpstat -p' shows: letters, digits, '_', '-', '.', no spaces")
+        name = None
+    return PrinterConfig(name, _duration(p, "timeout", 30.0, PRINT_TIMEOUT[0], PRINT_TIMEOUT[1], problems))
 
 
 def _release(f: Fields, folder: Path, problems: Problems) -> ReleaseConfig:
@@ -328,6 +358,5 @@ def kiosk_file_problems(path: str | Path) -> Problems:
     return problems
 
 
-__all__ = ["DatabaseConfig", "JournalConfig", "KioskConfig", "KioskContent", "ReleaseConfig", "kiosk_file_problems",
-           "load_kiosk_config",
-           "load_kiosk_config_or_raise", "parse_duration", "theme_in"]
+__all__ = ["DatabaseConfig", "JournalConfig", "KioskConfig", "KioskContent", "PrinterConfig", "ReleaseConfig",
+           "kiosk_file_problems", "load_kiosk_config", "load_kiosk_config_or_raise", "parse_duration", "theme_in"]

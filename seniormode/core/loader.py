@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from .checks import check_flow
+from .devices import SIGNATURE_LIMITS, TRIES_KINDS, TRIES_RANGE, SignatureLimits
 from .feedback import LEVELS as FEEDBACK_LEVEL_LIST
 from .flow import HARDWARE_KINDS, STEP_KINDS, Branch, Choice, Flow, InputSpec, Languages, Step, Text, Timeout
 from .problems import FlowError, Location, Problems, did_you_mean
@@ -22,7 +23,7 @@ COMMON_STEP_KEYS = ("id", "kind", "text", "label", "say", "icon", "help", "next"
 KIND_KEYS: dict[str, tuple[str, ...]] = {
     "info": ("button",),
     "choice": ("choices", "record_answer"),
-    "confirm": ("yes", "no", "no_next"),
+    "confirm": ("yes", "no", "no_next", "card"),
     "number": ("field", "valid", "error", "max_length", "unit"),
     "text": ("field", "valid", "error", "max_length"),
     "summary": ("show", "button"),
@@ -30,6 +31,9 @@ KIND_KEYS: dict[str, tuple[str, ...]] = {
     "photo": ("simulate",),
     "payment": ("amount", "simulate", "unit"),
     "print": ("simulate",),
+    "fingerprint": ("tries", "guidance", "fail_next", "simulate"),
+    "signature": ("min_width_mm", "min_height_mm", "min_length_mm", "min_points", "button", "simulate"),
+    "live_face": ("instruction", "tries", "guidance", "fail_next", "simulate"),
     "qr_scan": ("simulate",),
     "start_flow": ("flow", "hand_over", "button"),
     "handoff": ("window", "ticket_prefix"),
@@ -39,8 +43,10 @@ KIND_KEYS: dict[str, tuple[str, ...]] = {
 CHOICE_KEYS = ("id", "text", "icon", "say", "next")
 ANSWER_TYPES = {"choice": "text", "confirm": "yes_no", "number": "number", "text": "text",
                 "id_card": "yes_no", "photo": "yes_no", "payment": "yes_no", "print": "yes_no",
-                "qr_scan": "yes_no"}
+                "fingerprint": "yes_no", "signature": "yes_no", "live_face": "yes_no", "qr_scan": "yes_no"}
 MAX_STEPS = 2000
+# What a confirm step may show from the ID card (`card:`), each with its label among the kiosk's words (card_NAME).
+CARD_FIELDS = ("name", "region", "age")
 
 
 def load_flow(path: str | Path) -> tuple[Flow | None, Problems]:
@@ -281,7 +287,7 @@ class _FlowBuilder:
         if show_if is not None:
             step.show_if = compile_condition(show_if, table, p)
         step.next = self.read_next(f.node_of("next"), table)
-        if kind in ("info", "end", "summary", "start_flow"):
+        if kind in ("info", "end", "summary", "start_flow", "signature"):
             step.button = self.text(f, "button", sid)
         if kind == "summary":
             shown = f.string_list("show")
@@ -300,6 +306,12 @@ class _FlowBuilder:
             no_next = f.identifier("no_next")
             step.no_next = str(no_next.value) if no_next else None
             step.no_next_location = no_next.location if no_next else None
+            for item in f.string_list("card"):
+                if item.value not in CARD_FIELDS:
+                    p.error("SM108", f"'{item.value}' is not something the ID card gives", item.location,
+                            did_you_mean(str(item.value), CARD_FIELDS) or f"the card gives: {', '.join(CARD_FIELDS)}")
+                else:
+                    step.card.append(str(item.value))
         if kind in ("number", "text"):
             step.field_name = self.text(f, "field", sid, required=True, example="年数")
             step.error = self.text(f, "error", sid)
@@ -323,6 +335,8 @@ class _FlowBuilder:
         if kind in HARDWARE_KINDS:
             sim = f.mapping("simulate")
             step.simulate = sim.plain() if sim is not None else {}
+        if kind in TRIES_KINDS or kind == "signature":
+            self.read_device(f, step)
         if kind == "payment":
             step.amount = f.number("amount", 0, 100000, required=True, example="15")
             step.unit = self.text(f, "unit", sid)
@@ -335,6 +349,40 @@ class _FlowBuilder:
                 else:
                     step.ticket_prefix = str(prefix.value).upper()
         return step
+
+    def read_device(self, f: Fields, step: Step) -> None:
+        """A fingerprint or live-face step's tries and guidance, or a signature step's limits (core/devices.py)."""
+        sid = step.id
+        if step.kind == "signature":
+            limits = {key: f.number(key, low, high) for key, (_, low, high) in SIGNATURE_LIMITS.items()}
+            given = {k: (int(v) if k == "min_points" else v) for k, v in limits.items() if v is not None}
+            step.signature = SignatureLimits(**given)  # type: ignore[arg-type]
+            return
+        if step.kind == "live_face":
+            step.instruction = self.text(f, "instruction", sid, required=True, example="请眨眨眼")
+        tries = f.number("tries", *TRIES_RANGE)
+        if tries is not None:
+            if tries != int(tries):
+                self.problems.error("SM108", f"'tries' is {tries:g}; it is a whole number of tries",
+                                    f.location("tries"))
+            step.tries = int(tries)
+        seq = f.sequence("guidance")
+        if seq is not None:
+            for i, item in enumerate(seq.items):
+                if not isinstance(item, Scalar) or isinstance(item.value, bool) \
+                        or not isinstance(item.value, (str, int, float)) or not str(item.value).strip():
+                    self.problems.error("SM102", "each line of 'guidance' is a sentence to say, e.g. 请把手指放平",
+                                        item.location)
+                    continue
+                step.guidance.append(Text(str(item.value), f"{self.flow_id}/{sid}/guidance/{i + 1}", item.location))
+            if len(step.guidance) > step.tries - 1:
+                self.problems.warning("SM120", f"step '{sid}' has {len(step.guidance)} guidance lines, but after "
+                                      f"{step.tries} tries only {step.tries - 1} can be said before staff take over",
+                                      seq.items[max(0, step.tries - 1)].location,
+                                      f"remove the last lines, or allow {len(step.guidance) + 1} tries")
+        fail_next = f.identifier("fail_next")
+        step.fail_next = str(fail_next.value) if fail_next else None
+        step.fail_next_location = fail_next.location if fail_next else None
 
     def read_choices(self, f: Fields, sid: str, key: str = "choices", most: int = 6) -> list[Choice]:
         seq = f.sequence(key, required=True, example="[...]")

@@ -54,6 +54,8 @@ CODES: dict[str, str] = {
     "SM117": "summary offers to change an answer an irreversible step has used",
     "SM118": "flow has no end step",
     "SM119": "a step runs on into a handoff by the order of the steps",
+    "SM120": "guidance that is never said: more lines than the tries leave room for",
+    "SM121": "a step that can send the applicant to staff comes after the payment",
     "SM122": "start_flow names no flow of the same folder",
     "SM123": "hand-over gives a value the next flow does not take",
     "SM124": "hand-over misses an input the next flow requires",

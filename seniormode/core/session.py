@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from .devices import TRIES_KINDS, VERDICTS, TriesState, failed_try, tries_reason
 from .effects import (
     DoneSoFar,
     Effect,
     Finished,
     Handoff,
+    PrintSlip,
     Rejected,
     Reset,
     ShowHelp,
@@ -37,7 +39,7 @@ from .feedback import BY_ID as FEEDBACK_LEVELS
 from .feedback import DEFAULT_TIMEOUT as FEEDBACK_TIMEOUT
 from .feedback import LEVELS, FeedbackState, Level
 from .feedback import UNSATISFIED as FEEDBACK_UNSATISFIED
-from .flow import DEVICE_OK_KINDS, HARDWARE_KINDS, IRREVERSIBLE_KINDS, Choice, Flow, Step, Text
+from .flow import DEVICE_OK_KINDS, IRREVERSIBLE_KINDS, Choice, Flow, Step, Text
 from .graph import edges
 from .hand_over import BUTTON_WORD, start_next
 from .i18n import LANGUAGE_NAMES, Catalogs, next_language
@@ -46,6 +48,7 @@ from .progress import StepNumbers, done_so_far
 from .rules.ruleset import Adaptation, Route
 from .rules.symbols import BUILTIN_SYMBOLS
 from .settings import LOCALES, SETTINGS
+from .slip import receipt_slip, ticket_slip
 from .tickets import TicketCounter
 from .viewing import PRESET_ORDER
 from .wording import plain
@@ -96,6 +99,8 @@ class _State:
     adjust: dict[str, float] = field(default_factory=dict)
     # The 好差评 step on screen: rating, then what was hard (seniormode/core/feedback.py).
     feedback: FeedbackState = field(default_factory=FeedbackState)
+    # Failed fingerprint / live-face tries per step (core/devices.py); a signature is only ever a yes here.
+    tries: TriesState = field(default_factory=TriesState)
 
 
 class Session:
@@ -217,7 +222,8 @@ class Session:
         if self.s.status == HANDED_OFF and kind == "staff":
             return out + [Rejected(kind, "a person is already on the way")]
         if self.s.status != ACTIVE and kind not in ("reset", "card_removed", "repeat", "ok", "help", "bigger",
-                                                     "smaller", "view", "language", "slower", "staff", "touch", "back"):
+                                                     "smaller", "view", "language", "slower", "staff", "touch", "back",
+                                                     "device_failed"):
             return out + [Rejected(kind, "the session has ended; touch to start again")]
         result: list[Effect] = handler(event)
         return out + result
@@ -322,7 +328,12 @@ class Session:
         """What this screen says: before a call-staff ticket prints, that Back undoes the call."""
         if self.current.kind == "feedback" and self.s.feedback.phase == "hard":
             return message("feedback_hard_say")
-        return message("handoff_print_or_back") if self.s.status == CALLING else self.current.prompt
+        if self.s.status == CALLING:
+            return message("handoff_print_or_back")
+        step = self.current
+        if step.instruction is not None:  # live face: what to do for the camera, after the prompt
+            return message("live_face_say", prompt=step.prompt, instruction=step.instruction)
+        return step.prompt
 
     # ---- the 好差评 step -----------------------------------------------------------------------
     def _feedback_choose(self, step: Step, value: str) -> list[Effect]:
@@ -392,17 +403,38 @@ class Session:
 
     def _on_device_ok(self, event: Event) -> list[Effect]:
         step = self.current
-        if step.kind not in DEVICE_OK_KINDS:
+        if step.kind not in (*DEVICE_OK_KINDS, *TRIES_KINDS):
             return [Rejected("device_ok", f"step {step.id} uses no device")]
+        self.s.tries.passed(step.id)
         self.s.answers[step.id] = True
         self.s.done.add(step.id)
         return self._advance(step)
 
     def _on_device_failed(self, event: Event) -> list[Effect]:
         step = self.current
-        if step.kind not in HARDWARE_KINDS:
+        if step.kind == "handoff" and self.s.status == HANDED_OFF:  # the ticket's paper: the number is on the glass
+            return self._input_error(message("ticket_not_printed"), "")
+        if self.s.status != ACTIVE or step.kind not in ("id_card", *DEVICE_OK_KINDS, *TRIES_KINDS):
             return [Rejected("device_failed", f"step {step.id} uses no device")]
+        if step.kind in TRIES_KINDS:  # a faint print, a face that did not blink: say how, then a person
+            guidance = failed_try(self.s.tries, step)
+            if guidance is None:
+                return self._enter(step.fail_next or self.flow.call_staff, "too many tries", [],
+                                   reason=tries_reason(step).value)
+            return self._input_error(guidance, "")
         return self._input_error(message("device_failed"), "")
+
+    def _on_signed(self, event: Event) -> list[Effect]:
+        """The screen's verdict on the strokes (core/devices.py): the session keeps only that it was signed."""
+        step, result = self.current, str(event.value or "ok")
+        if step.kind != "signature" or result not in VERDICTS:
+            return [Rejected("signed", f"step {step.id} asks for no signature" if step.kind != "signature"
+                             else f"no verdict '{result}'")]
+        if result != "ok":
+            return self._input_error(message(f"signature_{result}"), "")
+        self.s.answers[step.id] = True
+        self.s.done.add(step.id)
+        return self._advance(step)
 
     def _on_change(self, event: Event) -> list[Effect]:
         step = self.current
@@ -523,7 +555,7 @@ class Session:
             self.s.applicant.update(self.start_inputs)
             self.s.answers[step.id] = True
             self.s.card_in = True
-        elif step.kind in DEVICE_OK_KINDS:
+        elif step.kind in (*DEVICE_OK_KINDS, "signature", *TRIES_KINDS):
             self.s.answers[step.id] = True
         self.s.done.add(step.id)
 
@@ -658,6 +690,8 @@ class Session:
         if step.kind == "end":
             self.s.status = FINISHED
         out += self._show(reason="prompt")
+        if step.kind == "print":
+            out.append(self._receipt(step))
         if step.kind == "end":
             out.append(Finished(step.id))
         return out
@@ -669,7 +703,7 @@ class Session:
         ticket = self._ticket(self.current, self.s.call_reason or self.current.text.value,
                               h[-2] if len(h) > 1 else h[-1])
         self.s.ticket = ticket
-        return self._show(reason="prompt") + [Handoff(ticket)]
+        return self._show(reason="prompt") + [Handoff(ticket), self._ticket_slip(ticket)]
 
     def _prune_answers(self) -> None:
         on_path = set(self.s.history)
@@ -720,7 +754,7 @@ class Session:
         show = ShowStep(
             step=step.id, step_kind=step.kind, text=tr(title), text_key=title.key, icon=step.icon, selected=selected,
             strip=strip, settings=settings, timeout=self.step_timeout(settings), tiles=tiles,
-            summary=self._summary_rows(step, display) if step.kind == "summary" else (),
+            summary=self._summary_rows(step, display) if step.kind == "summary" else self._card_rows(step, display),
             error=tr(self.s.error) if self.s.error else "", value=shown_value, can_back=self._can_back(),
             button=tr(button), amount=step.amount, changing=self.s.changing,
             unit=tr(step.unit) if step.unit is not None and step.kind != "payment" else "",
@@ -729,6 +763,9 @@ class Session:
                 "ui_strip_stopped" if strip.stopped else "ui_strip", position=strip.position, total=strip.total)),
             done_so_far=self._done_so_far(display) if step.kind == "handoff" else None,
             printed=step.kind == "handoff" and self.s.status == HANDED_OFF,
+            instruction=tr(step.instruction) if step.instruction is not None else "",
+            tries_left=self.s.tries.left(step.id, step.tries) if step.kind in TRIES_KINDS else 0,
+            signature=step.signature,
         )
         if not speak:
             return [show]
@@ -794,6 +831,12 @@ class Session:
                 rows.append(SummaryRow(sid, label, self.answer_text(step, locale)))
         return tuple(rows)
 
+    def _card_rows(self, step: Step, locale: str) -> tuple[SummaryRow, ...]:
+        """A confirm step's `card:` rows: what the ID card gave, to be confirmed (never changed here)."""
+        return tuple(SummaryRow(name, self._tr(message(f"card_{name}"), locale),
+                                str(self.s.applicant.get(name) if self.s.applicant.get(name) is not None else "—"))
+                     for name in step.card)
+
     def _done_so_far(self, locale: str = "zh_Hans_CN") -> DoneSoFar:
         """What was done before this handoff, in `locale`: the screen shows it and the slip carries it."""
         h, flow = self.s.history, self.flow
@@ -807,6 +850,28 @@ class Session:
         assert step.window is not None
         return Ticket(self.tickets.take(step.ticket_prefix), step.window.value, reason, came_from,
                       answered, tuple(self.s.history), summary)
+
+    # ---- what is printed (core/slip.py lays down the words) --------------------------------------
+    def _receipt(self, step: Step) -> PrintSlip:
+        """The print step's receipt in the screen's language, with a new receipt number."""
+        display = str(self.settings()["display_language"])
+        paid = [message("ui_amount", amount=f"{s.amount:g}", unit=s.unit or "") for s in map(self.flow.step,
+                self.s.history) if s.kind == "payment" and s.id in self.s.done and s.amount is not None]
+        chosen = tuple(r for r in self._done_so_far(display).done if self.flow.step(r.step).kind == "choice")
+        return PrintSlip(step.id, receipt_slip(
+            number=self.tickets.receipt(), service=self._tr(self.flow.title, display),
+            done=DoneSoFar(chosen, ""), paid=paid, issued=self.clock(), station=self.tickets.station,
+            language=display, tr=lambda text: self._tr(text, display)))
+
+    def _ticket_slip(self, ticket: Ticket) -> PrintSlip:
+        """A hand-off's ticket in the screen's language; why staff were called when they were called."""
+        display, step = str(self.settings()["display_language"]), self.current
+        assert step.window is not None
+        return PrintSlip(step.id, ticket_slip(
+            ticket=ticket, service=self._tr(self.flow.title, display), window=self._tr(step.window, display),
+            reason=ticket.reason if ticket.reason != step.text.value else "", done=self._done_so_far(display),
+            issued=self.clock(), station=self.tickets.station, language=display,
+            tr=lambda text: self._tr(text, display)))
 
 
 def _path_to(flow: Flow, step_id: str, rules: bool = False) -> list[str]:

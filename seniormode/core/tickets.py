@@ -4,7 +4,8 @@ A ticket is the hand-off step's letter, the kiosk's two-digit station number whe
 for the day: `A012` on a lone kiosk, `A07012` on station 7. The counter starts again at 001 each day and goes
 on past 999 (A1000) rather than wrapping onto a ticket still in the queue. `TicketCounter` keeps it in memory
 (tests, previews); `DurableTicketCounter` in SQLite, committed before the ticket is shown, so a restart or a
-power cut never issues the same number again that day.
+power cut never issues the same number again that day. A print step's receipt number comes from the same
+counter under its own key ("receipt", never a ticket letter): the day, the station and the day's count.
 """
 
 from __future__ import annotations
@@ -16,6 +17,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 Clock = Callable[[], datetime.datetime]
+RECEIPT_KEY = "receipt"  # the counter's key for receipt numbers: a ticket prefix is one or two letters
+
+
+def receipt_number(day: datetime.date, station: int | None, count: int) -> str:
+    """A receipt's number, unique to a kiosk for ever: the day, the station, the day's count (261204-07-0012)."""
+    return f"{day:%y%m%d}-{station or 0:02d}-{count:04d}"
 
 
 def ticket_number(prefix: str, station: int | None, count: int) -> str:
@@ -33,11 +40,19 @@ class TicketCounter:
         self._next: dict[tuple[str, str], int] = {}
 
     def take(self, prefix: str) -> str:
+        return ticket_number(prefix, self.station, self._count(prefix))
+
+    def receipt(self) -> str:
+        """The next receipt number (261204-07-0012): never the same twice on this kiosk."""
+        day = self.clock().date()
+        return receipt_number(day, self.station, self._count(RECEIPT_KEY))
+
+    def _count(self, prefix: str) -> int:
         key = (self.clock().date().isoformat(), prefix)
         count = self._next.get(key, 1)
         self._next = {k: v for k, v in self._next.items() if k[0] == key[0]}  # yesterday's counters go
         self._next[key] = count + 1
-        return ticket_number(prefix, self.station, count)
+        return count
 
 
 class DurableTicketCounter(TicketCounter):
@@ -57,7 +72,7 @@ class DurableTicketCounter(TicketCounter):
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute(self.SCHEMA)
 
-    def take(self, prefix: str) -> str:
+    def _count(self, prefix: str) -> int:
         today = self.clock().date()
         day = today.isoformat()
         # Only days well past: a clock that jumps ahead for a moment must not erase today's count.
@@ -68,7 +83,7 @@ class DurableTicketCounter(TicketCounter):
                 "INSERT INTO tickets (day, prefix, last) VALUES (?, ?, 1) "
                 "ON CONFLICT (day, prefix) DO UPDATE SET last = last + 1 RETURNING last", (day, prefix)).fetchone()
             self._db.execute("DELETE FROM tickets WHERE day < ?", (stale,))
-        return ticket_number(prefix, self.station, int(count))
+        return int(count)
 
     def close(self) -> None:
         with self._lock:

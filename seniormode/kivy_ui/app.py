@@ -15,13 +15,25 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 
-from ..core.effects import Effect, Handoff, Reset, ShowHelp, ShowStep, Speak, StartFlow, TimeoutCleared, WarnTimeout
+from ..core.effects import (
+    Effect,
+    Handoff,
+    PrintSlip,
+    Reset,
+    ShowHelp,
+    ShowStep,
+    Speak,
+    StartFlow,
+    TimeoutCleared,
+    WarnTimeout,
+)
 from ..core.events import Event
 from ..core.flow import Flow
 from ..core.session import Session
 from ..core.theme import Theme
 from ..core.viewing import PRESETS
 from .fonts import register_fonts
+from .printer import PrintQueue
 from .step_view import StepView
 from .viewport import TiltedView
 from .voice_player import VoicePlayer
@@ -83,6 +95,17 @@ class KioskApp(App):
         self.voice_locales: Path | None = None  # set by a switch: where the voice's recordings now come from
         self.on_switch: Callable[[Any], Callable[[Session], Any] | None] | None = None
         self.title = f"seniormode · {flow.title.value}"
+        # The kiosk's printer (seniormode.printing.cups.CupsPrinter), or None: the simulator buttons stand in.
+        self.printing: PrintQueue | None = None
+        self._applicant = 0  # counts Resets: a printer's late answer is for this applicant only
+
+    def use_printer(self, printer: Any) -> None:
+        self.printing = PrintQueue(printer) if printer is not None else None
+        if hasattr(self, "view"):
+            self.view.real_devices = self._real_devices()
+
+    def _real_devices(self) -> frozenset[str]:
+        return frozenset({"print"}) if self.printing is not None else frozenset()
 
     # ---- Kivy -------------------------------------------------------------------------------------
     def build(self) -> TiltedView:
@@ -91,6 +114,7 @@ class KioskApp(App):
             log.warning("fonts not found: %s (Chinese text will show as boxes)", ", ".join(missing))
         Window.clearcolor = self.theme.colours.rgba("background")
         self.view = StepView(self.theme, self.press, self.flow.title, self.session.catalogs)
+        self.view.real_devices = self._real_devices()
         self.tilted = TiltedView()
         self.tilted.add_widget(self.view)
         Window.bind(on_touch_down=self._any_touch)
@@ -126,8 +150,12 @@ class KioskApp(App):
         self._warn_deadline = None
         self._touched = False
         self.ignored_touches = 0
+        self._applicant += 1  # a slip still with the printer belongs to the session before
+        if self.printing is not None:
+            self.printing.forget()
         self.tilted.remove_widget(self.view)
         self.view = StepView(self.theme, self.press, self.flow.title, self.session.catalogs)
+        self.view.real_devices = self._real_devices()
         self.tilted.add_widget(self.view)
         if self.recorder is not None:
             self.recorder.close()
@@ -224,6 +252,10 @@ class KioskApp(App):
         if target_id == "overlay:close":
             self.view.clear_warning()
             return None
+        shown = self.view.current
+        on_pad = shown is not None and shown.step_kind == "signature"
+        if on_pad and target_id in ("primary", "sign:clear", "device:ok"):
+            return self._signature_press(target_id)
         if target_id in _SIMPLE_TARGETS:
             return _SIMPLE_TARGETS[target_id]
         kind, _, value = target_id.partition(":")
@@ -236,6 +268,10 @@ class KioskApp(App):
             return Event("change", value)
         if kind == "device":
             shown = self.view.current
+            last = self.printing.last if self.printing is not None else None
+            if shown is not None and last is not None and shown.step == last.step and shown.step_kind == "print":
+                self._print(last)  # with a real printer this button prints the same receipt again
+                return None
             return Event("card") if shown is not None and shown.step_kind == "id_card" else Event("device_ok")
         if kind == "key":
             if value == "ok":
@@ -244,6 +280,16 @@ class KioskApp(App):
             return None
         log.warning("no event for target %s", target_id)
         return None
+
+    def _signature_press(self, target_id: str) -> Event | None:
+        """签好了: the session hears only the pad's verdict on the strokes; 重签 and the simulator stay on the pad."""
+        if target_id == "sign:clear":
+            self.view.wipe_signature()
+            return None
+        if target_id == "device:ok":
+            self.view.simulate_signature("ok")
+            return None
+        return Event("signed", self.view.signature_verdict())
 
     def send(self, event: Event) -> list[Effect]:
         """Give the session an event and apply what it answers.
@@ -330,6 +376,9 @@ class KioskApp(App):
                 self.effects.clear()
                 self.spoken.clear()
                 self.player.forget()
+                self._applicant += 1
+                if self.printing is not None:
+                    self.printing.forget()
             self.effects.append(effect)
             for listener in self.listeners:
                 listener(effect)
@@ -355,10 +404,26 @@ class KioskApp(App):
                 self.view.show_help(effect)
             elif isinstance(effect, Handoff):
                 self.view.set_ticket(effect.ticket)
+            elif isinstance(effect, PrintSlip):
+                self._print(effect)
             elif isinstance(effect, Speak):
                 self.spoken.append(effect)
                 self.player.speak(effect)
 
+    def _print(self, effect: PrintSlip) -> None:
+        if self.printing is None:
+            return  # no printer: the print step's simulator buttons answer for it
+        applicant = self._applicant
+        self.printing.submit(effect, lambda slip, outcome: self._printed(applicant, slip, outcome))
+
+    def _printed(self, applicant: int, effect: PrintSlip, outcome: Any) -> None:
+        """The printer's answer, told to the session if the same applicant is still on the step that printed."""
+        if applicant != self._applicant or self.session.current.id != effect.step:
+            return
+        if self.session.current.kind == "print":
+            self.send(Event("device_ok" if outcome.ok else "device_failed"))
+        elif not outcome.ok:  # a hand-off's ticket: the number stays on the glass, with what to do instead
+            self.send(Event("device_failed"))
     # ---- one flow starting another (core/flow_links.py) -------------------------------------------
     def _go_on(self, effect: StartFlow) -> None:
         """Into the flow a start_flow step names, with only what it hands over; staff if it cannot be shown."""
@@ -385,6 +450,7 @@ class KioskApp(App):
         if self.voice_locales is not None and hasattr(service, "locales_dir"):
             service.locales_dir = self.voice_locales  # a switch came before the voice was up
         self.player.service = service
+        self.player.resume()  # the screen on show was silent: its prompt now
         self.voice_problem = ""
         self.title = f"seniormode · {self.flow.title.value}"
         Window.set_title(self.title)
@@ -397,6 +463,8 @@ class KioskApp(App):
         Window.set_title(self.title)
 
     def on_stop(self) -> None:
+        if self.printing is not None:
+            self.printing.close()
         if self.recorder is not None:
             self.recorder.close()
         if self._checker is not None:

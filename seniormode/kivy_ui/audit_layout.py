@@ -205,7 +205,9 @@ class _Audit:
                                "view_preset": screen.preset}
         effects: list[Effect] = session.jump_to(step.id)
         if screen.state == STATE_ERROR:
-            if step.kind in HARDWARE_KINDS:
+            if step.kind == "signature":  # the pad's refusal, with its spoken reason
+                effects = session.handle(Event("signed", "too_small"))
+            elif step.kind in HARDWARE_KINDS:
                 effects = session.handle(Event("device_failed"))
             elif step.error is not None:
                 effects = session._input_error(step.error, "")  # noqa: SLF001 - the message a wrong entry shows

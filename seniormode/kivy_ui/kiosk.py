@@ -36,13 +36,15 @@ def _voice(locales_dir: Path | None) -> Any:
 def run_kiosk(flow: Flow, theme: Theme, session: Session, size: tuple[int, int], kiosk: bool,
               jump: str | None = None, locales_dir: Path | None = None,
               journal: Callable[[Session], Any] | None = None, updates: Any = None,
-              on_switch: Callable[[Any], Any] | None = None) -> int:
-    """The kiosk's window. `updates` (seniormode.fleet.reload.FlowUpdates): new flows, taken between applicants."""
+              on_switch: Callable[[Any], Any] | None = None, printer: Any = None) -> int:
+    """The kiosk's window. `updates` (seniormode.fleet.reload.FlowUpdates): new flows, taken between applicants;
+    `printer` (seniormode.printing.cups.CupsPrinter): where receipts and tickets are printed, or None."""
     runtime.configure(size=size, kiosk=kiosk)
     from .app import KioskApp
 
     app = KioskApp(flow, theme, session, voice=None, journal=journal)
     app.updates, app.on_switch = updates, on_switch
+    app.use_printer(printer)
     if locales_dir is not None:
         _start_voice_in_background(app, locales_dir)
     if jump:

@@ -13,6 +13,7 @@ from typing import Any
 from kivy.base import EventLoop
 from kivy.input.motionevent import MotionEvent
 
+from ..core.devices import SignatureLimits, sample_strokes
 from ..core.events import Event
 from .app import KioskApp
 
@@ -67,6 +68,38 @@ class Pilot:
         self.tap_at(*self.visual_centre(target_id))
         self.frame(2)
 
+    def stroke(self, points: list[tuple[float, float]]) -> None:
+        """One stroke of a finger through these window points: down at the first, moving, up at the last."""
+        self._uid += 1
+        win = EventLoop.window
+        scale = (max(1, win.width - 1), max(1, win.height - 1))
+        touch = PilotTouch(*points[0], self._uid)
+        EventLoop.post_dispatch_input("begin", touch)
+        for x, y in points[1:]:
+            touch.move({"x": x / scale[0], "y": y / scale[1]})
+            EventLoop.post_dispatch_input("update", touch)
+        EventLoop.post_dispatch_input("end", touch)
+        EventLoop.idle()
+
+    def draw_signature(self, strokes: list[list[tuple[float, float]]]) -> None:
+        """Sign on the pad with the finger: each stroke in millimetres on the pad, through the real window."""
+        pad = self.app.view.pad
+        if pad is None:
+            raise ValueError("no signature pad on this screen")
+        self.frame()
+        for stroke in strokes:
+            self.stroke([pad.window_point(p) for p in stroke])
+        self.frame()
+
+    def sign(self, kind: str = "ok") -> None:
+        """Draw a signature of this kind (ok, too_small, too_short, empty) with the finger, then press 签好了."""
+        pad = self.app.view.pad
+        shown = self.app.view.current
+        if pad is None or shown is None:
+            raise ValueError("no signature pad on this screen")
+        self.draw_signature(sample_strokes(kind, shown.signature or SignatureLimits(), *pad.size_mm))
+        self.tap("primary")
+
     def targets(self) -> set[str]:
         return set(self.app.view.targets())
 
@@ -82,6 +115,8 @@ class Pilot:
             for ch in str(value):
                 self.tap(f"key:{ch}")
             self.tap("key:ok")
+        elif kind == "signed":
+            self.sign(str(value or "ok"))
         elif kind == "card" and isinstance(value, dict) and value:
             self.app.send(event)  # a particular card: the reader, not a touch
         else:

@@ -12,16 +12,18 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.widget import Widget
 
+from ..core.devices import SignatureLimits, StrokeHolder, sample_strokes, verdict
 from ..core.effects import ShowHelp, ShowStep, Ticket, WarnTimeout
 from ..core.flow import Text
 from ..core.i18n import SOURCE_LOCALE, Catalogs
 from ..core.messages import message
 from ..core.theme import Theme
+from . import device_screens
+from .device_screens import HARDWARE_ACTION
+from .signature_pad import SignaturePad
 from .widgets import FONT_BOLD, FitLabel, IconView, Keypad, Panel, PressPanel, StepDots, line_height, tile
 
 Action = Callable[[str], None]
-HARDWARE_ACTION = {"id_card": "ui_card_action", "photo": "ui_photo_action", "payment": "ui_payment_action",
-                   "print": "ui_print_action", "qr_scan": "ui_qr_action"}
 
 ENTRY_KINDS = ("number", "text")
 BAR_GROWTH = 0.35  # the bars' height grows by this share of each step of the text setting above x1.0 ...
@@ -41,10 +43,15 @@ class StepView(FloatLayout):
         self.current: ShowStep | None = None
         self.typed = ""
         self.ticket: Ticket | None = None
+        # Device kinds a real device answers for (the kiosk's printer): no simulator buttons on their steps.
+        self.real_devices: frozenset[str] = frozenset()
         self.overlay: Widget | None = None
         self._overlay_label: FitLabel | None = None
         self._display: FitLabel | None = None
         self._body: Widget | None = None  # the step between its bars: where an overlay goes
+        # A signature's strokes: only here and in the pad that draws them; wiped on a new step, a refusal, a reset.
+        self.strokes = StrokeHolder()
+        self.pad: SignaturePad | None = None
 
     def _t(self, key: str, **values: Any) -> str:
         """The kiosk's own words in the screen's language."""
@@ -60,6 +67,8 @@ class StepView(FloatLayout):
             self.typed = ""  # a new entry starts empty (a change or Back too: the old answer is not appended to)
         if self.current is None or show.step != self.current.step:
             self.ticket = None
+        if self.current is None or show.step != self.current.step or show.error:
+            self.wipe_signature()  # signed and on to the next step, or refused: sign again on an empty pad
         self.current = show
         self._rebuild()
 
@@ -70,6 +79,7 @@ class StepView(FloatLayout):
         scale = float(show.settings.get("text_scale", 1.0))
         self.clear_widgets()
         self.overlay = None
+        self.pad = None
         # The bars grow with the text up to x1.4 (x1.14), then stop: every inch they took beyond it came off the
         # step between them, whose labels then shrank as the text grew (an error screen's title 44 -> 42 px of ink
         # from x1.6 to x1.8). Past the cap no box changes with the setting, so a larger setting never draws smaller.
@@ -138,14 +148,27 @@ class StepView(FloatLayout):
 
     def _content(self, show: ShowStep, scale: float, target: float) -> Widget:
         kind = show.step_kind
+        if kind == "confirm" and show.summary:  # what the ID card gave, above 对 / 不对
+            box = BoxLayout(orientation="vertical", spacing=dp(self.theme.gap))
+            box.add_widget(device_screens.card_rows(self.theme, show, scale))
+            box.add_widget(self._tiles(show, scale))
+            return box
         if kind in ("choice", "confirm"):
             return self._tiles(show, scale)
         if kind in ("number", "text"):
             return self._entry(show, scale)
         if kind == "summary":
             return self._summary(show, scale, target)
+        if kind == "signature":
+            content, self.pad = device_screens.signature(self.theme, self.action, self._t, show, scale, self.strokes)
+            return content
+        if kind in self.real_devices:
+            # The printer answers by itself: its picture while it prints; after a failure, one button to try again.
+            if not show.error:
+                return IconView(icon=self.theme.icon(show.icon))
+            return self._primary(self._t("ui_print_again"), "device:ok", show.icon, scale)
         if kind in HARDWARE_ACTION:
-            return self._device(show, scale, target)
+            return device_screens.device(self.theme, self.action, self._t, show, scale)
         if kind == "handoff":
             return self._handoff(show, scale, target)
         if kind == "feedback":
@@ -215,16 +238,6 @@ class StepView(FloatLayout):
         button.add_widget(tile(theme, "primary", show.button, theme.icon("yes"), self.action, scale, primary=True,
                                orientation="horizontal", role="button_text", size_hint=(0.5, 1)))
         box.add_widget(button)
-        return box
-
-    def _device(self, show: ShowStep, scale: float, target: float) -> Widget:
-        theme = self.theme
-        box = BoxLayout(orientation="horizontal", spacing=dp(theme.gap), padding=(dp(40), dp(20)))
-        action = self._t("ui_simulate", action=self._t(HARDWARE_ACTION[show.step_kind]))
-        box.add_widget(tile(theme, "device:ok", action, theme.icon(show.icon), self.action, scale, primary=True,
-                            orientation="horizontal", role="button_text", size_hint_x=0.65))
-        box.add_widget(tile(theme, "device:fail", self._t("ui_simulate_fail"), theme.icon("warning"), self.action,
-                            scale, orientation="horizontal", role="button_text", size_hint_x=0.35))
         return box
 
     def _handoff(self, show: ShowStep, scale: float, target: float) -> Widget:
@@ -321,9 +334,27 @@ class StepView(FloatLayout):
         self.current = None
         self.typed = ""
         self.ticket = None
+        self.wipe_signature()
         self._display = None
         self._overlay_label = None
         self.clear_warning()
+
+    def wipe_signature(self) -> None:
+        """重签, a new step, a refusal, the next applicant: every point of the strokes forgotten, the pad empty."""
+        self.strokes.clear()
+        if self.pad is not None:
+            self.pad.redraw()
+
+    def signature_verdict(self) -> str:
+        """What the pad's strokes are against the step's limits (ok, empty, too_small, too_short)."""
+        limits = self.current.signature if self.current is not None else None
+        return verdict(self.strokes.measure(), limits or SignatureLimits())
+
+    def simulate_signature(self, kind: str = "ok") -> None:
+        """The simulator's hand writes a signature on the pad (the same strokes the pilot's finger draws)."""
+        if self.pad is None or self.current is None:
+            return
+        self.pad.draw(sample_strokes(kind, self.current.signature or SignatureLimits(), *self.pad.size_mm))
 
     def type_key(self, key: str) -> None:
         assert self.current is not None

@@ -54,6 +54,12 @@ class VoicePlayer:
         self.stop()
         self._start(effect)
 
+    def resume(self) -> None:
+        """The voice has just come up: play the prompt of the screen on show now, which came while it was silent
+        (the first screen of a kiosk just started, or every screen while the voice was down)."""
+        if self.service is not None and self.current is not None and self.sound is None:
+            self._start(self.current)
+
     def stop(self) -> None:
         """Silence now (a touch, a new screen), and forget what was queued."""
         self._generation += 1

@@ -11,6 +11,9 @@ from ..core.kiosk_config import (
     KIOSK_ID,
     KIOSK_KEYS,
     MAX_MB,
+    PRINT_TIMEOUT,
+    PRINTER_KEYS,
+    QUEUE,
     RELEASE_KEYS,
     SCREEN_KEYS,
     SIZE,
@@ -40,6 +43,13 @@ def kiosk_schema() -> Schema:
         "keep_days": _number("Events older than this many days are forgotten.", *KEEP_DAYS, 90),
         "max_mb": _number("The file is kept under this size, the oldest days going first.", *MAX_MB, 200),
     }, "journal"), required=["path"], description="The kiosk's journal: also the outbox the shipper sends from.")
+    printer = _object(_in_order(PRINTER_KEYS, {
+        "queue": {"description": "The CUPS queue the receipts and tickets go to, as 'lpstat -p' names it.",
+                  "type": "string", "pattern": QUEUE.pattern},
+        "timeout": _duration(f"How long lp may take to hand a slip to CUPS ({PRINT_TIMEOUT[0]} to "
+                             f"{PRINT_TIMEOUT[1]} s, default 30s)."),
+    }, "printer"), required=["queue"], description="The kiosk's printer: receipts and tickets printed through CUPS "
+                                                    "(docs/kiosk.md). Without it the screen simulates the printer.")
     release = _object(_in_order(RELEASE_KEYS, {
         "origin": _path("The git remote releases are pulled from: a URL, or a path from this file's folder."),
         "branch": {"description": "The branch releases are published on (default releases).", "type": "string",
@@ -71,12 +81,13 @@ def kiosk_schema() -> Schema:
         "voice": {"description": "Speak every screen (default yes).", "type": "boolean"},
         "screen": screen,
         "tickets": _path("Where the day's queue numbers are kept (default state/tickets.sqlite)."),
+        "printer": printer,
         "journal": journal,
         "release": release,
         "database": database,
     }, "the kiosk configuration"), required=["kiosk", "flows"])
-    return _document("seniormode kiosk", "One kiosk: its id, flows, theme, voice, journal, releases and database.",
-                     body, {})
+    return _document("seniormode kiosk",
+                     "One kiosk: its id, flows, theme, voice, printer, journal, releases and database.", body, {})
 
 
 __all__ = ["kiosk_schema"]

@@ -28,8 +28,8 @@ AUDIT_FOLDERS = ("tests/audit_flows", "tests/audit_themes")
 EXAMPLE_SUFFIXES = (".yaml", ".po")
 
 # Codes `seniormode lint` reports as warnings: `check` passes with them unless `--strict`.
-WARNING_CODES = frozenset({"SM112", "SM113", "SM115", "SM118", "SM302", "SM303", "SM504", "SM601", "SM602", "SM603",
-                           "SM607"})
+WARNING_CODES = frozenset({"SM112", "SM113", "SM115", "SM118", "SM120", "SM302", "SM303", "SM504", "SM601", "SM602",
+                           "SM603", "SM607"})
 # Codes only `seniormode audit` reports (it draws every screen); `seniormode lint` never does.
 AUDIT_CODES = frozenset({"SM506", "SM507", "SM508", "SM510", "SM511", "SM512"})
 

@@ -18,9 +18,10 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..core.devices import SIGNATURE_LIMITS, TRIES_RANGE
 from ..core.feedback import LEVELS as FEEDBACK_LEVELS
-from ..core.flow import STEP_KINDS, Languages, Timeout
-from ..core.loader import CHOICE_KEYS, COMMON_STEP_KEYS, FLOW_KEYS, KIND_KEYS, MAX_STEPS
+from ..core.flow import DEFAULT_TRIES, STEP_KINDS, Languages, Timeout
+from ..core.loader import CARD_FIELDS, CHOICE_KEYS, COMMON_STEP_KEYS, FLOW_KEYS, KIND_KEYS, MAX_STEPS
 from ..core.reader import IDENTIFIER
 from ..core.rules.ruleset import RULE_KEYS
 from ..core.rules.symbols import BUILTIN_SYMBOLS, TYPES
@@ -104,6 +105,8 @@ STEP_WORDS = {
     "yes": "The words on the 'yes' button, e.g. 确认付款.",
     "no": "The words on the 'no' button, e.g. 返回修改.",
     "no_next": "The step 'no' goes to; without it, 'no' goes back.",
+    "card": "confirm: what the ID card gave, shown one per row to be confirmed (name, region, age); nothing on "
+            "the card can be changed on the machine, so 'no' should lead to a staffed window.",
     "field": "The name of the value typed, e.g. 手机号; the error message must name it.",
     "valid": "A condition on `value`, the value typed, e.g. value >= 1 and value <= 5.",
     "error": "What is wrong and how to fix it, naming the field; shown when 'valid' is not met.",
@@ -114,6 +117,16 @@ STEP_WORDS = {
     "amount": "The amount to pay.",
     "window": "The staffed window the ticket sends the applicant to, e.g. 3号人工窗口.",
     "ticket_prefix": "One or two letters in front of the ticket number, e.g. C for C001.",
+    "tries": "fingerprint, live_face: how many tries before a person takes over (1 to 5, default 3).",
+    "guidance": "fingerprint, live_face: what is said and shown after each failed try, in order, e.g. "
+                "请把手指放平，稍微用力 (at most tries - 1 lines; default: the kiosk's own words).",
+    "fail_next": "fingerprint, live_face: the step after the last failed try, e.g. a staffed window; "
+                 "default: the flow's call_staff.",
+    "instruction": "live_face: what to do for the camera, shown large and said after the prompt, e.g. 请眨眨眼.",
+    "min_width_mm": "signature: the narrowest signature taken, in mm on the glass (default 40).",
+    "min_height_mm": "signature: the lowest signature taken, in mm (default 8).",
+    "min_length_mm": "signature: the shortest total length of the strokes, in mm (default 80).",
+    "min_points": "signature: the fewest points the finger must draw (default 20).",
     "record_answer": "yes: the journal records which tile was chosen (only for answers that say nothing about "
                      "who the applicant is, e.g. a destination); by default no answer is recorded.",
     "hard": "feedback: the 'what was hard?' tiles shown after 不满意 or 非常不满意, 2 to 8, each with id, text and "
@@ -131,6 +144,7 @@ KIND_STEP_WORDS = {
     ("payment", "unit"): "The currency shown after the amount, e.g. 元.",
     ("qr_scan", "simulate"): "What the simulated scanner reads, e.g. {ok: true}; the code itself is never shown.",
     ("start_flow", "button"): "The words on the big button that starts the next flow (default 开始).",
+    ("signature", "button"): "The words on the button that hands in the signature (default 签好了).",
 }
 
 KIND_WORDS = {
@@ -144,6 +158,9 @@ KIND_WORDS = {
     "photo": "Has a photo taken.",
     "payment": "Pays; needs a confirm step before it.",
     "print": "Takes the printed receipt.",
+    "fingerprint": "Puts a finger on the reader; a poor print is tried again (with guidance), then staff help.",
+    "signature": "Signs with a finger on the screen's pad; a signature too small or too short is refused.",
+    "live_face": "Looks at the camera and does what the instruction says (请眨眨眼); retried, then staff help.",
     "qr_scan": "Holds a QR code (an appointment) to the scanner.",
     "handoff": "Gets a queue ticket for a staffed window.",
     "end": "Is done; the kiosk starts again for the next person.",
@@ -438,8 +455,21 @@ def _step_key(kind: str | None, key: str) -> Schema:
         return _one_or_list(words, {"type": "string"})
     if key == "flow":
         return _identifier(words)
+    if key == "card":
+        return _one_or_list(words, {"type": "string", **_enum(CARD_FIELDS)})
     if key == "simulate":
         return {"description": words, "type": "object"}
+    if key == "tries":
+        return {**_number(words, *TRIES_RANGE, default=DEFAULT_TRIES), "type": "integer"}
+    if key == "guidance":
+        return {"description": words, "type": "array", "minItems": 1, "maxItems": TRIES_RANGE[1] - 1,
+                "items": _text("A sentence to say after a failed try.")}
+    if key == "fail_next":
+        return _identifier(words)
+    if key in SIGNATURE_LIMITS:
+        default, low, high = SIGNATURE_LIMITS[key]
+        out = _number(words, low, high, default=default)
+        return {**out, "type": "integer"} if key == "min_points" else out
     if key == "ticket_prefix":
         return {"description": words, "type": "string", "pattern": TICKET_PREFIX}
     return _text(words)
@@ -447,7 +477,7 @@ def _step_key(kind: str | None, key: str) -> Schema:
 
 # Keys a kind of step cannot do without (loader.read_step asks for them with required=True).
 KIND_REQUIRED = {"choice": ("choices",), "number": ("field",), "text": ("field",), "payment": ("amount",),
-                 "handoff": ("window",), "start_flow": ("flow",)}
+                 "handoff": ("window",), "live_face": ("instruction",), "start_flow": ("flow",)}
 
 
 def _step_definitions() -> dict[str, Schema]:

@@ -22,6 +22,8 @@ from ..journal.recorder import SessionRecorder
 from .personas import Persona
 
 _DEVICE_KINDS = DEVICE_OK_KINDS
+# Older fingers give fainter prints, and a trembling hand a signature too small: assumptions, not measurements.
+_TRIES_KINDS = ("fingerprint", "live_face")
 
 
 @dataclass
@@ -134,6 +136,12 @@ class _Applicant:
             return Event("card", card)
         if step.kind in _DEVICE_KINDS:
             return Event("device_ok" if rng.random() < 0.97 else "device_failed")
+        if step.kind in _TRIES_KINDS:
+            poor = 0.25 if self.age >= 70 and step.kind == "fingerprint" else 0.1
+            return Event("device_failed" if rng.random() < poor else "device_ok")
+        if step.kind == "signature":
+            refused = 0.05 + self.p.tremor * 0.3
+            return Event("signed", rng.choice(("too_small", "too_short")) if rng.random() < refused else "ok")
         if step.kind in ("number", "text"):
             if rng.random() < self.p.tremor * 0.4:
                 return Event("enter", "9" * (step.max_length + 1))  # a key held down: too long

@@ -45,3 +45,26 @@ def test_run_script_stops_at_a_choice_the_screen_does_not_have(tmp_path: Path) -
     assert "Traceback" not in proc.stdout + proc.stderr and "internal error" not in proc.stderr
     assert f"{script}:4:5: error[SM401] 'choose: urgnt', but step 'purpose' has no tile 'urgnt' " \
            "(did you mean 'urgent'?)" in proc.stderr
+
+
+def test_demo_flow_permit_application_signs_on_the_pad_without_a_display(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["KIVY_HOME"] = str(tmp_path / "kivy")
+    out = tmp_path / "shots"
+    proc = subprocess.run([sys.executable, "-m", "seniormode.cli", "demo", "--flow", "permit_application", "--out",
+                           str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert "== status: finished; path: welcome > read_card > card_details > application > occupation > " \
+           "photo_source > take_photo > fingerprint > signature > live_face > check > confirm_pay > pay > " \
+           "print_receipt > done" in proc.stdout
+    assert "签名太细喇" in proc.stdout  # the too-small signature the finger drew was refused, in Cantonese
+    names = [p.stem.split("_", 1)[1] for p in sorted(out.glob("*.png"))]
+    assert names.count("fingerprint") == 2 and names.count("signature") == 2 and "live_face" in names
+
+
+def test_demo_flow_names_the_flows_when_there_is_no_such_flow() -> None:
+    proc = subprocess.run([sys.executable, "-m", "seniormode.cli", "demo", "--flow", "permit_aplication",
+                           "--terminal"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "there is no demo flow 'permit_aplication'" in proc.stderr and "permit_application" in proc.stderr

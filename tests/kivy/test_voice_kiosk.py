@@ -69,6 +69,40 @@ def test_the_first_screen_speaks_and_again_after_back(app: Any, pilot: Any) -> N
     assert app.player.played[-1].speak.reason == "prompt"
 
 
+def test_the_screen_shown_before_the_voice_was_up_speaks_when_it_comes_up(kiosk_app: Any, voice: Any,
+                                                                          pilot: Any) -> None:
+    """A kiosk just started shows its first screen silent while the voice starts in the background (seniormode
+    run): when the voice is up, that screen's prompt plays; it used to stay silent until the next screen."""
+    kiosk_app.player.service = None
+    try:
+        kiosk_app.player.forget()
+        start(kiosk_app, pilot)
+        pilot.frame()
+        assert not kiosk_app.player.played
+        kiosk_app.voice_ready(voice)
+        wait_for(pilot, lambda: kiosk_app.player.playing)
+        assert [p.speak.text[:2] for p in kiosk_app.player.played] == ["您好"]
+    finally:
+        kiosk_app.player.stop()
+        kiosk_app.player.service = None
+
+
+def test_a_touch_while_the_voice_was_down_leaves_nothing_to_replay(kiosk_app: Any, voice: Any, pilot: Any) -> None:
+    kiosk_app.player.service = None
+    try:
+        kiosk_app.player.forget()
+        start(kiosk_app, pilot)
+        pilot.perform(Event("ok"))  # the applicant moved on; then tapped on the new screen
+        kiosk_app.player.stop()
+        kiosk_app.voice_ready(voice)
+        for _ in range(20):
+            pilot.frame()
+        assert not kiosk_app.player.played
+    finally:
+        kiosk_app.player.stop()
+        kiosk_app.player.service = None
+
+
 def test_repeat_replays_from_the_cache_quickly(app: Any, pilot: Any) -> None:
     start(app, pilot)
     wait_for(pilot, lambda: app.player.playing)

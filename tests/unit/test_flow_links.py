@@ -97,9 +97,9 @@ def test_a_flow_is_found_by_its_id_whatever_its_file_is_called(tmp_path: Path) -
     assert flow_file(tmp_path, "scenario") is None
 
 
-def test_the_demo_triage_reaches_the_renewal_and_the_home_visit() -> None:
+def test_the_demo_triage_reaches_the_renewal_the_application_and_the_home_visit() -> None:
     flows, missing = linked_flows(load_flow_or_raise(ROOT / "flows_yaml" / "triage.yaml"))
-    assert set(flows) == {"triage", "hk_macau_renewal", "home_visit"} and missing == []
+    assert set(flows) == {"triage", "hk_macau_renewal", "home_visit", "permit_application"} and missing == []
 
 
 def test_only_the_handed_over_values_and_the_screen_choices_go_on(tmp_path: Path) -> None:

@@ -49,8 +49,10 @@ def answers_for(flow: Flow, session: Session) -> list[Event]:
     elif step.kind == "id_card":
         events += [Event("card", {"age": 9, "first_time": True}), Event("card", {"age": 45}),
                    Event("card", {"age": 85})]
-    elif step.kind in DEVICE_OK_KINDS:
+    elif step.kind in (*DEVICE_OK_KINDS, "fingerprint", "live_face"):
         events += [Event("device_ok"), Event("device_failed")]
+    elif step.kind == "signature":
+        events += [Event("signed", "ok"), Event("signed", "too_small")]
     elif step.kind == "summary":
         events += [Event("ok")] + [Event("change", r.step) for r in session._summary_rows(step)]
     else:

@@ -53,6 +53,10 @@ def test_a_release_root_is_where_flows_come_from(tmp_path: Path) -> None:
     ("kiosk: k\n", ":1:1:", "SM103"),
     ("kiosk: k\nflows: [f.yaml]\nrelease: {origin: o.git, public_key: k.pub, check_every: soon}\n", ":3:", "SM108"),
     ("kiosk: k\nflows: [f.yaml]\nkiosk: j\n", ":3:1:", "SM002"),
+    ("kiosk: k\nflows: [f.yaml]\nprinter:\n  queue: 'front desk'\n", ":4:10:", "SM108"),
+    ("kiosk: k\nflows: [f.yaml]\nprinter:\n  queue: -o\n", ":4:10:", "SM108"),  # never an lp option
+    ("kiosk: k\nflows: [f.yaml]\nprinter: {queue: r, timeout: 1h}\n", ":3:", "SM108"),
+    ("kiosk: k\nflows: [f.yaml]\nprinter: {timeout: 30s}\n", ":3:", "SM103"),
 ])
 def test_mistakes_are_problems_at_their_place(tmp_path: Path, text: str, where: str, code: str) -> None:
     config, problems = load_kiosk_config(write(tmp_path, text))
@@ -66,6 +70,17 @@ def test_a_password_in_the_url_is_refused_without_repeating_it(tmp_path: Path) -
     assert config is None
     said = " ".join(str(p) for p in problems)
     assert "holds a password" in said and "s3cret" not in said
+
+
+def test_a_printer_is_a_cups_queue_with_a_time_out(tmp_path: Path) -> None:
+    config, problems = load_kiosk_config(write(tmp_path, "kiosk: k\nflows: [f.yaml]\n"
+                                                         "printer:\n  queue: receipts_1\n  timeout: 45s\n"))
+    assert config is not None and not problems.items
+    assert (config.printer.queue, config.printer.timeout) == ("receipts_1", 45)
+    config, _ = load_kiosk_config(ROOT / "kiosk.yaml")
+    assert config is not None and config.printer.queue is None  # the demo kiosk simulates its printer
+    _, problems = load_kiosk_config(write(tmp_path, "kiosk: k\nflows: [f.yaml]\nprinter: {queue: r, timeout: 1h}\n"))
+    assert "it must be a time from 1 s to 300 s" in " ".join(str(p) for p in problems)
 
 
 def test_durations() -> None:

@@ -81,6 +81,8 @@ SCHEMA_CANNOT_SEE = {
     "SM117": "what a summary may change depends on the graph",
     "SM118": "an 'end' step somewhere in the list is a fact about all the steps together",
     "SM119": "which step is written below another is order in the list, not a shape",
+    "SM120": "how many guidance lines the tries leave room for compares two values",
+    "SM121": "a step after the payment is a property of the graph",
     "SM122": "whether a flow of that id is in the folder is a fact about other files",
     "SM123": "what the next flow takes is in its own file",
     "SM124": "what the next flow requires is in its own file",

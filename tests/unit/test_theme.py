@@ -395,7 +395,7 @@ def icon_flow(tmp_path: Path, step_icon: str, choice_icon: str) -> tuple[Flow, s
     ("search", "macau", "icon: search", "did you mean 'magnifier' \N{LEFT-POINTING MAGNIFYING GLASS}, which means "
                                         "'search'?"),  # not 'star', which is only spelt alike
     ("pasport", "macau", "icon: pasport", "did you mean 'document' \N{PAGE FACING UP}, which means 'passport'?"),
-    ("zzzz", "macau", "icon: zzzz", "the icons are: back, bed, bigger_text,"),
+    ("zzzz", "macau", "icon: zzzz", "the icons are: back, backpack, bed, bigger_text,"),
 ])
 def test_unknown_icon_is_one_warning_with_a_suggestion(tmp_path: Path, step_icon: str, choice_icon: str,
                                                        needle: str, suggestion: str) -> None:

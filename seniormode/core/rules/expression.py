@@ -231,6 +231,11 @@ def compile_condition(node: Scalar, table: SymbolTable, problems: Problems,
     if len(source) > MAX_EXPRESSION or "\n" in source:
         problems.error("SM201", "condition too long; split it into simpler rules", node.location)
         return None
+    key = table.compiled_key(source)
+    known = table.compiled.get(key)
+    if known is not None:
+        return Condition(source, node.location, *known)
+    before = len(problems.items)
     costly = _costly_construct(source, table)
     if costly is not None:
         message, offset, hint = costly
@@ -287,8 +292,10 @@ def compile_condition(node: Scalar, table: SymbolTable, problems: Problems,
                 ok &= _check_choice_literal(sub.member.name, literal, source, node, table, problems)
     if not ok:
         return None
-    return Condition(source, node.location, rule, frozenset(names),
-                     {name: frozenset(values) for name, values in literals.items()})
+    compiled = (rule, frozenset(names), {name: frozenset(values) for name, values in literals.items()})
+    if len(problems.items) == before:  # a condition that drew a warning is compiled again, to warn at each place
+        table.compiled[key] = compiled
+    return Condition(source, node.location, *compiled)
 
 
 _LITERALS = (ast.FloatExpression, ast.StringExpression, ast.BooleanExpression)
