@@ -16,10 +16,13 @@ from .core.effects import (
     ShowHelp,
     ShowStep,
     Speak,
+    StartFlow,
     TimeoutCleared,
     WarnTimeout,
 )
 from .core.events import Event
+from .core.flow import DEVICE_OK_KINDS
+from .core.flow_links import FlowChain
 from .core.session import Session
 
 WIDTH = 64
@@ -50,11 +53,11 @@ def render(effect: Effect) -> list[str]:
             lines.append(f"│   输入: {effect.value or '＿'}   (type the value, then Enter)")
         if effect.amount is not None:
             lines.append(f"│   金额: {effect.amount:g}")
-        if effect.step_kind in ("info", "summary", "end"):
+        if effect.step_kind in ("info", "summary", "end", "start_flow"):
             lines.append(f"│   [ {effect.button} ]  (Enter)")
         if effect.instruction:
             lines.append(f"│   ▶ {effect.instruction}")
-        if effect.step_kind in ("id_card", "photo", "payment", "print", "fingerprint", "live_face"):
+        if effect.step_kind in ("id_card", *DEVICE_OK_KINDS, "fingerprint", "live_face"):
             fails = "a poor try" if effect.step_kind in ("fingerprint", "live_face") else "device fails"
             left = f"; {effect.tries_left} tries left" if effect.tries_left else ""
             lines.append(f"│   (Enter = simulate the device, f = {fails}{left})")
@@ -83,6 +86,9 @@ def render(effect: Effect) -> list[str]:
         return [f"  🖨 {slip.title} {slip.number}"] + [f"     {line}" for line in lines if line]
     if isinstance(effect, Finished):
         return ["  ✔ finished"]
+    if isinstance(effect, StartFlow):
+        given = ", ".join(f"{k}={v}" for k, v in effect.inputs.items()) or "nothing"
+        return [f"  ➜ on to flow '{effect.flow}', handed over: {given}"]
     if isinstance(effect, Reset):
         return [f"  ↺ reset ({effect.reason}): every answer wiped"]
     if isinstance(effect, Rejected):
@@ -121,14 +127,14 @@ def key_to_event(key: str, shown: ShowStep | None) -> Event | None:
         return Event("enter", key) if key else None
     if kind in ("id_card",):
         return Event("device_failed") if key == "f" else Event("card")
-    if kind in ("photo", "payment", "print", "fingerprint", "live_face"):
+    if kind in (*DEVICE_OK_KINDS, "fingerprint", "live_face"):
         return Event("device_failed") if key == "f" else Event("device_ok")
     if kind == "signature":  # the terminal has no pad: the verdict a pad would give
         return Event("signed", {"f": "too_small", "s": "too_short"}.get(key, "ok"))
     return Event("ok") if key == "" else None
 
 
-def interactive(session: Session, read: Callable[[str], str] = input, out: TextIO = sys.stdout,
+def interactive(session: Session | FlowChain, read: Callable[[str], str] = input, out: TextIO = sys.stdout,
                 recorder: Any = None) -> int:
     """Play the flow at the terminal; with a journal recorder, every event goes into the journal too."""
     effects = session.start()

@@ -244,7 +244,7 @@ def add_parsers(sub: Any) -> None:
                     "run it in the seniormode checkout", "seniormode demo --terminal")
     p.add_argument("--flow", metavar="NAME",
                    help="another demo flow: flows_yaml/NAME.yaml, its applicant flows_yaml/scripts/NAME.demo.yaml "
-                        "(e.g. permit_application; default: hk_macau_renewal)")
+                        "(e.g. triage, the 导办 at the entrance, or permit_application; default: hk_macau_renewal)")
     p.add_argument("--scripted", action="store_true", help="the scripted applicant even where there is a display")
     p.add_argument("--out", default="out/demo", metavar="DIR",
                    help="where the scripted run writes its screenshots (default: out/demo in this folder)")

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..core.coverage import branch_coverage
 from ..core.effects import Effect
+from ..core.flow_links import FlowChain, start_steps
 from ..core.scenario import check_scenario, load_scenarios, play_event, scenario_files
 from ..core.session import Session
 from ..simulator import interactive, print_effects
@@ -34,7 +35,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         return 1
     if getattr(args, "population", None) is not None:
         return _population(args, flow)
-    session, events = session_for(flow, args)
+    first, events = session_for(flow, args)
+    # A flow that starts others (a triage) plays on into them, as the kiosk does (core/flow_links.py).
+    session: Session | FlowChain = FlowChain(first) if start_steps(flow) else first
     writer, journal, _ = open_journal(kiosk_config(args), flow, theme_for(flow, None), LOCALES_DIR,
                                       scripted=bool(args.script))
     recorder = journal(session) if journal else None

@@ -157,7 +157,8 @@ DECIDING_KINDS = ("choice", "confirm")
 def _check_endings(flow: Flow, problems: Problems) -> None:
     """A flow needs an 'end'; a step that simply runs on into a handoff gives a staff ticket to someone who is done."""
     looping = any(p.code == "SM116" for p in problems.items)  # it says already that nothing reaches an end
-    if not looping and not any(s.kind == "end" for s in flow.steps):
+    # A flow that sends every applicant on to another (a triage) ends in that flow's own 'end'.
+    if not looping and not any(s.kind in ("end", "start_flow") for s in flow.steps):
         problems.warning("SM118", f"flow '{flow.id}' has no 'end' step: no way through it finishes without a "
                                   "staff ticket", flow.location,
                          "add a step of kind 'end' after the last step of the usual way; the kiosk then starts "

@@ -9,6 +9,8 @@ if TYPE_CHECKING:
     from .devices import SignatureLimits
     from .slip import Slip
 
+from .wording import plain
+
 
 @dataclass(frozen=True)
 class Strip:
@@ -129,7 +131,7 @@ class Ticket:
 
     def lines(self) -> list[str]:
         """The printed slip, for staff (in the flow's own language)."""
-        done = " · ".join(f"{r.label} {r.answer}".strip() for r in self.done_so_far.done) or "—"
+        done = plain(" · ".join(f"{r.label} {r.answer}".strip() for r in self.done_so_far.done)) or "—"
         return [f"号码 {self.number}  {self.window}", f"原因: {self.reason}", f"已办: {done}",
                 f"停在: {self.done_so_far.stopped_at}"]
 
@@ -154,6 +156,17 @@ class PrintSlip(Effect):
 @dataclass(frozen=True)
 class Finished(Effect):
     step: str
+
+
+@dataclass(frozen=True)
+class StartFlow(Effect):
+    """The applicant goes on in another flow (a `start_flow` step): only these values go with them."""
+
+    flow: str
+    from_step: str
+    inputs: dict[str, Any] = field(default_factory=dict)  # the target's declared inputs, by name
+    overrides: dict[str, Any] = field(default_factory=dict)  # the applicant's own screen choices
+    adjust: dict[str, float] = field(default_factory=dict)  # 大字 / 慢一点 presses
 
 
 @dataclass(frozen=True)
@@ -182,5 +195,6 @@ class Transition(Effect):
 _KIND_NAMES: dict[type, str] = {
     ShowStep: "show", Speak: "speak", ShowHelp: "help", WarnTimeout: "warn_timeout",
     TimeoutCleared: "timeout_cleared", Handoff: "handoff", PrintSlip: "print", Finished: "finished", Reset: "reset",
+    StartFlow: "start_flow",
     Rejected: "rejected", Transition: "transition",
 }

@@ -22,7 +22,7 @@ EVENT_KINDS: dict[str, str] = {
     "extend": "",            # "I need more time"
     "card": "card data",     # ID card read (a mapping of applicant values, or nothing for the sample)
     "card_removed": "",
-    "device_ok": "",         # photo taken, payment made, receipt printed
+    "device_ok": "",         # photo taken, payment made, receipt printed, QR code scanned
     "device_failed": "",
     "signed": "verdict",     # the signature pad's verdict on the strokes: ok, empty, too_small, too_short
     "change": "step id",     # a change link on the summary
@@ -39,7 +39,7 @@ USER_EVENTS = frozenset(EVENT_KINDS) - {"tick"}
 # What each event does at the kiosk, in the words of docs/events.md (made from this table; a test keeps it so).
 EVENT_HELP: dict[str, str] = {
     "ok": "Presses the big button of an `info`, `summary` or `end` step (on `end`: starts again for the next "
-          "person).",
+          "person); on `start_flow`, goes on in the flow it names.",
     "choose": "Taps the tile with this id on a `choice` step. A tile that screen does not show is an error at "
               "the event's line.",
     "enter": "Types this value on the keypad of a `number` or `text` step and presses 确定.",
@@ -53,11 +53,11 @@ EVENT_HELP: dict[str, str] = {
     "extend": "The 我还需要时间 button of the time-out warning: more time (never refused).",
     "card": "The ID card is read: the step's `simulate` sample card, or these values (`card: {age: 9}`).",
     "card_removed": "The ID card is taken out: every answer is wiped.",
-    "device_ok": "The photo is taken, the payment made, the receipt printed; a clear fingerprint; the live face "
-                 "check passed.",
-    "device_failed": "The camera, payment terminal or printer fails: an error, a way to try again; after a "
-                     "hand-off, its ticket did not print (the number stays on the screen). On a `fingerprint` or "
-                     "`live_face` step: a try failed; its guidance is said, and after its last try the applicant "
+    "device_ok": "The photo is taken, the payment made, the receipt printed, the QR code scanned; a clear "
+                 "fingerprint; the live face check passed.",
+    "device_failed": "The camera, payment terminal, printer or QR scanner fails: an error, a way to try again; "
+                     "after a hand-off, its ticket did not print (the number stays on the screen). On a `fingerprint` "
+                     "or `live_face` step: a try failed; its guidance is said, and after its last try the applicant "
                      "goes to `fail_next` (or the `call_staff` window) with a ticket.",
     "signed": "The applicant presses 签好了 on a `signature` step, and the pad's verdict on the strokes is this: "
               "`ok` (also `signed` alone), `empty`, `too_small` or `too_short`. A refusal says why; under the "

@@ -15,11 +15,16 @@ if TYPE_CHECKING:
 
 STEP_KINDS = (
     "info", "choice", "confirm", "number", "text", "summary",
-    "id_card", "photo", "payment", "print", "fingerprint", "signature", "live_face", "handoff", "end", "feedback",
+    "id_card", "photo", "payment", "print", "fingerprint", "signature", "live_face", "qr_scan", "handoff", "end",
+    "feedback", "start_flow",
 )
 QUESTION_KINDS = ("choice", "confirm", "number", "text")
-HARDWARE_KINDS = ("id_card", "photo", "payment", "print", "fingerprint", "signature", "live_face")
-TERMINAL_KINDS = ("handoff", "end")
+HARDWARE_KINDS = ("id_card", "photo", "payment", "print", "fingerprint", "signature", "live_face", "qr_scan")
+# Devices that report done (device_ok) and move on at once: the camera, the payment terminal, the printer, the
+# QR scanner (the card reader reads a card; fingerprint, signature and live face have their own tries: devices.py).
+DEVICE_OK_KINDS = ("photo", "payment", "print", "qr_scan")
+# A `start_flow` step ends this flow: the applicant goes on in the flow it names (seniormode/core/flow_links.py).
+TERMINAL_KINDS = ("handoff", "end", "start_flow")
 # Once done, these cannot be undone by Back: money has moved, paper is printed.
 IRREVERSIBLE_KINDS = ("payment", "print")
 DEFAULT_TRIES = 3  # a fingerprint or live face: tries before a person takes over (core/devices.py)
@@ -128,6 +133,11 @@ class Step:
     hard: list[Choice] = field(default_factory=list)
     # feedback: the flow's own words and icons for the five levels (all five, in order), else the official ones
     levels: list[Choice] = field(default_factory=list)
+    # start_flow: the flow the applicant goes on in, and the names whose values go with them
+    target_flow: str = ""
+    target_location: Location | None = None
+    hand_over: list[str] = field(default_factory=list)
+    hand_over_locations: list[Location] = field(default_factory=list)
 
     @property
     def prompt(self) -> Text:
@@ -189,6 +199,8 @@ class InputSpec:
     description: str
     location: Location
     choices: tuple[str, ...] = ()
+    # A flow that starts this one must hand it over (lint SM124); run alone, it may be unknown.
+    required: bool = False
 
 
 @dataclass
@@ -204,6 +216,8 @@ class Flow:
     settings: dict[str, Any]
     rules: RuleSet
     file: str = ""
+    # The folder the file is in: a `start_flow` step's target is looked up there (flow_links.py).
+    folder: str = ""
     languages: Languages = field(default_factory=Languages)
     # The names conditions may use, with their types and choices (kept for rule analysis).
     symbols: SymbolTable = field(default_factory=SymbolTable.with_builtins)

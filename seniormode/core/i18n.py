@@ -33,6 +33,13 @@ _log = logging.getLogger(__name__)
 LANGUAGE_NAMES = {"zh_Hans_CN": "普通话", "yue_Hans_CN": "粤语", "en": "English"}
 
 
+def next_language(options: tuple[str, ...], current: str) -> str:
+    """What the language button switches to: the locale after `current` in the flow's list, round again."""
+    if current not in options:
+        return options[0]
+    return options[(options.index(current) + 1) % len(options)]
+
+
 class UnknownLocale(ValueError):
     pass
 

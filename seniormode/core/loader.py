@@ -34,6 +34,8 @@ KIND_KEYS: dict[str, tuple[str, ...]] = {
     "fingerprint": ("tries", "guidance", "fail_next", "simulate"),
     "signature": ("min_width_mm", "min_height_mm", "min_length_mm", "min_points", "button", "simulate"),
     "live_face": ("instruction", "tries", "guidance", "fail_next", "simulate"),
+    "qr_scan": ("simulate",),
+    "start_flow": ("flow", "hand_over", "button"),
     "handoff": ("window", "ticket_prefix"),
     "end": ("button",),
     "feedback": ("levels", "hard", "button"),
@@ -41,7 +43,7 @@ KIND_KEYS: dict[str, tuple[str, ...]] = {
 CHOICE_KEYS = ("id", "text", "icon", "say", "next")
 ANSWER_TYPES = {"choice": "text", "confirm": "yes_no", "number": "number", "text": "text",
                 "id_card": "yes_no", "photo": "yes_no", "payment": "yes_no", "print": "yes_no",
-                "fingerprint": "yes_no", "signature": "yes_no", "live_face": "yes_no"}
+                "fingerprint": "yes_no", "signature": "yes_no", "live_face": "yes_no", "qr_scan": "yes_no"}
 MAX_STEPS = 2000
 # What a confirm step may show from the ID card (`card:`), each with its label among the kiosk's words (card_NAME).
 CARD_FIELDS = ("name", "region", "age")
@@ -123,7 +125,7 @@ class _FlowBuilder:
             id=self.flow_id, title=title, language=str(language.value) if language else "zh_Hans_CN",
             location=root.location, steps=steps, inputs=inputs, timeout=timeout,
             call_staff=str(call_staff.value), settings=settings, rules=ruleset, file=self.file,
-            languages=languages, symbols=table,
+            languages=languages, symbols=table, folder=str(self.base_dir),
         )
         written = {str(n.get("id").value) for n, _ in raw_steps  # type: ignore[union-attr]
                    if isinstance(n.get("id"), Scalar)}
@@ -144,13 +146,16 @@ class _FlowBuilder:
                 type_name = spec_node.value
                 description = ""
                 choices: tuple[str, ...] = ()
+                required = False
             elif isinstance(spec_node, Mapping):
-                f = Fields(spec_node, ("type", "description", "choices"), self.problems, f"input '{name}'")
+                f = Fields(spec_node, ("type", "description", "choices", "required"), self.problems,
+                           f"input '{name}'")
                 t = f.text("type", required=True, example="number")
                 type_name = t.value if t else None
                 d = f.text("description")
                 description = str(d.value) if d else ""
                 choices = tuple(str(c.value) for c in f.string_list("choices"))
+                required = bool(f.boolean("required"))
             else:
                 self.problems.error("SM102", f"input '{name}' should give its type", spec_node.location)
                 continue
@@ -158,7 +163,7 @@ class _FlowBuilder:
                 self.problems.error("SM108", f"'{type_name}' is not a type", spec_node.location,
                                     did_you_mean(str(type_name), TYPES) or f"types are: {', '.join(TYPES)}")
                 continue
-            out[name] = InputSpec(name, str(type_name), description, loc, choices)
+            out[name] = InputSpec(name, str(type_name), description, loc, choices, required)
         return out
 
     def read_languages(self, node: Mapping | None) -> Languages:
@@ -282,7 +287,7 @@ class _FlowBuilder:
         if show_if is not None:
             step.show_if = compile_condition(show_if, table, p)
         step.next = self.read_next(f.node_of("next"), table)
-        if kind == "info" or kind == "end" or kind == "summary" or kind == "signature":
+        if kind in ("info", "end", "summary", "start_flow", "signature"):
             step.button = self.text(f, "button", sid)
         if kind == "summary":
             shown = f.string_list("show")
@@ -320,6 +325,13 @@ class _FlowBuilder:
                 if step.error is None:
                     p.error("SM103", "a step with 'valid' needs an 'error' message", node.location,
                             "say what is wrong and how to fix it, naming the field")
+        if kind == "start_flow":
+            target = f.identifier("flow", required=True, example="hk_macau_renewal")
+            step.target_flow = str(target.value) if target else ""
+            step.target_location = target.location if target else None
+            names = f.string_list("hand_over")
+            step.hand_over = [str(n.value) for n in names]
+            step.hand_over_locations = [n.location for n in names]
         if kind in HARDWARE_KINDS:
             sim = f.mapping("simulate")
             step.simulate = sim.plain() if sim is not None else {}

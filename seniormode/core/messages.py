@@ -21,6 +21,7 @@ MESSAGES: dict[str, str] = {
     "no": "否",
     "ok": "下一步",
     "finish": "完成",
+    "start": "开始",
     # the kiosk's buttons and panels
     "ui_strip": "第 {position} 步，共 {total} 步",
     "ui_repeat": "再听一遍",
@@ -44,6 +45,7 @@ MESSAGES: dict[str, str] = {
     "ui_go_to_window": "请到{window}",
     "ui_card_action": "放好身份证",
     "ui_photo_action": "拍照",
+    "ui_qr_action": "扫二维码",
     "ui_payment_action": "付款",
     "ui_print_action": "取回执",
     "ui_print_again": "再打印一次",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .effects import Effect, Handoff, Rejected, ShowStep, Speak
+from .effects import Effect, Handoff, Rejected, ShowStep, Speak, StartFlow
 from .events import Event, EventError, parse_event, tile_problem
 from .flow import Flow
 from .inputs import coerce_inputs
@@ -15,10 +15,14 @@ from .loader import load_flow
 from .problems import Location, Problem, Problems
 from .reader import Fields
 from .session import Session
+
+if TYPE_CHECKING:
+    from .flow_links import FlowChain
 from .source import Mapping, Node, Scalar, Sequence, display_path, load_file
 
 SCENARIO_KEYS = ("name", "inputs", "events", "expect", "hour")
-EXPECT_KEYS = ("steps", "path", "settings", "spoken", "handoff", "status", "answers", "not_visited")
+EXPECT_KEYS = ("steps", "path", "settings", "spoken", "handoff", "status", "answers", "not_visited", "started_flow",
+               "flow")
 
 
 @dataclass
@@ -45,7 +49,7 @@ class Run:
     """What a scenario did: every effect, and the session at the end."""
 
     effects: list[Effect]
-    session: Session
+    session: Session | FlowChain
     # Events the screen had nothing for (a `choose:` of a tile not on it): mistakes in the scenario itself.
     problems: list[Problem] = field(default_factory=list)
 
@@ -144,7 +148,11 @@ def _read_scenario(node: Node, flow: Flow, problems: Problems) -> Scenario | Non
 
 def run_scenario(flow: Flow, scenario: Scenario) -> Run:
     clock = lambda: datetime.datetime(2026, 11, 25, scenario.hour, 0)  # noqa: E731 - fixed time: repeatable
-    session = Session(flow, scenario.inputs, clock=clock)
+    from .flow_links import FlowChain, start_steps
+
+    first = Session(flow, scenario.inputs, clock=clock)
+    # A flow that starts others plays on into them (flow_links.py), as the kiosk does.
+    session: Session | FlowChain = FlowChain(first) if start_steps(flow) else first
     effects = session.start()
     problems: list[Problem] = []
     for event, _ in scenario.events:
@@ -155,7 +163,7 @@ def run_scenario(flow: Flow, scenario: Scenario) -> Run:
     return Run(effects, session, problems)
 
 
-def play_event(session: Session, event: Event) -> tuple[list[Effect], Problem | None]:
+def play_event(session: Session | FlowChain, event: Event) -> tuple[list[Effect], Problem | None]:
     """Handle one written event; a `choose:` for a tile the screen does not show is a problem at its line."""
     step = session.current if session.history else session.flow.first
     tiles = session.tile_ids() if session.history else []  # what the screen shows before the event
@@ -195,6 +203,10 @@ def check_scenario(flow: Flow, scenario: Scenario) -> tuple[Run, list[Problem]]:
             _check_spoken(run.spoken, list(want or []), loc, fail)
         elif key == "handoff":
             _check_handoff(run, want or {}, loc, fail)
+        elif key == "started_flow":
+            _check_started(run, want or {}, loc, fail)
+        elif key == "flow" and run.session.flow.id != want:
+            fail(f"the applicant ended in flow '{run.session.flow.id}', expected '{want}'", loc)
         elif key == "status" and run.session.status != want:
             fail(f"status was {run.session.status}, expected {want}", loc)
         elif key == "answers":
@@ -238,6 +250,22 @@ def _check_handoff(run: Run, want: dict[str, Any], loc: Location, fail: Any) -> 
                     fail(f"ticket answer '{label}' was {got.get(label)!r}, expected {answer!r}", loc)
         elif key not in ("number", "window", "from_step", "reason", "answers"):
             fail(f"unknown handoff expectation '{key}' (number, window, from_step, reason, answers)", loc)
+
+
+def _check_started(run: Run, want: dict[str, Any], loc: Location, fail: Any) -> None:
+    """`started_flow: {flow: home_visit, inputs: {visit_for: ill}}`: the flow started and exactly what it was given."""
+    started = [e for e in run.effects if isinstance(e, StartFlow)]
+    if not started:
+        fail("expected another flow to start, none did", loc)
+        return
+    effect = started[0]
+    for key, value in want.items():
+        if key == "flow" and effect.flow != value:
+            fail(f"flow '{effect.flow}' was started, expected '{value}'", loc)
+        elif key == "inputs" and effect.inputs != dict(value or {}):
+            fail(f"the hand-over was {effect.inputs}, expected {value}", loc)
+        elif key not in ("flow", "inputs"):
+            fail(f"unknown started_flow expectation '{key}' (flow, inputs)", loc)
 
 
 def scenario_files(folder: str | Path) -> list[Path]:

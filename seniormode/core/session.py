@@ -39,9 +39,10 @@ from .feedback import BY_ID as FEEDBACK_LEVELS
 from .feedback import DEFAULT_TIMEOUT as FEEDBACK_TIMEOUT
 from .feedback import LEVELS, FeedbackState, Level
 from .feedback import UNSATISFIED as FEEDBACK_UNSATISFIED
-from .flow import IRREVERSIBLE_KINDS, Choice, Flow, Step, Text
+from .flow import DEVICE_OK_KINDS, IRREVERSIBLE_KINDS, Choice, Flow, Step, Text
 from .graph import edges
-from .i18n import LANGUAGE_NAMES, Catalogs
+from .hand_over import BUTTON_WORD, start_next
+from .i18n import LANGUAGE_NAMES, Catalogs, next_language
 from .messages import message
 from .progress import StepNumbers, done_so_far
 from .rules.ruleset import Adaptation, Route
@@ -234,6 +235,8 @@ class Session:
             return self._feedback_done(step)  # 跳过 on the rating, 好了 on what was hard
         if step.kind == "end" or self.s.status != ACTIVE:
             return self._reset("finished")
+        if step.kind == "start_flow":  # on into the flow it names (hand_over.py): this one is finished
+            return start_next(self, step)
         if step.kind not in ("info", "summary"):
             return [Rejected("ok", f"a {step.kind} step is answered, not passed with OK")]
         self.s.done.add(step.id)
@@ -400,7 +403,7 @@ class Session:
 
     def _on_device_ok(self, event: Event) -> list[Effect]:
         step = self.current
-        if step.kind not in ("photo", "payment", "print", *TRIES_KINDS):
+        if step.kind not in (*DEVICE_OK_KINDS, *TRIES_KINDS):
             return [Rejected("device_ok", f"step {step.id} uses no device")]
         self.s.tries.passed(step.id)
         self.s.answers[step.id] = True
@@ -411,7 +414,7 @@ class Session:
         step = self.current
         if step.kind == "handoff" and self.s.status == HANDED_OFF:  # the ticket's paper: the number is on the glass
             return self._input_error(message("ticket_not_printed"), "")
-        if self.s.status != ACTIVE or step.kind not in ("id_card", "photo", "payment", "print", *TRIES_KINDS):
+        if self.s.status != ACTIVE or step.kind not in ("id_card", *DEVICE_OK_KINDS, *TRIES_KINDS):
             return [Rejected("device_failed", f"step {step.id} uses no device")]
         if step.kind in TRIES_KINDS:  # a faint print, a face that did not blink: say how, then a person
             guidance = failed_try(self.s.tries, step)
@@ -488,12 +491,12 @@ class Session:
         if event.value is not None and event.value not in LOCALES:
             return [Rejected("language", f"no language '{event.value}'")]
         if langs.button in ("voice", "both"):
-            voice = event.value or _next_in(langs.voice, settings["voice_language"])
+            voice = event.value or next_language(langs.voice, settings["voice_language"])
             self.s.overrides["voice_language"] = voice
             if langs.button == "both":  # the screen follows the voice where it can, else shows the first
                 self.s.overrides["display_language"] = voice if voice in langs.display else langs.display[0]
         else:
-            self.s.overrides["display_language"] = event.value or _next_in(langs.display,
+            self.s.overrides["display_language"] = event.value or next_language(langs.display,
                                                                            settings["display_language"])
         return self._show(reason="prompt")
 
@@ -501,8 +504,8 @@ class Session:
         """What the language button offers: the next language's own name (粤语 / 普通话 / English)."""
         langs = self.flow.languages
         if langs.button == "display":
-            return LANGUAGE_NAMES[_next_in(langs.display, settings["display_language"])]
-        return LANGUAGE_NAMES[_next_in(langs.voice, settings["voice_language"])]
+            return LANGUAGE_NAMES[next_language(langs.display, settings["display_language"])]
+        return LANGUAGE_NAMES[next_language(langs.voice, settings["voice_language"])]
 
     def _tr(self, text: Text, locale: str) -> str:
         return self.catalogs.translate(text, locale) if self.catalogs is not None else text.value
@@ -552,7 +555,7 @@ class Session:
             self.s.applicant.update(self.start_inputs)
             self.s.answers[step.id] = True
             self.s.card_in = True
-        elif step.kind in ("photo", "payment", "print", "signature", *TRIES_KINDS):
+        elif step.kind in (*DEVICE_OK_KINDS, "signature", *TRIES_KINDS):
             self.s.answers[step.id] = True
         self.s.done.add(step.id)
 
@@ -742,8 +745,7 @@ class Session:
             tiles = (Tile("yes", tr(yes), "yes", yes.key), Tile("no", tr(no), "no", no.key))
         answer = self.s.answers.get(step.id)
         shown_value = value or ("" if answer is None or isinstance(answer, bool) else str(answer))
-        button = step.button or (message("finish") if step.kind in ("end", "handoff") else
-                                 message("ui_signed") if step.kind == "signature" else message("ok"))
+        button = step.button or message(BUTTON_WORD.get(step.kind, "ok"))
         if self.s.status == CALLING:
             button = message("ui_print_ticket")
         if step.kind == "feedback":
@@ -844,7 +846,7 @@ class Session:
 
     def _ticket(self, step: Step, reason: str, came_from: str) -> Ticket:
         summary = self._done_so_far()
-        answered = tuple((r.label, r.answer) for r in summary.done if r.answer)  # choices and yes/no only
+        answered = tuple((plain(r.label), plain(r.answer)) for r in summary.done if r.answer)  # choices, yes/no
         assert step.window is not None
         return Ticket(self.tickets.take(step.ticket_prefix), step.window.value, reason, came_from,
                       answered, tuple(self.s.history), summary)
@@ -872,15 +874,15 @@ class Session:
             tr=lambda text: self._tr(text, display)))
 
 
-
-
-def _path_to(flow: Flow, step_id: str) -> list[str]:
-    """A shortest way from the first step to `step_id` (breadth-first over the flow's graph)."""
+def _path_to(flow: Flow, step_id: str, rules: bool = False) -> list[str]:
+    """A shortest way from the first step to `step_id` (breadth-first over the flow's graph): the usual way, not a
+    routing rule's short cut (a question a triage answered), unless only a rule leads there."""
     if not flow.has_step(step_id):
         raise KeyError(step_id)
     graph: dict[str, list[str]] = {}
     for e in edges(flow):
-        graph.setdefault(e.source, []).append(e.target)
+        if rules or not e.via.startswith("rule "):
+            graph.setdefault(e.source, []).append(e.target)
     start = flow.first.id
     previous: dict[str, str | None] = {start: None}
     queue = [start]
@@ -892,17 +894,11 @@ def _path_to(flow: Flow, step_id: str) -> list[str]:
             if target not in previous and flow.has_step(target):
                 previous[target] = current
                 queue.append(target)
-    if step_id not in previous:  # only reachable through call_staff
-        return [start, step_id] if step_id != start else [start]
+    if step_id not in previous:  # only reachable through a routing rule, or through call_staff
+        return _path_to(flow, step_id, rules=True) if not rules else [start, step_id] if step_id != start else [start]
     path: list[str] = []
     node: str | None = step_id
     while node is not None:
         path.append(node)
         node = previous[node]
     return path[::-1]
-
-
-def _next_in(options: tuple[str, ...], current: str) -> str:
-    if current not in options:
-        return options[0]
-    return options[(options.index(current) + 1) % len(options)]

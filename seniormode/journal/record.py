@@ -26,6 +26,8 @@ JOURNAL_KINDS: dict[str, str] = {
     "answer": "the choice id, only where the flow marks the step's answers safe to record",
     "feedback": "the 好差评 level, 1 (非常不满意) to 5 (非常满意)",
     "hard": "a 'what was hard?' tile id",
+    "flow_started": "the flow the applicant was sent on to (a start_flow step), e.g. hk_macau_renewal; never what "
+                    "was handed over",
     "session_end": "completed, abandoned, handed_off",
     # Not an applicant's: its own one-row session, written when the kiosk changes flow version between applicants.
     "version_switch": "OLD>NEW flow versions and the release, e.g. 3f2a9c1d0b7e>8c1d0b7e3f2a 2026.1204.1",

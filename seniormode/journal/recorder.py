@@ -12,9 +12,10 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..core.effects import Effect, Finished, Handoff, Reset, ShowStep, WarnTimeout
+from ..core.effects import Effect, Finished, Handoff, Reset, ShowStep, StartFlow, WarnTimeout
 from ..core.events import Event
 from ..core.feedback import level_number
+from ..core.flow_links import FlowChain
 from ..core.session import Session
 from .record import JournalEvent, age_band, utc_now
 
@@ -38,7 +39,7 @@ def error_kind(key: str) -> str:
 class SessionRecorder:
     """Turns one kiosk's sessions into journal rows; a new anonymous session id after every reset."""
 
-    def __init__(self, session: Session, sink: Callable[[JournalEvent], None], *, kiosk: str, version: str,
+    def __init__(self, session: Session | FlowChain, sink: Callable[[JournalEvent], None], *, kiosk: str, version: str,
                  synthetic: bool = False, clock: Callable[[], float] = time.monotonic,
                  wall_clock: Callable[[], str] = utc_now, count_ticks: bool = False):
         self.session = session
@@ -52,8 +53,9 @@ class SessionRecorder:
         self.count_ticks = count_ticks
         self._ticked = 0.0
         self._lock = threading.Lock()
-        self.safe_answers = frozenset(s.id for s in session.flow.steps if s.journal_answer)
         self._before = self._now = self._snapshot()
+        # The flow whose rows these are: a FlowChain's session moves on to the next flow before its rows are made.
+        self.flow_id = session.flow.id
         self._new_session()
 
     def _new_session(self) -> None:
@@ -66,6 +68,14 @@ class SessionRecorder:
         # The welcome screen waiting for someone is not a session: rows wait here until a first touch.
         self.engaged = False
         self._pending: list[JournalEvent] = []
+
+    @property
+    def safe_answers(self) -> frozenset[str]:
+        """The steps whose tile ids the flow on the screen now marks safe to record (`record_answer: yes`)."""
+        flow = self.session.flow
+        if getattr(self, "_safe_for", None) is not flow:
+            self._safe_for, self._safe = flow, frozenset(s.id for s in flow.steps if s.journal_answer)
+        return self._safe
 
     def _time(self) -> float:
         return self.clock() + self._ticked
@@ -155,6 +165,7 @@ class SessionRecorder:
                 self._left(_RESET_HOW.get(effect.reason, effect.reason), old=True)
                 self._end(old=True)
                 self._new_session()
+                self.flow_id = self.session.flow.id  # a flow a triage started: the kiosk's own flow again
             elif isinstance(effect, ShowStep):
                 if effect.step != self.step:
                     if self._on_feedback():  # what was hard, as it stood when the applicant moved on
@@ -172,6 +183,14 @@ class SessionRecorder:
                 self._row("handoff", str(effect.ticket.window))
             elif isinstance(effect, Finished):
                 self._end("completed")
+            elif isinstance(effect, StartFlow):
+                # Sent on to another flow: this session is done; the next flow's is another, with its own random
+                # id, so the two cannot be joined. Only the target's id is kept, never what was handed over.
+                self._left("answer")
+                self._row("flow_started", effect.flow)
+                self._end("completed")
+                self._new_session()
+                self.flow_id, self.engaged = effect.flow, True  # the applicant is there: they pressed 开始
 
     def _left(self, how: str, old: bool = False) -> None:
         if self.step and not self.ended:
@@ -198,7 +217,7 @@ class SessionRecorder:
     def _row(self, kind: str, detail: str = "", old: bool = False) -> None:
         band, scale, rate, display, voice, view = self._before if old else self._now
         (self.sink if self.engaged else self._pending.append)(JournalEvent(
-            kiosk=self.kiosk, flow=self.session.flow.id, version=self.version, session=self.id, seq=self.seq,
+            kiosk=self.kiosk, flow=self.flow_id, version=self.version, session=self.id, seq=self.seq,
             at=self.wall_clock(), step=self.step or self.session.flow.first.id, kind=kind, detail=detail,
             ms=max(0, int((self._time() - self.shown_at) * 1000)), text_scale=scale, speech_rate=rate,
             display_language=display, voice_language=voice, view=view, age_band=band, synthetic=self.synthetic))
@@ -209,9 +228,9 @@ class SessionRecorder:
 
 
 def recorders(sink: Callable[[JournalEvent], None], *, kiosk: str, version: str, synthetic: bool = False,
-              count_ticks: bool = False) -> Callable[[Session], SessionRecorder]:
+              count_ticks: bool = False) -> Callable[[Session | FlowChain], SessionRecorder]:
     """What a kiosk is handed: makes the recorder for each session it runs, all writing to one sink."""
-    def make(session: Session) -> SessionRecorder:
+    def make(session: Session | FlowChain) -> SessionRecorder:
         return SessionRecorder(session, sink, kiosk=kiosk, version=version, synthetic=synthetic,
                                count_ticks=count_ticks)
     return make

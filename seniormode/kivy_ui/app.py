@@ -23,6 +23,7 @@ from ..core.effects import (
     ShowHelp,
     ShowStep,
     Speak,
+    StartFlow,
     TimeoutCleared,
     WarnTimeout,
 )
@@ -65,6 +66,10 @@ class KioskApp(App):
         self.flow = flow
         self.theme = theme
         self.session = session or Session(flow)
+        # The kiosk's own flow: a start_flow step sends an applicant on in another (links: flow id -> Flow, loaded
+        # when first needed); at that flow's reset the kiosk comes back here for the next person.
+        self.home, self.home_inputs = self.flow, dict(self.session.start_inputs)
+        self.links: dict[str, Flow] | None = None
         self.tick_enabled = tick
         self.on_ready = on_ready
         # The current applicant's effects and prompts only: emptied at every reset (they hold typed answers).
@@ -121,10 +126,17 @@ class KioskApp(App):
             Clock.schedule_once(lambda dt: self.on_ready(self), 0)  # type: ignore[misc]
         return self.tilted
 
-    def load(self, flow: Flow, session: Session | None = None, theme: Theme | None = None) -> list[Effect]:
-        """Show another flow (or a fresh session) in the same window: tests, storyboard, the next applicant."""
+    def load(self, flow: Flow, session: Session | None = None, theme: Theme | None = None,
+             going_on: bool = False) -> list[Effect]:
+        """Show another flow (or a fresh session) in the same window: tests, storyboard, the next applicant.
+
+        It becomes the kiosk's own flow, unless `going_on`: an applicant a start_flow step sent on into it."""
         self.flow = flow
         self.session = session or Session(flow)
+        if not going_on:
+            if flow is not self.home:
+                self.links = None
+            self.home, self.home_inputs = flow, dict(self.session.start_inputs)
         if theme is not None and theme is not self.theme:
             self.theme = theme
             register_fonts(theme)
@@ -349,6 +361,16 @@ class KioskApp(App):
     # ---- effects out ------------------------------------------------------------------------------
     def apply(self, effects: list[Effect]) -> None:
         for effect in effects:
+            if isinstance(effect, StartFlow):
+                for listener in self.listeners:
+                    listener(effect)
+                self._go_on(effect)
+                return  # the screens that follow are the next flow's
+            if isinstance(effect, Reset) and self.flow is not self.home:
+                for listener in self.listeners:
+                    listener(effect)
+                self._go_home()
+                return
             if isinstance(effect, Reset):
                 self._touched = False
                 self.effects.clear()
@@ -402,6 +424,26 @@ class KioskApp(App):
             self.send(Event("device_ok" if outcome.ok else "device_failed"))
         elif not outcome.ok:  # a hand-off's ticket: the number stays on the glass, with what to do instead
             self.send(Event("device_failed"))
+    # ---- one flow starting another (core/flow_links.py) -------------------------------------------
+    def _go_on(self, effect: StartFlow) -> None:
+        """Into the flow a start_flow step names, with only what it hands over; staff if it cannot be shown."""
+        from ..core.flow_links import linked_flows, next_session
+
+        if self.links is None:
+            self.links = linked_flows(self.home)[0]
+        target = self.links.get(effect.flow)
+        if target is None:  # lint (SM122) keeps this from a kiosk; should it happen, a person takes over
+            log.error("flow '%s' could not be loaded; handing over to staff", effect.flow)
+            self.apply(self.session.handle(Event("staff")))
+            return
+        self.load(target, next_session(effect, target, self.session), going_on=True)
+        self._touched = True  # the applicant who pressed 开始 is there: no flow update under them (between_applicants)
+
+    def _go_home(self) -> None:
+        """The next applicant: the kiosk's own flow again, a fresh session, the same tickets and voice."""
+        s = self.session
+        self.load(self.home, Session(self.home, dict(self.home_inputs), clock=s.clock, tickets=s.tickets,
+                                     catalogs=s.catalogs, preferences=dict(s.preferences)))
 
     # ---- the voice, started in the background ------------------------------------------------------
     def voice_ready(self, service: Any) -> None:

@@ -20,7 +20,7 @@ Words = Callable[..., str]  # a kiosk message's key (and values) -> its words in
 # The simulator's button on each device step: 模拟：<what the device does>, and what its failure is called.
 HARDWARE_ACTION = {"id_card": "ui_card_action", "photo": "ui_photo_action", "payment": "ui_payment_action",
                    "print": "ui_print_action", "fingerprint": "ui_fingerprint_action",
-                   "live_face": "ui_live_face_action", "signature": "ui_signature_action"}
+                   "live_face": "ui_live_face_action", "signature": "ui_signature_action", "qr_scan": "ui_qr_action"}
 HARDWARE_FAIL = {"fingerprint": "ui_fingerprint_fail", "live_face": "ui_live_face_fail"}
 PAD_SHARE = 0.72  # of the width between the bars: a name written large fits, the buttons stay 20 mm
 

@@ -136,7 +136,8 @@ def run_script(flow: Flow, theme: Theme, session: Session, events: list[Event], 
             label = shown[-1].step if shown else "timeout_warning"
             shoot(label)
     pilot.frame(2)
-    result = {"status": session.status, "path": session.history, "screenshots": [str(p) for p in written],
+    # app.session: the flow a start_flow step went on in, where the applicant is now
+    result = {"status": app.session.status, "path": app.session.history, "screenshots": [str(p) for p in written],
               "ignored_touches": app.ignored_touches, "spoken": [(p.speak.language, p.source, p.speak.text)
                                                                  for p in played],
               "voice_failures": app.player.failures}

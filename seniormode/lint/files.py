@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..core.events import EventError, parse_event
 from ..core.flow import Flow
+from ..core.flow_links import link_problems
 from ..core.icons import load_catalogue
 from ..core.kiosk_config import kiosk_file_problems, theme_in
 from ..core.loader import load_flow
@@ -221,6 +222,7 @@ def lint_flow(path: str | Path, options: LintOptions | None = None) -> tuple[Flo
     except FlowError as exc:
         problems.extend(exc.problems)
         return flow, problems
+    problems.extend(link_problems(flow))  # a start_flow step's target, hand-over and circles (SM122-SM125)
     problems.extend(icon_problems(flow, theme))
     if options.fonts:
         from .font_coverage import glyph_problems

@@ -58,7 +58,7 @@ DEFAULT_MAX_LENGTH = 12
 AMOUNT = (0, 100000)
 PRIORITY = (-1000, 1000)
 LANGUAGE_BUTTONS = ("voice", "display", "both")
-INPUT_SPEC_KEYS = ("type", "description", "choices")
+INPUT_SPEC_KEYS = ("type", "description", "choices", "required")
 NEXT_LINE_KEYS = ("if", "go")
 RULE_FILE_KEYS = ("description", "rules")
 # JSON Schema's `pattern` is ECMA-262 in the editor and Python `re` in tests: keep to what both read alike.
@@ -134,11 +134,16 @@ STEP_WORDS = {
     "levels": "feedback: the flow's own words and icons for the five 好差评 levels, all five in order (very_satisfied, "
               "satisfied, basically_satisfied, unsatisfied, very_unsatisfied), each with id, text and icon; "
               "default: the official 非常满意 ... 非常不满意.",
+    "flow": "start_flow: the id of the flow the applicant goes on in; a flow of the same folder (SM122).",
+    "hand_over": "start_flow: the names whose values go with the applicant, e.g. [visit_for]: only inputs the "
+                 "next flow declares, of the same type (SM123); every input it requires (SM124).",
 }
 # Where a key means something particular on one kind of step.
 KIND_STEP_WORDS = {
     ("id_card", "simulate"): "The sample card the simulator reads: name, age, region, first_time, ...",
     ("payment", "unit"): "The currency shown after the amount, e.g. 元.",
+    ("qr_scan", "simulate"): "What the simulated scanner reads, e.g. {ok: true}; the code itself is never shown.",
+    ("start_flow", "button"): "The words on the big button that starts the next flow (default 开始).",
     ("signature", "button"): "The words on the button that hands in the signature (default 签好了).",
 }
 
@@ -156,9 +161,11 @@ KIND_WORDS = {
     "fingerprint": "Puts a finger on the reader; a poor print is tried again (with guidance), then staff help.",
     "signature": "Signs with a finger on the screen's pad; a signature too small or too short is refused.",
     "live_face": "Looks at the camera and does what the instruction says (请眨眨眼); retried, then staff help.",
+    "qr_scan": "Holds a QR code (an appointment) to the scanner.",
     "handoff": "Gets a queue ticket for a staffed window.",
     "end": "Is done; the kiosk starts again for the next person.",
     "feedback": "Rates the service (好差评: five faces, one touch, skippable, its own short time-out).",
+    "start_flow": "Goes on in another flow (triage: the renewal), with only the values listed in hand_over.",
 }
 
 CHOICE_WORDS = {
@@ -197,6 +204,7 @@ INPUT_WORDS = {
     "type": "number, text or yes_no.",
     "description": "What the value is, for staff.",
     "choices": "The values a text input can have, so conditions comparing with it are checked.",
+    "required": "yes: a flow that starts this one must hand it over (SM124); run alone, it may be unknown.",
 }
 
 THEME_WORDS = {
@@ -443,8 +451,10 @@ def _step_key(kind: str | None, key: str) -> Schema:
         return _number(words, *MAX_LENGTH, default=DEFAULT_MAX_LENGTH)
     if key == "amount":
         return _number(words, *AMOUNT)
-    if key == "show":
+    if key in ("show", "hand_over"):
         return _one_or_list(words, {"type": "string"})
+    if key == "flow":
+        return _identifier(words)
     if key == "card":
         return _one_or_list(words, {"type": "string", **_enum(CARD_FIELDS)})
     if key == "simulate":
@@ -467,7 +477,7 @@ def _step_key(kind: str | None, key: str) -> Schema:
 
 # Keys a kind of step cannot do without (loader.read_step asks for them with required=True).
 KIND_REQUIRED = {"choice": ("choices",), "number": ("field",), "text": ("field",), "payment": ("amount",),
-                 "handoff": ("window",), "live_face": ("instruction",)}
+                 "handoff": ("window",), "live_face": ("instruction",), "start_flow": ("flow",)}
 
 
 def _step_definitions() -> dict[str, Schema]:
@@ -524,7 +534,8 @@ def _inputs_schema(description: str) -> Schema:
     words = _in_order(INPUT_SPEC_KEYS, INPUT_WORDS, "input keys")
     spec = _object({"type": {"description": words["type"], "type": "string", **_enum(TYPES)},
                     "description": _text(words["description"]),
-                    "choices": _one_or_list(words["choices"], {"type": "string"})}, required=["type"])
+                    "choices": _one_or_list(words["choices"], {"type": "string"}),
+                    "required": {"description": words["required"], "type": "boolean"}}, required=["type"])
     return {
         "description": description,
         "type": "object",

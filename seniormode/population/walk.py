@@ -15,13 +15,13 @@ from typing import Any
 
 from ..core.effects import Effect
 from ..core.events import Event
-from ..core.flow import Flow, Step
+from ..core.flow import DEVICE_OK_KINDS, Flow, Step
 from ..core.session import Session
 from ..journal.record import JournalEvent
 from ..journal.recorder import SessionRecorder
 from .personas import Persona
 
-_DEVICE_KINDS = ("photo", "payment", "print")
+_DEVICE_KINDS = DEVICE_OK_KINDS
 # Older fingers give fainter prints, and a trembling hand a signature too small: assumptions, not measurements.
 _TRIES_KINDS = ("fingerprint", "live_face")
 

@@ -24,7 +24,7 @@ def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str
 def test_check_demo_flows_is_clean() -> None:
     proc = run("check", "flows_yaml")
     assert proc.returncode == 0, proc.stderr
-    assert "7 file(s) checked: 0 error(s), 0 warning(s)" in proc.stderr  # 4 flows, the rule file, 2 scripts
+    assert "9 file(s) checked: 0 error(s), 0 warning(s)" in proc.stderr  # 5 flows, the rule file, 3 scripts
 
 
 def test_check_prints_file_line_col_and_did_you_mean(tmp_path: Path) -> None:

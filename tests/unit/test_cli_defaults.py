@@ -32,6 +32,9 @@ def team_folder(tmp_path: Path) -> Path:
     flow.write_text(flow.read_text(encoding="utf-8").replace("flow: home_visit", "flow: my_visit")
                     .replace("home_visit", "my_visit"), encoding="utf-8")
     flow.rename(flow.with_name("my_visit.yaml"))
+    triage = folder / "flows_yaml" / "triage.yaml"  # the triage starts it by its id: without this, SM122
+    triage.write_text(triage.read_text(encoding="utf-8").replace("flow: home_visit", "flow: my_visit"),
+                      encoding="utf-8")
     for catalog in [*folder.glob("locales/*/LC_MESSAGES/home_visit.po"), folder / "locales/templates/home_visit.pot"]:
         catalog.write_text(catalog.read_text(encoding="utf-8").replace("home_visit", "my_visit"), encoding="utf-8")
         catalog.rename(catalog.with_name("my_visit" + catalog.suffix))

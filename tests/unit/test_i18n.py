@@ -49,7 +49,7 @@ def test_the_shipped_catalogs_are_complete() -> None:
     rows = status(LOCALES)
     assert {r.locale for r in rows} == {"zh_Hans_CN", "yue_Hans_CN", "en"}
     assert {r.domain for r in rows} == {"hk_macau_renewal", "talent_endorsement", "home_visit", "permit_application",
-                                           "kiosk"}
+                                           "triage", "kiosk"}
     assert all(r.complete for r in rows), [(r.locale, r.domain, r.missing_ids[:3]) for r in rows if not r.complete]
     proc = subprocess.run([sys.executable, "-m", "seniormode.cli", "i18n", "status", "--strict"], cwd=ROOT,
                           capture_output=True, text=True, timeout=60)

@@ -76,8 +76,8 @@ def branch(condition_a: str, condition_b: str) -> str:
 def test_demo_flows_themes_and_catalogs_are_clean() -> None:
     result = lint_paths([REPO / "flows_yaml", REPO / "themes", REPO / "locales"])
     assert [p.format() for p in result.problems] == []
-    assert len(result.flows) == 4
-    assert len(result.files) >= 3 + 3 + 12
+    assert len(result.flows) == 5
+    assert len(result.files) >= 5 + 3 + 18
 
 
 def test_file_kinds_come_from_what_the_file_holds() -> None:

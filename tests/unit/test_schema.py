@@ -83,6 +83,10 @@ SCHEMA_CANNOT_SEE = {
     "SM119": "which step is written below another is order in the list, not a shape",
     "SM120": "how many guidance lines the tries leave room for compares two values",
     "SM121": "a step after the payment is a property of the graph",
+    "SM122": "whether a flow of that id is in the folder is a fact about other files",
+    "SM123": "what the next flow takes is in its own file",
+    "SM124": "what the next flow requires is in its own file",
+    "SM125": "a circle of flows runs through other files",
     "SM201": "condition syntax is the expression language's",
     "SM202": "names in conditions depend on the flow's steps and inputs",
     "SM203": "types in conditions depend on the names' types",
@@ -402,7 +406,8 @@ def _rich(data: Any) -> Any:
     data = copy.deepcopy(data)
     data["settings"] = {"text_scale": 1.2, "help": ["staff", "repeat"], "read_choices": "off", "theme": "senior"}
     data["languages"] = {"display": ["zh_Hans_CN", "en"], "voice": "zh_Hans_CN", "button": "both"}
-    data["inputs"] = {"companion": "yes_no", "booking": {"type": "text", "description": "预约", "choices": ["a", "b"]}}
+    data["inputs"] = {**data.get("inputs", {}), "companion": "yes_no",
+                      "booking": {"type": "text", "description": "预约", "choices": ["a", "b"]}}
     second = data["steps"][1]["id"]
     data["steps"][0]["next"] = [{"if": "companion", "go": second}, {"go": second}]
     return data
