@@ -14,6 +14,7 @@ from typing import Any
 from ..core.events import EventError
 from ..core.i18n import Catalogs, UnknownLocale, normalise_locale
 from ..core.session import Session
+from ..extras import needs
 from .common import (
     DEMO_FLOW,
     DEMO_SCRIPT,
@@ -36,7 +37,14 @@ from .simulate import cmd_simulate
 from .updates import current_release, start_updates
 
 
+def _need_kivy(command: str) -> None:
+    said = needs("kiosk", f"'seniormode {command}'")
+    if said:
+        raise UsageProblem(said)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    _need_kivy("run")
     from ..kivy_ui import runtime
 
     config = kiosk_config(args)
@@ -100,6 +108,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """The demo kiosk: a window to touch where there is a screen; else a scripted applicant on a virtual one."""
+    if not args.terminal:
+        _need_kivy("demo")
     from ..kivy_ui import runtime
 
     if not DEMO_FLOW.is_file():  # the demo is the checkout's own flow, played where the README says: its root
@@ -131,6 +141,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_storyboard(args: argparse.Namespace) -> int:
+    _need_kivy("storyboard")
     from ..kivy_ui import runtime
 
     if not runtime.has_display():

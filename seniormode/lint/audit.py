@@ -280,6 +280,11 @@ def _word(node: Node | None) -> str:
 
 # ---- the Kivy half: here or in a worker -----------------------------------------------------------------------
 def _layout(plan: _Plan, options: AuditOptions) -> list[Problem]:
+    from ..extras import needs
+
+    said = needs("kiosk", "the audit lays every screen out in Kivy, so it")
+    if said:  # the headless checks have run: their problems are printed with this
+        raise AuditError(said, plan.problems)
     from ..kivy_ui import runtime
 
     in_process = options.in_process if options.in_process is not None else runtime.has_display()
