@@ -25,6 +25,7 @@ EVENT_KINDS: dict[str, str] = {
     "device_ok": "",         # photo taken, payment made, receipt printed
     "device_failed": "",
     "change": "step id",     # a change link on the summary
+    "cancel_change": "",     # 取消修改 on a question opened from a change link
     "reset": "",
     "bigger": "",            # the applicant's own text-size control
     "smaller": "",
@@ -55,6 +56,8 @@ EVENT_HELP: dict[str, str] = {
     "device_ok": "The photo is taken, the payment made, the receipt printed.",
     "device_failed": "The camera, payment terminal or printer fails: an error, a way to try again.",
     "change": "The 修改 link of this step's row on the summary.",
+    "cancel_change": "The 取消修改 button of a question opened from a 修改 link: back to the summary, every answer "
+                     "as it was before the link was pressed.",
     "reset": "Starts again from the first step, every answer wiped.",
     "bigger": "The 大字 button: text one step (×0.2) larger, up to the theme's largest.",
     "smaller": "The 小字 button: text one step smaller, not below ×1.0.",

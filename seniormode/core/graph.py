@@ -137,3 +137,31 @@ class Reach:
                     queue.extend(self.graph.get(current, []))
             self._after[start] = seen
         return self._after[start]
+
+
+def path_to(flow: Flow, step_id: str) -> list[str]:
+    """A shortest way from the first step to `step_id` (breadth-first over the flow's graph)."""
+    if not flow.has_step(step_id):
+        raise KeyError(step_id)
+    graph: dict[str, list[str]] = {}
+    for e in edges(flow):
+        graph.setdefault(e.source, []).append(e.target)
+    start = flow.first.id
+    previous: dict[str, str | None] = {start: None}
+    queue = [start]
+    while queue:
+        current = queue.pop(0)
+        if current == step_id:
+            break
+        for target in graph.get(current, []):
+            if target not in previous and flow.has_step(target):
+                previous[target] = current
+                queue.append(target)
+    if step_id not in previous:  # only reachable through call_staff
+        return [start, step_id] if step_id != start else [start]
+    path: list[str] = []
+    node: str | None = step_id
+    while node is not None:
+        path.append(node)
+        node = previous[node]
+    return path[::-1]

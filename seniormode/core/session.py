@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from .changes import Before, cancel_hint, forget_off_path, offers_cancel
 from .effects import (
     DoneSoFar,
     Effect,
@@ -38,8 +39,9 @@ from .feedback import DEFAULT_TIMEOUT as FEEDBACK_TIMEOUT
 from .feedback import LEVELS, FeedbackState, Level
 from .feedback import UNSATISFIED as FEEDBACK_UNSATISFIED
 from .flow import IRREVERSIBLE_KINDS, Choice, Flow, Step, Text
-from .graph import edges
+from .graph import path_to
 from .i18n import LANGUAGE_NAMES, Catalogs
+from .keypads import KEYPADS
 from .messages import message
 from .progress import StepNumbers, done_so_far
 from .rules.ruleset import Adaptation, Route
@@ -82,6 +84,7 @@ class _State:
     helps: int = 0
     changing: bool = False
     return_to: str | None = None
+    before_change: Before | None = None  # for 取消修改: the summary as it was when 修改 was pressed
     status: str = ACTIVE
     card_in: bool = False
     error: Text | None = None
@@ -408,9 +411,20 @@ class Session:
         if target not in rows:
             return [Rejected("change", f"'{target}' has no change link here")]
         self.s.changing, self.s.return_to = True, step.id
+        self.s.before_change = Before.of(step.id, self.s.answers, self.s.done, self.s.history)
         h = self.s.history
         del h[h.index(target) + 1:]
         self._walked(Transition(step.id, target, "change"))
+        return self._show(reason="prompt")
+
+    def _on_cancel_change(self, event: Event) -> list[Effect]:
+        before = self.s.before_change
+        if before is None or not offers_cancel(self.current, self.s.changing):
+            return [Rejected("cancel_change", "no change to cancel here")]
+        source = self.current.id
+        before.restore(self.s.answers, self.s.done, self.s.history)
+        self.s.changing, self.s.return_to, self.s.before_change, self.s.error = False, None, None, None
+        self._walked(Transition(source, before.summary, "cancel change"))
         return self._show(reason="prompt")
 
     def _on_reset(self, event: Event) -> list[Effect]:
@@ -484,7 +498,7 @@ class Session:
     def jump_to(self, step_id: str) -> list[Effect]:
         """Show any step with sample answers on a way to it (storyboard, translators' preview)."""
         self.s = _State(dict(self.start_inputs))
-        path = _path_to(self.flow, step_id)
+        path = path_to(self.flow, step_id)
         for sid in path[:-1]:
             self._sample_answer(self.flow.step(sid), path)
         self.s.history = path
@@ -509,7 +523,7 @@ class Session:
         elif step.kind == "confirm":
             self.s.answers[step.id] = True
         elif step.kind in ("number", "text"):
-            for candidate in ([1, 2, 3, 5, 10, 30] if step.kind == "number" else ["13800138000", "示例"]):
+            for candidate in ([1, 2, 3, 5, 10, 30] if step.kind == "number" else [KEYPADS[step.keypad].sample, "示例"]):
                 values = self.values()
                 values["value"] = candidate
                 if step.valid is None or step.valid.evaluate(values).result:
@@ -643,7 +657,7 @@ class Session:
         step = self.flow.step(target)
         out: list[Effect] = []
         if step.kind == "summary":
-            self._prune_answers()
+            forget_off_path(self.s.answers, self.s.done, self.s.history)
         if step.kind == "feedback":
             self.s.feedback = FeedbackState()
         if step.kind == "handoff":
@@ -667,12 +681,6 @@ class Session:
                               h[-2] if len(h) > 1 else h[-1])
         self.s.ticket = ticket
         return self._show(reason="prompt") + [Handoff(ticket)]
-
-    def _prune_answers(self) -> None:
-        on_path = set(self.s.history)
-        for sid in list(self.s.answers):
-            if sid not in on_path:
-                del self.s.answers[sid]
 
     def _input_error(self, text: Text, raw: str) -> list[Effect]:
         self.s.errors += 1
@@ -721,15 +729,18 @@ class Session:
             error=tr(self.s.error) if self.s.error else "", value=shown_value, can_back=self._can_back(),
             button=tr(button), amount=step.amount, changing=self.s.changing,
             unit=tr(step.unit) if step.unit is not None and step.kind != "payment" else "",
-            max_length=step.max_length,
+            max_length=step.max_length, keypad=step.keypad,
             language_button=self.language_button_label(settings), strip_label=tr(message(
                 "ui_strip_stopped" if strip.stopped else "ui_strip", position=strip.position, total=strip.total)),
             done_so_far=self._done_so_far(display) if step.kind == "handoff" else None,
             printed=step.kind == "handoff" and self.s.status == HANDED_OFF,
+            can_cancel=offers_cancel(step, self.s.changing),
         )
         if not speak:
             return [show]
         out: list[Effect] = [show, self._speak(spoken or self._prompt(), reason, settings)]
+        if show.can_cancel and reason in ("prompt", "repeat"):
+            out.append(self._speak(cancel_hint(), "cancel_change", settings))
         if step.kind == "choice" and settings.get("read_choices") == "on" and reason in ("prompt", "repeat"):
             out += [self._speak(c.say or c.text, "choice", settings, target=f"choice:{c.id}") for c in step.choices]
         return out
@@ -804,36 +815,6 @@ class Session:
         assert step.window is not None
         return Ticket(self.tickets.take(step.ticket_prefix), step.window.value, reason, came_from,
                       answered, tuple(self.s.history), summary)
-
-
-
-
-def _path_to(flow: Flow, step_id: str) -> list[str]:
-    """A shortest way from the first step to `step_id` (breadth-first over the flow's graph)."""
-    if not flow.has_step(step_id):
-        raise KeyError(step_id)
-    graph: dict[str, list[str]] = {}
-    for e in edges(flow):
-        graph.setdefault(e.source, []).append(e.target)
-    start = flow.first.id
-    previous: dict[str, str | None] = {start: None}
-    queue = [start]
-    while queue:
-        current = queue.pop(0)
-        if current == step_id:
-            break
-        for target in graph.get(current, []):
-            if target not in previous and flow.has_step(target):
-                previous[target] = current
-                queue.append(target)
-    if step_id not in previous:  # only reachable through call_staff
-        return [start, step_id] if step_id != start else [start]
-    path: list[str] = []
-    node: str | None = step_id
-    while node is not None:
-        path.append(node)
-        node = previous[node]
-    return path[::-1]
 
 
 def _next_in(options: tuple[str, ...], current: str) -> str:
