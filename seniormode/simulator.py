@@ -66,6 +66,7 @@ def render(effect: Effect) -> list[str]:
                          "s = too short)")
         lines.append(f"│ settings: {_settings_line(effect.settings, effect.timeout)}")
         back = "b 返回 · " if effect.can_back else ""
+        back += "u 取消修改 · " if effect.can_cancel else ""
         lines.append(f"│ {back}r 再听一遍 · ? 帮助 · s 叫工作人员 · q 退出")
         lines.append("└" + "─" * WIDTH)
         return lines
@@ -112,6 +113,8 @@ def key_to_event(key: str, shown: ShowStep | None) -> Event | None:
         return Event("tick", float(key[1:]))
     if shown is None:
         return Event("ok")
+    if key == "u" and shown.can_cancel:
+        return Event("cancel_change")
     kind = shown.step_kind
     if kind in ("choice", "confirm"):
         if key.isdigit() and 1 <= int(key) <= len(shown.tiles):

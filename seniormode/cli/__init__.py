@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from ..extras import extra_for_import, install_hint
 from . import i18n, kiosk, lint, release, report, ship, simulate, voice
 from .common import UsageProblem
 
@@ -43,6 +44,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the promise: no traceback for staff
         if os.environ.get("SENIORMODE_DEBUG"):
             raise
+        extra = extra_for_import(exc) if isinstance(exc, ImportError) else None
+        if extra is not None:  # a module an extra brings is not installed: say which extra, not "internal error"
+            print(f"seniormode: '{args.command}' needs the '{extra}' extra, which is not installed ({exc}): "
+                  f"{install_hint(extra)}", file=sys.stderr)
+            return 2
         print(f"seniormode: internal error: {type(exc).__name__}: {exc}. "
               "Please report it; set SENIORMODE_DEBUG=1 to see the details.", file=sys.stderr)
         return 3

@@ -15,6 +15,7 @@ from ..core.events import EventError
 from ..core.i18n import Catalogs, UnknownLocale, normalise_locale
 from ..core.problems import did_you_mean
 from ..core.session import Session
+from ..extras import needs
 from .common import (
     DEMO_FLOW,
     DEMO_SCRIPT,
@@ -38,7 +39,14 @@ from .simulate import cmd_simulate
 from .updates import current_release, start_updates
 
 
+def _need_kivy(command: str) -> None:
+    said = needs("kiosk", f"'seniormode {command}'")
+    if said:
+        raise UsageProblem(said)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    _need_kivy("run")
     from ..kivy_ui import runtime
 
     config = kiosk_config(args)
@@ -124,6 +132,8 @@ def slip_printer(config: Any, theme: Any) -> Any:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """The demo kiosk: a window to touch where there is a screen; else a scripted applicant on a virtual one."""
+    if not args.terminal:
+        _need_kivy("demo")
     from ..kivy_ui import runtime
 
     flow_file, script_file = demo_files(args.flow)
@@ -172,6 +182,7 @@ def demo_files(name: str | None) -> tuple[Path, Path]:
 
 
 def cmd_storyboard(args: argparse.Namespace) -> int:
+    _need_kivy("storyboard")
     from ..kivy_ui import runtime
 
     if not runtime.has_display():

@@ -30,10 +30,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         from ..lint.audit import AuditError
 
         try:
-            result.problems.extend(_audit_problems([str(f.file) for f in result.flows], args))
+            audited, notes = _audit_problems([str(f.file) for f in result.flows], args)
+            result.problems.extend(audited)
         except AuditError as exc:  # lint's own findings still count; the layout could not run
             print_problems(result.problems.sorted(), args.format)
             raise UsageProblem(str(exc)) from None
+    else:
+        notes = []
     everything = result.problems.sorted()
     print_problems(everything, args.format)
     errors = sum(p.severity is Severity.ERROR for p in everything)
@@ -42,6 +45,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         where = _defaults_used(args, bool(result.flows))
         if where:
             print(where, file=sys.stderr)
+        for note in notes:
+            print(f"note: {note}", file=sys.stderr)
         audited = f", {len(result.flows)} flow(s) audited" if args.audit else ""
         print(f"{len(result.files)} file(s) checked{audited}: {errors} error(s), {warnings} warning(s)",
               file=sys.stderr)
@@ -62,10 +67,10 @@ def _defaults_used(args: argparse.Namespace, checked_flows: bool) -> str:
 # What only laying the screens out can find. The audit also runs the loader's and the catalogs' checks, which
 # lint has just reported at the same lines: those are left to lint, so each problem is told once.
 AUDIT_ONLY_CODES = frozenset({"SM111", "SM501", "SM502", "SM503", "SM506", "SM507", "SM508", "SM510", "SM511",
-                              "SM512"})
+                              "SM512", "SM513"})
 
 
-def _audit_problems(flow_files: list[str], args: argparse.Namespace) -> list[Problem]:
+def _audit_problems(flow_files: list[str], args: argparse.Namespace) -> tuple[list[Problem], list[str]]:
     from ..lint.audit import AuditOptions, run_audit
 
     try:
@@ -76,7 +81,7 @@ def _audit_problems(flow_files: list[str], args: argparse.Namespace) -> list[Pro
     options = AuditOptions(theme=args.theme, size=screen_size(args.size), scales=scales, languages=languages,
                            locales_dir=None if args.no_catalogs else Path(args.locales or LOCALES_DIR))
     found = run_audit([Path(f) for f in flow_files], options)
-    return [p for p in found.sorted() if p.code in AUDIT_ONLY_CODES]
+    return [p for p in found.sorted() if p.code in AUDIT_ONLY_CODES], found.notes
 
 
 def cmd_audit(args: argparse.Namespace) -> int:

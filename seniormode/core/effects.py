@@ -80,8 +80,10 @@ class ShowStep(Effect):
     button: str = ""
     amount: float | None = None
     changing: bool = False
+    can_cancel: bool = False  # a screen of a change made from the summary: 取消修改 goes back with the old answer
     unit: str = ""  # after the typed number, e.g. 年
     max_length: int = 12  # how many keys the keypad takes
+    keypad: str = "digits"  # which keypad (seniormode/core/keypads.py): digits, or id_number (X for the last one)
     language_button: str = ""  # the language the language button switches to, in its own name
     strip_label: str = ""  # "第 3 步，共 7 步" in the screen's language
     done_so_far: DoneSoFar | None = None  # on a handoff: the short account the ticket carries, in the screen's language
@@ -97,7 +99,7 @@ class Speak(Effect):
     text_key: str
     rate: int
     language: str
-    reason: str  # prompt | repeat | error | help | warning | choice | view
+    reason: str  # prompt | repeat | error | help | warning | choice | view | cancel_change
     msgid: str = ""  # the source text: a human recording in the catalog is found by context + msgid
     target: str = ""  # for reason "choice": the tile to highlight while this is read
 

@@ -26,6 +26,7 @@ EVENT_KINDS: dict[str, str] = {
     "device_failed": "",
     "signed": "verdict",     # the signature pad's verdict on the strokes: ok, empty, too_small, too_short
     "change": "step id",     # a change link on the summary
+    "cancel_change": "",     # 取消修改 on a question opened from a change link
     "reset": "",
     "bigger": "",            # the applicant's own text-size control
     "smaller": "",
@@ -63,6 +64,8 @@ EVENT_HELP: dict[str, str] = {
               "`ok` (also `signed` alone), `empty`, `too_small` or `too_short`. A refusal says why; under the "
               "pilot the finger really draws such a signature on the pad.",
     "change": "The 修改 link of this step's row on the summary.",
+    "cancel_change": "The 取消修改 button of a question opened from a 修改 link: back to the summary, every answer "
+                     "as it was before the link was pressed.",
     "reset": "Starts again from the first step, every answer wiped.",
     "bigger": "The 大字 button: text one step (×0.2) larger, up to the theme's largest.",
     "smaller": "The 小字 button: text one step smaller, not below ×1.0.",

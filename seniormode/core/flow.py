@@ -102,6 +102,7 @@ class Step:
     valid: Condition | None = None
     error: Text | None = None
     max_length: int = 12
+    keypad: str = "digits"  # text: which keypad (core/keypads.py): digits, or id_number with X for the last character
     unit: Text | None = None
     # confirm
     yes: Text | None = None

@@ -141,3 +141,33 @@ class Reach:
                     queue.extend(self.graph.get(current, []))
             self._after[start] = seen
         return self._after[start]
+
+
+def path_to(flow: Flow, step_id: str, rules: bool = False) -> list[str]:
+    """A shortest way from the first step to `step_id` (breadth-first over the flow's graph): the usual way, not a
+    routing rule's short cut (a question a triage answered), unless only a rule leads there."""
+    if not flow.has_step(step_id):
+        raise KeyError(step_id)
+    graph: dict[str, list[str]] = {}
+    for e in edges(flow):
+        if rules or not e.via.startswith("rule "):
+            graph.setdefault(e.source, []).append(e.target)
+    start = flow.first.id
+    previous: dict[str, str | None] = {start: None}
+    queue = [start]
+    while queue:
+        current = queue.pop(0)
+        if current == step_id:
+            break
+        for target in graph.get(current, []):
+            if target not in previous and flow.has_step(target):
+                previous[target] = current
+                queue.append(target)
+    if step_id not in previous:  # only reachable through a routing rule, or through call_staff
+        return path_to(flow, step_id, rules=True) if not rules else [start, step_id] if step_id != start else [start]
+    path: list[str] = []
+    node: str | None = step_id
+    while node is not None:
+        path.append(node)
+        node = previous[node]
+    return path[::-1]

@@ -9,6 +9,7 @@ from .checks import check_flow
 from .devices import SIGNATURE_LIMITS, TRIES_KINDS, TRIES_RANGE, SignatureLimits
 from .feedback import LEVELS as FEEDBACK_LEVEL_LIST
 from .flow import HARDWARE_KINDS, STEP_KINDS, Branch, Choice, Flow, InputSpec, Languages, Step, Text, Timeout
+from .keypads import DEFAULT_KEYPAD, KEYPADS
 from .problems import FlowError, Location, Problems, did_you_mean
 from .reader import IDENTIFIER, Fields
 from .rules.expression import Condition, compile_condition
@@ -25,7 +26,7 @@ KIND_KEYS: dict[str, tuple[str, ...]] = {
     "choice": ("choices", "record_answer"),
     "confirm": ("yes", "no", "no_next", "card"),
     "number": ("field", "valid", "error", "max_length", "unit"),
-    "text": ("field", "valid", "error", "max_length"),
+    "text": ("field", "valid", "error", "max_length", "keypad"),
     "summary": ("show", "button"),
     "id_card": ("simulate",),
     "photo": ("simulate",),
@@ -318,6 +319,8 @@ class _FlowBuilder:
             step.unit = self.text(f, "unit", sid) if kind == "number" else None
             max_length = f.number("max_length", 1, 64)
             step.max_length = int(max_length) if max_length else 12
+            if kind == "text":
+                step.keypad = f.one_of("keypad", KEYPADS, default=DEFAULT_KEYPAD) or DEFAULT_KEYPAD
             valid = f.scalar("valid")
             if valid is not None:
                 value_type = "number" if kind == "number" else "text"

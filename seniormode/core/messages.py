@@ -37,6 +37,9 @@ MESSAGES: dict[str, str] = {
     "ui_close": "好的",
     "ui_seconds_left": "还有 {seconds} 秒",
     "ui_change": "修改",
+    "ui_cancel_change": "取消修改",
+    # after the prompt of a question opened from the summary's 修改 link
+    "change_cancel_say": "不想改了，请按“取消修改”，回到核对页，原来的答案不变。",
     "ui_delete": "删除",
     "ui_enter": "确定",
     "ui_simulate": "模拟：{action}",

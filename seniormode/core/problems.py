@@ -82,6 +82,7 @@ CODES: dict[str, str] = {
     "SM510": "text broken inside a word",
     "SM511": "text drawn smaller at a larger text setting or in a viewing preset",
     "SM512": "overlay drawn over the step's bars or buttons",
+    "SM513": "icon without 3:1 contrast against its tile (WCAG 1.4.11)",
     "SM601": "translation missing",
     "SM602": "translation marked fuzzy",
     "SM603": "translation stale",
@@ -133,6 +134,8 @@ class Problems:
     items: list[Problem] = field(default_factory=list)
     # Each problem once; a set, because a file can have thousands (a new catalog: every string untranslated).
     _seen: set[Problem] = field(default_factory=set, repr=False, compare=False)
+    # What a check decided not to do, said out loud (the audit: a staff language it did not lay out).
+    notes: list[str] = field(default_factory=list, compare=False)
 
     def add(self, problem: Problem) -> None:
         if not self._seen and self.items:  # items given to the constructor

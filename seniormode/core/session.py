@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from .changes import Before, cancel_hint, forget_off_path, offers_cancel
 from .devices import TRIES_KINDS, VERDICTS, TriesState, failed_try, tries_reason
 from .effects import (
     DoneSoFar,
@@ -40,9 +41,10 @@ from .feedback import DEFAULT_TIMEOUT as FEEDBACK_TIMEOUT
 from .feedback import LEVELS, FeedbackState, Level
 from .feedback import UNSATISFIED as FEEDBACK_UNSATISFIED
 from .flow import DEVICE_OK_KINDS, IRREVERSIBLE_KINDS, Choice, Flow, Step, Text
-from .graph import edges
+from .graph import path_to
 from .hand_over import BUTTON_WORD, start_next
 from .i18n import LANGUAGE_NAMES, Catalogs, next_language
+from .keypads import KEYPADS
 from .messages import message
 from .progress import StepNumbers, done_so_far
 from .rules.ruleset import Adaptation, Route
@@ -86,6 +88,7 @@ class _State:
     helps: int = 0
     changing: bool = False
     return_to: str | None = None
+    before_change: Before | None = None  # for 取消修改: the summary as it was when 修改 was pressed
     status: str = ACTIVE
     card_in: bool = False
     error: Text | None = None
@@ -443,9 +446,20 @@ class Session:
         if target not in rows:
             return [Rejected("change", f"'{target}' has no change link here")]
         self.s.changing, self.s.return_to = True, step.id
+        self.s.before_change = Before.of(step.id, self.s.answers, self.s.done, self.s.history)
         h = self.s.history
         del h[h.index(target) + 1:]
         self._walked(Transition(step.id, target, "change"))
+        return self._show(reason="prompt")
+
+    def _on_cancel_change(self, event: Event) -> list[Effect]:
+        before = self.s.before_change
+        if before is None or not offers_cancel(self.current, self.s.changing):
+            return [Rejected("cancel_change", "no change to cancel here")]
+        source = self.current.id
+        before.restore(self.s.answers, self.s.done, self.s.history)
+        self.s.changing, self.s.return_to, self.s.before_change, self.s.error = False, None, None, None
+        self._walked(Transition(source, before.summary, "cancel change"))
         return self._show(reason="prompt")
 
     def _on_reset(self, event: Event) -> list[Effect]:
@@ -519,7 +533,7 @@ class Session:
     def jump_to(self, step_id: str) -> list[Effect]:
         """Show any step with sample answers on a way to it (storyboard, translators' preview)."""
         self.s = _State(dict(self.start_inputs))
-        path = _path_to(self.flow, step_id)
+        path = path_to(self.flow, step_id)
         for sid in path[:-1]:
             self._sample_answer(self.flow.step(sid), path)
         self.s.history = path
@@ -544,7 +558,7 @@ class Session:
         elif step.kind == "confirm":
             self.s.answers[step.id] = True
         elif step.kind in ("number", "text"):
-            for candidate in ([1, 2, 3, 5, 10, 30] if step.kind == "number" else ["13800138000", "示例"]):
+            for candidate in ([1, 2, 3, 5, 10, 30] if step.kind == "number" else [KEYPADS[step.keypad].sample, "示例"]):
                 values = self.values()
                 values["value"] = candidate
                 if step.valid is None or step.valid.evaluate(values).result:
@@ -678,7 +692,7 @@ class Session:
         step = self.flow.step(target)
         out: list[Effect] = []
         if step.kind == "summary":
-            self._prune_answers()
+            forget_off_path(self.s.answers, self.s.done, self.s.history)
         if step.kind == "feedback":
             self.s.feedback = FeedbackState()
         if step.kind == "handoff":
@@ -704,12 +718,6 @@ class Session:
                               h[-2] if len(h) > 1 else h[-1])
         self.s.ticket = ticket
         return self._show(reason="prompt") + [Handoff(ticket), self._ticket_slip(ticket)]
-
-    def _prune_answers(self) -> None:
-        on_path = set(self.s.history)
-        for sid in list(self.s.answers):
-            if sid not in on_path:
-                del self.s.answers[sid]
 
     def _input_error(self, text: Text, raw: str) -> list[Effect]:
         self.s.errors += 1
@@ -758,7 +766,7 @@ class Session:
             error=tr(self.s.error) if self.s.error else "", value=shown_value, can_back=self._can_back(),
             button=tr(button), amount=step.amount, changing=self.s.changing,
             unit=tr(step.unit) if step.unit is not None and step.kind != "payment" else "",
-            max_length=step.max_length,
+            max_length=step.max_length, keypad=step.keypad,
             language_button=self.language_button_label(settings), strip_label=tr(message(
                 "ui_strip_stopped" if strip.stopped else "ui_strip", position=strip.position, total=strip.total)),
             done_so_far=self._done_so_far(display) if step.kind == "handoff" else None,
@@ -766,10 +774,13 @@ class Session:
             instruction=tr(step.instruction) if step.instruction is not None else "",
             tries_left=self.s.tries.left(step.id, step.tries) if step.kind in TRIES_KINDS else 0,
             signature=step.signature,
+            can_cancel=offers_cancel(step, self.s.changing),
         )
         if not speak:
             return [show]
         out: list[Effect] = [show, self._speak(spoken or self._prompt(), reason, settings)]
+        if show.can_cancel and reason in ("prompt", "repeat"):
+            out.append(self._speak(cancel_hint(), "cancel_change", settings))
         if step.kind == "choice" and settings.get("read_choices") == "on" and reason in ("prompt", "repeat"):
             out += [self._speak(c.say or c.text, "choice", settings, target=f"choice:{c.id}") for c in step.choices]
         return out
@@ -873,32 +884,3 @@ class Session:
             issued=self.clock(), station=self.tickets.station, language=display,
             tr=lambda text: self._tr(text, display)))
 
-
-def _path_to(flow: Flow, step_id: str, rules: bool = False) -> list[str]:
-    """A shortest way from the first step to `step_id` (breadth-first over the flow's graph): the usual way, not a
-    routing rule's short cut (a question a triage answered), unless only a rule leads there."""
-    if not flow.has_step(step_id):
-        raise KeyError(step_id)
-    graph: dict[str, list[str]] = {}
-    for e in edges(flow):
-        if rules or not e.via.startswith("rule "):
-            graph.setdefault(e.source, []).append(e.target)
-    start = flow.first.id
-    previous: dict[str, str | None] = {start: None}
-    queue = [start]
-    while queue:
-        current = queue.pop(0)
-        if current == step_id:
-            break
-        for target in graph.get(current, []):
-            if target not in previous and flow.has_step(target):
-                previous[target] = current
-                queue.append(target)
-    if step_id not in previous:  # only reachable through a routing rule, or through call_staff
-        return _path_to(flow, step_id, rules=True) if not rules else [start, step_id] if step_id != start else [start]
-    path: list[str] = []
-    node: str | None = step_id
-    while node is not None:
-        path.append(node)
-        node = previous[node]
-    return path[::-1]

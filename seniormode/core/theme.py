@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from .icons import IconCatalogue, catalogue_path, load_catalogue, read_icons_into
 from .problems import FlowError, Location, Problem, Problems, Severity, did_you_mean
 from .reader import IDENTIFIER, Fields, expect_mapping
+from .settings import LOCALES
 from .source import Node, Scalar, display_path, load_file
 
 if TYPE_CHECKING:
@@ -77,10 +78,12 @@ DEFAULT_FONT_FAMILY = "Noto Sans CJK SC"
 DEFAULT_REGULAR = "NotoSansCJK-Regular.ttc"
 DEFAULT_BOLD = "NotoSansCJK-Bold.ttc"
 DEFAULT_EMOJI = "NotoColorEmoji.ttf"
+DEFAULT_ICON_OUTLINE = 3.0  # dp
 
 THEME_KEYS = (
     "theme", "description", "colours", "font", "sizes", "line_spacing", "spacing", "min_target_dp",
-    "min_target_mm", "screen_dpi", "density", "largest_text_scale", "min_contrast", "icons",
+    "min_target_mm", "screen_dpi", "density", "largest_text_scale", "min_contrast", "icons", "staff_languages",
+    "icon_outline",
 )
 FONT_KEYS = ("family", "regular", "bold", "emoji", "dirs")
 
@@ -250,6 +253,11 @@ class Theme:
     density: float = 1.0
     largest_text_scale: float = LARGEST_TEXT_SCALE
     min_contrast: float = 7.0
+    # Screen languages only staff see (English): never a flow's applicant screens. The audit lays them out only
+    # when asked (--languages), and says that it did not.
+    staff_languages: tuple[str, ...] = ()
+    # dp of outline around each icon, in the colour of the words beside it: its shape against any tile (SM513).
+    icon_outline: float = DEFAULT_ICON_OUTLINE
     file: str = ""
     # Where each value was written ("colours.text", "sizes.body", "line_spacing", ...), for problems.
     locations: Mapping[str, Location] = field(default_factory=dict, compare=False, repr=False)
@@ -438,8 +446,10 @@ class _ThemeReader:
             "density": self.number(f, "density", 0.25, 8),
             "largest_text_scale": self.number(f, "largest_text_scale", 1.0, LARGEST_TEXT_SCALE),
             "min_contrast": self.number(f, "min_contrast", MIN_CONTRAST_FLOOR, 21),
+            "icon_outline": self.number(f, "icon_outline", 0, 12),
         }
         icons, synonyms, fallback = self.read_icons(f)
+        staff = self.read_staff_languages(f)
         required = (name_node, colours, sizes, spacing, fallback, numbers["line_spacing"],
                     numbers["min_target_dp"], numbers["screen_dpi"])
         if any(v is None for v in required):
@@ -464,6 +474,8 @@ class _ThemeReader:
             density=_given(numbers["density"], 1.0),
             largest_text_scale=_given(numbers["largest_text_scale"], LARGEST_TEXT_SCALE),
             min_contrast=_given(numbers["min_contrast"], 7.0),
+            staff_languages=staff,
+            icon_outline=_given(numbers["icon_outline"], DEFAULT_ICON_OUTLINE),
             file=self.file,
             locations=MappingProxyType(dict(self.locations)),
         )
@@ -473,6 +485,18 @@ class _ThemeReader:
         if f.has(key):
             self.locations[prefix + key] = f.location(key)
         return f.number(key, low, high, required=required, example=example)
+
+    def read_staff_languages(self, f: Fields) -> tuple[str, ...]:
+        if f.has("staff_languages"):
+            self.locations["staff_languages"] = f.location("staff_languages")
+        found = []
+        for item in f.string_list("staff_languages"):
+            if item.value in LOCALES:
+                found.append(str(item.value))
+            else:
+                self.problems.error("SM108", f"'{item.value}' is not a screen language", item.location,
+                                    did_you_mean(str(item.value), LOCALES) or f"use one of: {', '.join(LOCALES)}")
+        return tuple(found)
 
     def read_colours(self, f: Fields) -> Palette | None:
         node = f.mapping("colours", required=True, example="{background: \"#FFFFFF\", ...}")

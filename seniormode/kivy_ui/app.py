@@ -48,7 +48,7 @@ _SIMPLE_TARGETS = {
     "primary": Event("ok"), "bar:repeat": Event("repeat"), "bar:bigger": Event("bigger"),
     "bar:smaller": Event("smaller"), "bar:language": Event("language"), "bar:back": Event("back"),
     "bar:staff": Event("staff"), "bar:help": Event("help"), "bar:view": Event("view"),
-    "bar:slower": Event("slower"),
+    "bar:slower": Event("slower"), "cancel_change": Event("cancel_change"),
     "overlay:more_time": Event("extend"), "device:fail": Event("device_failed"), "overlay:help_staff": Event("staff"),
 }
 

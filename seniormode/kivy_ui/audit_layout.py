@@ -28,6 +28,7 @@ from ..core.i18n import Catalogs
 from ..core.problems import Location, Problem, Severity, shorten
 from ..core.session import Session, TicketCounter
 from ..core.theme import (
+    DEFAULT_ICON_OUTLINE,
     LARGEST_TEXT_SCALE,
     MIN_BODY_DP,
     MIN_LARGEST_BODY_DP,
@@ -42,6 +43,7 @@ from ..core.theme import (
     to_hex,
 )
 from ..core.viewing import PRESET_ORDER
+from .icon_contrast import BAND, MIN_ICON_CONTRAST, MIN_OUTLINE_SHARE, outline_share
 from .storyboard import FIXED_TIME, _background, _blend, _rgb, _visibility, required_contrast
 
 Job = tuple[Flow, Theme, Sequence[float], Sequence[str]]
@@ -58,6 +60,7 @@ BG_KEYS = ("background", "surface", "accent", "danger", "error_background")
 ROLE_WORDS = {"body": "body text", "title": "title", "tile_text": "tile text", "button_text": "button text",
               "strip_text": "strip text", "small": "small text"}
 STATE_ERROR, STATE_HELP, STATE_WARNING = "error message", "help", "time-out warning"
+STATE_CHANGE = "opened from the summary's change link"  # with its 取消修改 button
 STANDARD = "standard"
 SHRINK_PX = 0.5  # a label's ink may be this much shorter at a larger setting before it counts as smaller (rounding)
 
@@ -100,7 +103,7 @@ class _Group:
 
 
 def audit_layout(jobs: Sequence[Job], size: tuple[int, int] = (1280, 800),
-                 locales_dir: Path | None = None) -> list[Problem]:
+                 locales_dir: Path | None = None, seen: list[Screen] | None = None) -> list[Problem]:
     """Lay out and measure every screen of each (flow, theme, text scales, screen languages) job.
 
     Reuses the kiosk app already running in this process (it is given back with its flow, theme and window size),
@@ -131,6 +134,8 @@ def audit_layout(jobs: Sequence[Job], size: tuple[int, int] = (1280, 800),
         audit = _Audit(app, catalogs)
         for job_flow, job_theme, scales, languages in jobs:
             audit.run(job_flow, job_theme, [float(s) for s in scales], list(languages))
+        if seen is not None:  # what was laid out, for whoever asks (the tests)
+            seen.extend(audit.screens)
         return audit.problems()
     finally:
         if given_back is not None:
@@ -176,25 +181,29 @@ class _Audit:
         self.words: dict[tuple[str, str], frozenset[str]] = {}
         # Each label's ink on the glass, by screen (without its scale) and label: what larger settings must keep.
         self.inks: dict[tuple[Any, ...], tuple[float, Screen]] = {}
+        self.screens: list[Screen] = []  # every screen laid out and measured, in order
+        self.outlines: dict[tuple[Any, ...], float | None] = {}  # (icon, colour behind, box, outline) -> share
+        self.smallest = 1.0  # the smallest text size of the flow being laid out
 
     # ---- walking the screens ---------------------------------------------------------------------------------
     def run(self, flow: Flow, theme: Theme, scales: list[float], languages: list[str]) -> None:
         session = Session(flow, clock=lambda: FIXED_TIME, catalogs=self.catalogs)
         self.app.load(flow, session, theme=theme)
         scales = sorted(set(scales))
+        self.smallest = scales[0]
         for step in flow.steps:
             for language in languages:
                 for scale in scales:
                     ends = scale in (scales[0], scales[-1])
-                    for state in _states(flow, step, overlays=ends):
-                        screen = Screen(step.id, language, scale, state)
-                        show = self.present(session, step, screen)
-                        self.measure(flow, theme, step, show, screen, pixels=scale == scales[0] and not state)
-                    # The ➕ and 📐 buttons reach every preset at every size: the tilted screens, at both ends.
-                    for preset in PRESET_ORDER if ends else ():
-                        if preset != STANDARD:
-                            screen = Screen(step.id, language, scale, "", preset)
-                            self.measure(flow, theme, step, self.present(session, step, screen), screen, False)
+                    # The ➕ and 📐 buttons reach every preset at every size, on every state of the screen: each
+                    # tilted view is laid out like the upright one (the overlays, whose boxes do not change with
+                    # the text size, at both ends). Pixels are read upright, at the smallest size.
+                    for preset in PRESET_ORDER:
+                        for state in _states(flow, step, overlays=ends):
+                            screen = Screen(step.id, language, scale, state, preset)
+                            show = self.present(session, step, screen)
+                            self.measure(flow, theme, step, show, screen,
+                                         pixels=preset == STANDARD and scale == scales[0] and not state)
             # The kiosk collects the screens it threw away on its clock, which the audit does not tick.
             gc.collect()
 
@@ -220,13 +229,22 @@ class _Audit:
         elif screen.state == STATE_WARNING:
             ticked = session.handle(Event("tick", session.step_timeout()))
             self.app.apply([e for e in ticked if isinstance(e, WarnTimeout)])
+        elif screen.state == STATE_CHANGE:
+            summary = _summary_of(session.flow, step)
+            assert summary is not None
+            session.jump_to(summary.id)
+            changed = [e for e in session.handle(Event("change", step.id)) if isinstance(e, ShowStep)]
+            if changed:  # a row the sample answers put on the summary: the question with its 取消修改
+                show = changed[-1]
+                self.app.apply([show])
         _settle()
         return show
 
     # ---- measuring one screen --------------------------------------------------------------------------------
     def measure(self, flow: Flow, theme: Theme, step: Step, show: ShowStep, screen: Screen, pixels: bool) -> None:
-        from .widgets import FitLabel, PressPanel
+        from .widgets import FitLabel, IconView, PressPanel
 
+        self.screens.append(screen)
         view = self.app.view
         scope = view.overlay if view.overlay is not None else view  # an overlay hides the step beneath it
         widgets = list(scope.walk(restrict=True))
@@ -255,14 +273,23 @@ class _Audit:
                 self.target(target_id, widget, theme, step, screen)
         if step.kind == "choice" and not screen.state:
             self.choice_tiles(step, targets, screen)
+        # Pixels are read upright at the smallest size (colours change with neither): every state for the icons,
+        # the step as shown for the labels.
+        image = self.draw() if screen.preset == STANDARD and screen.scale == self.smallest else None
+        if image is not None:
+            for icon in widgets:
+                if isinstance(icon, IconView) and icon.icon and icon.texture is not None:
+                    alpha, inactive = _visibility(icon)
+                    if alpha > 0 and not inactive:
+                        self.icon_contrast(icon, image, theme, step, screen)
         if view.overlay is not None:
             self.overlay_clear(flow, step, view, screen)
         if screen.state == STATE_WARNING and "overlay:more_time" not in targets:
             self.add(Finding("SM111", flow.timeout.location or flow.location, "more_time",
                              "the time-out warning offers no button for more time", screen, 0.0,
                              "WCAG 2.2.1: the applicant can extend the time, at least 10 times"), "overlay:more_time")
-        if pixels:
-            self.drawn_contrast(measured, theme, step, screen)
+        if pixels and image is not None:
+            self.drawn_contrast(measured, image, theme, step, screen)
 
     def _flow_words(self, flow: Flow, language: str) -> frozenset[str]:
         """Every string of the flow's YAML as the screen shows it in `language`."""
@@ -421,15 +448,13 @@ class _Audit:
                  label.text)
         return False
 
-    def drawn_contrast(self, labels: list[tuple[Any, _Words]], theme: Theme, step: Step, screen: Screen) -> None:
+    def drawn_contrast(self, labels: list[tuple[Any, _Words]], image: Any, theme: Theme, step: Step,
+                       screen: Screen) -> None:
         """Contrast measured again on the drawn pixels: the most common other colour in each label's box.
 
         Catches what the panels do not tell (something drawn over a label, a colour the kiosk's code hard-codes);
         labels that already failed on their panels' colours are not reported twice.
         """
-        image = self.draw()
-        if image is None:
-            return
         from .fonts import FONT_BOLD
 
         height = image.height
@@ -489,6 +514,46 @@ class _Audit:
             where = choice.location if choice is not None else step.location
             self.add(Finding("SM506", where, f"off:{target_id}", f"touch target '{target_id}' is off the screen: {off}",
                              screen, screen.scale, "give the screen fewer things"), target_id)
+
+    def icon_contrast(self, icon: Any, image: Any, theme: Theme, step: Step, screen: Screen) -> None:
+        """WCAG 1.4.11 on the drawn icon: its outline against the colour behind it (kivy_ui/icon_contrast.py)."""
+        behind = self.behind(icon)
+        margin = icon.outline_width + BAND + 1
+        x0, y0 = icon.to_window(icon.x - margin, icon.y - margin)
+        x1, y1 = icon.to_window(icon.right + margin, icon.top + margin)
+        box = (max(0, math.floor(x0)), max(0, math.floor(image.height - y1)),
+               min(image.width, math.ceil(x1)), min(image.height, math.ceil(image.height - y0)))
+        key = (icon.icon, behind, box[2] - box[0], box[3] - box[1], tuple(icon.outline), float(icon.outline_width))
+        if key not in self.outlines:  # the same icon on the same button is drawn alike on every screen
+            self.outlines[key] = outline_share(image.crop(box), behind) if box[2] > box[0] and box[3] > box[1] \
+                else None
+        share = self.outlines[key]
+        if share is None or share >= MIN_OUTLINE_SHARE:
+            return
+        press = _press_of(icon)
+        target = press.target_id if press is not None else ""
+        kind, _, value = target.partition(":")
+        name = next((n for n, e in theme.icons.items() if e == icon.icon), "fallback")
+        choice = (step.choice(value) or step.hard_tile(value)) if kind == "choice" else None
+        if choice is not None:
+            where, what = choice.icon_location or choice.location, f"choice '{choice.id}''s icon '{choice.icon}'"
+            hint = "choose an icon whose outline stands out from its tile (docs/icons.md)"
+        elif press is None and step.icon and icon.icon == theme.icon(step.icon):
+            where, what = step.icon_location or step.location, f"the step's icon '{step.icon}'"
+            hint = "choose an icon whose outline stands out from the screen's background (docs/icons.md)"
+        else:
+            where, what = theme.location(f"icons.{name}"), f"the '{target or 'screen'}' icon '{name}'"
+            hint = "the kiosk's own icon: choose an emoji whose outline stands out, or change the colour behind it"
+        if theme.icon_outline < DEFAULT_ICON_OUTLINE:  # the kiosk's outline would have made it stand out
+            where = theme.location("icon_outline")
+            hint = f"draw the icons with an outline: 'icon_outline: {DEFAULT_ICON_OUTLINE:g}' (dp, in the colour of " \
+                   "the words beside them)"
+        bg = _colour_key(theme, behind, BG_KEYS)
+        on = f"{to_hex(behind)} ('{bg}')" if bg else to_hex(behind)
+        self.add(Finding("SM513", where, f"icon:{name}:{to_hex(behind)}",
+                         f"{what} {icon.icon} on {on}: {share:.0%} of its outline has {MIN_ICON_CONTRAST:g}:1 against "
+                         f"it, needs {MIN_OUTLINE_SHARE:.0%} (measured on the drawn screen)", screen, share,
+                         f"WCAG 1.4.11: {hint}"), f"{name}@{target}")
 
     def choice_tiles(self, step: Step, targets: dict[str, Any], screen: Screen) -> None:
         """Every choice on the glass with an icon drawn and words: never colour alone."""
@@ -651,11 +716,23 @@ def _states(flow: Flow, step: Step, overlays: bool = True) -> list[str]:
         states.append(STATE_ERROR)
     if not overlays:
         return states
+    if _summary_of(flow, step) is not None:
+        states.append(STATE_CHANGE)
     if step.help is not None or step is flow.first:
         states.append(STATE_HELP)
     if step is flow.first:
         states.append(STATE_WARNING)
     return states
+
+
+def _summary_of(flow: Flow, step: Step) -> Step | None:
+    """The summary whose 修改 link opens this step (its `show:` list, or every question before it), or None."""
+    for summary in flow.steps:
+        if summary.kind != "summary":
+            continue
+        if step.id in summary.show or (not summary.show and step.is_question and step.kind != "confirm"):
+            return summary
+    return None
 
 
 @dataclass(frozen=True)

@@ -130,7 +130,8 @@ def target_for(event: Event) -> str:
               "extend": "overlay:more_time", "bigger": "bar:bigger", "smaller": "bar:smaller",
               "language": "bar:language", "view": "bar:view", "slower": "bar:slower", "card": "device:ok",
               "device_ok": "device:ok",
-              "device_failed": "device:fail", "yes": "choice:yes", "no": "choice:no"}
+              "device_failed": "device:fail", "yes": "choice:yes", "no": "choice:no",
+              "cancel_change": "cancel_change"}
     if kind in simple:
         return simple[kind]
     if kind == "choose":

@@ -16,18 +16,33 @@ from ..core.devices import SignatureLimits, StrokeHolder, sample_strokes, verdic
 from ..core.effects import ShowHelp, ShowStep, Ticket, WarnTimeout
 from ..core.flow import Text
 from ..core.i18n import SOURCE_LOCALE, Catalogs
+from ..core.keypads import DEFAULT_KEYPAD, KEYPADS
 from ..core.messages import message
 from ..core.theme import Theme
 from . import device_screens
 from .device_screens import HARDWARE_ACTION
 from .signature_pad import SignaturePad
-from .widgets import FONT_BOLD, FitLabel, IconView, Keypad, Panel, PressPanel, StepDots, line_height, tile
+from .widgets import (
+    DISABLED_OPACITY,
+    FONT_BOLD,
+    FitLabel,
+    IconView,
+    Keypad,
+    Panel,
+    PressPanel,
+    StepDots,
+    line_height,
+    tile,
+)
 
 Action = Callable[[str], None]
 
 ENTRY_KINDS = ("number", "text")
 BAR_GROWTH = 0.35  # the bars' height grows by this share of each step of the text setting above x1.0 ...
 BARS_GROW_UNTIL = 1.4  # ... up to this setting
+# ... or this one in a tilted view, laid out in less room (viewing.layout_factor): bars that grew to x1.4 there took
+# so much of the step that its titles and keys were fitted a pixel smaller at x1.4 than at x1.2 (SM511).
+TILTED_BARS_GROW_UNTIL = 1.2
 
 
 class StepView(FloatLayout):
@@ -48,6 +63,7 @@ class StepView(FloatLayout):
         self.overlay: Widget | None = None
         self._overlay_label: FitLabel | None = None
         self._display: FitLabel | None = None
+        self._keypad: Keypad | None = None
         self._body: Widget | None = None  # the step between its bars: where an overlay goes
         # A signature's strokes: only here and in the pad that draws them; wiped on a new step, a refusal, a reset.
         self.strokes = StrokeHolder()
@@ -80,10 +96,13 @@ class StepView(FloatLayout):
         self.clear_widgets()
         self.overlay = None
         self.pad = None
+        self._keypad = None
         # The bars grow with the text up to x1.4 (x1.14), then stop: every inch they took beyond it came off the
         # step between them, whose labels then shrank as the text grew (an error screen's title 44 -> 42 px of ink
         # from x1.6 to x1.8). Past the cap no box changes with the setting, so a larger setting never draws smaller.
-        target = dp(theme.min_target_dp) * (1 + BAR_GROWTH * (min(scale, BARS_GROW_UNTIL) - 1))
+        until = BARS_GROW_UNTIL if show.settings.get("view_preset", "standard") == "standard" \
+            else TILTED_BARS_GROW_UNTIL
+        target = dp(theme.min_target_dp) * (1 + BAR_GROWTH * (min(scale, until) - 1))
         if show.step_kind == "summary" and len(show.summary) > 2:
             target = dp(theme.min_target_dp)  # the rows need the height: every change link stays >= 20 mm
         # No background of its own: the window is cleared to the theme's background (one full-screen layer less
@@ -126,7 +145,8 @@ class StepView(FloatLayout):
         error_here = bool(show.error) and show.step_kind not in ENTRY_KINDS
         header = BoxLayout(orientation="horizontal", size_hint_y=share + (0.14 if error_here else 0),
                            spacing=dp(theme.gap))
-        header.add_widget(IconView(icon=theme.icon(show.icon), size_hint_x=0.22))
+        header.add_widget(IconView(icon=theme.icon(show.icon), size_hint_x=0.22, outline=list(c.rgba("text")),
+                                   outline_width=dp(theme.icon_outline)))
         words = BoxLayout(orientation="vertical", spacing=dp(theme.gap) / 2)
         words.add_widget(FitLabel(text=show.text, color=c.rgba("text"), font_name=FONT_BOLD,
                                   base_size=dp(theme.font_size("title", scale)), halign="left",
@@ -134,13 +154,18 @@ class StepView(FloatLayout):
         if error_here:
             words.add_widget(self._error(show.error, scale))
         header.add_widget(words)
+        if show.can_cancel:  # a change from the summary: back to it with the old answer, beside the question
+            header.add_widget(tile(theme, "cancel_change", self._t("ui_cancel_change"), theme.icon("check"),
+                                   self.action, scale, orientation="horizontal", role="button_text",
+                                   size_hint_x=0.3))
         return header
 
     def _error(self, text: str, scale: float, **kwargs: Any) -> Widget:
         theme, c = self.theme, self.theme.colours
         box = Panel(orientation="horizontal", background=list(c.rgba("error_background")),
                     border_color=list(c.rgba("error_text")), border_width=dp(3), padding=dp(8), **kwargs)
-        box.add_widget(IconView(icon=theme.icon("warning"), size_hint_x=0.12))
+        box.add_widget(IconView(icon=theme.icon("warning"), size_hint_x=0.12, outline=list(c.rgba("error_text")),
+                                outline_width=dp(theme.icon_outline)))
         box.add_widget(FitLabel(text=text, color=c.rgba("error_text"), font_name=FONT_BOLD,
                                 base_size=dp(theme.font_size("body", scale)), halign="left",
                                 line_height=line_height(theme)))
@@ -212,7 +237,10 @@ class StepView(FloatLayout):
             centred.add_widget(display)
             left.add_widget(centred)
         row.add_widget(left)
-        row.add_widget(Keypad(theme, self.action, scale, self._t("ui_enter"), self._t("ui_delete"), size_hint_x=0.58))
+        self._keypad = Keypad(theme, self.action, scale, self._t("ui_enter"), self._t("ui_delete"),
+                              KEYPADS.get(show.keypad, KEYPADS[DEFAULT_KEYPAD]), show.max_length, size_hint_x=0.58)
+        self._keypad.typed(len(self.typed))
+        row.add_widget(self._keypad)
         return row
 
     def _display_text(self, show: ShowStep) -> str:
@@ -320,7 +348,7 @@ class StepView(FloatLayout):
                           role="button_text", icon_share=0.36, padding=dp(5), spacing=0)
             if target_id == "bar:back" and not show.can_back:
                 button.enabled = False
-                button.opacity = 0.25
+                button.opacity = DISABLED_OPACITY
             bar.add_widget(button)
         bar.add_widget(tile(theme, "bar:staff", self._t("ui_staff"), theme.icon("staff"), self.action, scale,
                             danger=True, orientation="horizontal", role="button_text", size_hint_x=1.7,
@@ -336,6 +364,7 @@ class StepView(FloatLayout):
         self.ticket = None
         self.wipe_signature()
         self._display = None
+        self._keypad = None
         self._overlay_label = None
         self.clear_warning()
 
@@ -360,10 +389,15 @@ class StepView(FloatLayout):
         assert self.current is not None
         if key == "del":
             self.typed = self.typed[:-1]
+        elif not key.isdigit() and key not in KEYPADS.get(self.current.keypad, KEYPADS[DEFAULT_KEYPAD]).letters_now(
+                len(self.typed), self.current.max_length):
+            return  # a letter this field cannot take here (X before the last character)
         elif len(self.typed) < self.current.max_length:
             self.typed += key
         if self._display is not None:
             self._display.text = self._display_text(self.current)
+        if self._keypad is not None:
+            self._keypad.typed(len(self.typed))
 
     def set_ticket(self, ticket: Ticket) -> None:
         self.ticket = ticket

@@ -22,6 +22,7 @@ from kivy.core.audio import SoundLoader
 from ..core.effects import Speak
 
 log = logging.getLogger("seniormode.voice")
+AFTER_PROMPT = ("choice", "cancel_change")  # said after the screen's prompt, not over it
 
 
 @dataclass
@@ -47,8 +48,8 @@ class VoicePlayer:
         self._stopping = False
 
     def speak(self, effect: Speak) -> None:
-        """A new prompt replaces whatever is playing; a choice waits for the prompt before it."""
-        if effect.reason == "choice" and (self.current is not None or self.queue):
+        """A new prompt replaces whatever is playing; a choice, or the 取消修改 hint, waits for the prompt before it."""
+        if effect.reason in AFTER_PROMPT and (self.current is not None or self.queue):
             self.queue.append(effect)
             return
         self.stop()

@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
 from kivy.core.text import Label as CoreLabel
-from kivy.graphics import Color, Ellipse, Line, RoundedRectangle
+from kivy.graphics import Color, Ellipse, Line, Rectangle, RoundedRectangle
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.gridlayout import GridLayout
 from kivy.uix.image import Image
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
+from ..core.keypads import DEFAULT_KEYPAD, KEYPADS, KeypadKind
 from ..core.theme import Theme
 from ..core.wording import runs
 from .fonts import EMOJI_FONT, FONT, FONT_BOLD
 
 EMOJI_STRIKE = 109  # the one bitmap size NotoColorEmoji has; scale the texture, not the font
 KEY_PADDING = 5  # dp inside a key, as inside a bar button (the tiles' half padding cost each key 14 px of text)
+DISABLED_OPACITY = 0.25  # a control that cannot be pressed now (Back on the first step, X before the last digit)
 MIN_TEXT_DP = 18  # below this, shrinking would make text unreadable: report an overflow instead
 # Noto Sans CJK's own line height (hhea ascent + descent) is 1.448 em: already above the 1.3 line spacing the
 # senior rules ask for. Kivy's line_height multiplies it, so the theme's spacing is divided by it, not added.
@@ -36,6 +38,8 @@ Action = Callable[[str], None]
 
 
 _emoji_textures: dict[str, Any] = {}
+_emoji_masks: dict[str, Any] = {}
+OUTLINE_STEPS = 12  # directions the silhouette is drawn in around the emoji: a smooth ring at 3 dp
 _fitted: dict[tuple[Any, ...], float] = {}  # (text, font, base size, box, line height) -> the size that fits
 
 
@@ -137,20 +141,60 @@ class FitLabel(Label):
         return bool(self.texture_size[1] > self.height + 0.5 or self.texture_size[0] > self.width + 0.5)
 
 
+def emoji_mask(char: str) -> Any:
+    """The emoji's silhouette: white where it is drawn, with its own coverage; tinted by a Color when drawn."""
+    mask = _emoji_masks.get(char)
+    if mask is None:
+        from kivy.graphics.texture import Texture
+
+        texture = emoji_texture(char)
+        pixels = bytearray(texture.pixels)
+        white = b"\xff" * (len(pixels) // 4)
+        pixels[0::4], pixels[1::4], pixels[2::4] = white, white, white
+        mask = Texture.create(size=texture.size, colorfmt="rgba")
+        mask.blit_buffer(bytes(pixels), colorfmt="rgba", bufferfmt="ubyte")
+        _emoji_masks[char] = mask
+    return mask
+
+
 class IconView(Image):
-    """A cartoon icon: a colour emoji drawn large, scaled to its box."""
+    """A cartoon icon: a colour emoji drawn large, scaled to its box, with an outline of `outline_width` in the
+    colour of the words beside it, so that its shape stands out from any tile (WCAG 1.4.11, 3:1; see
+    seniormode/kivy_ui/icon_contrast.py). The outline is the emoji's silhouette drawn around it in OUTLINE_STEPS
+    directions."""
 
     icon = StringProperty("")
+    outline = ListProperty([0.0, 0.0, 0.0, 0.0])  # no outline until a colour is given
+    outline_width = NumericProperty(0.0)
 
     def __init__(self, **kwargs: Any):
         kwargs.setdefault("fit_mode", "contain")
         super().__init__(**kwargs)
-        self.bind(icon=self._draw)
+        with self.canvas.before:
+            self._outline_colour = Color(0, 0, 0, 0)
+            self._rings = [Rectangle() for _ in range(OUTLINE_STEPS)]
+        self.bind(icon=self._draw, outline=self._place, outline_width=self._place, pos=self._place,
+                  size=self._place)
         self._draw()
 
     def _draw(self, *_: Any) -> None:
         if self.icon:
             self.texture = emoji_texture(self.icon)
+        self._place()
+
+    def _place(self, *_: Any) -> None:
+        on = bool(self.icon) and self.outline_width > 0 and self.outline[3] > 0 and self.texture is not None
+        self._outline_colour.rgba = self.outline if on else (0, 0, 0, 0)
+        if not on:
+            return
+        mask = emoji_mask(self.icon)
+        w, h = self.norm_image_size
+        x, y = self.center_x - w / 2, self.center_y - h / 2
+        for n, ring in enumerate(self._rings):
+            angle = 2 * math.pi * n / OUTLINE_STEPS
+            ring.texture, ring.tex_coords = mask, self.texture.tex_coords
+            ring.pos = (x + self.outline_width * math.cos(angle), y + self.outline_width * math.sin(angle))
+            ring.size = (w, h)
 
 
 class Panel(BoxLayout):
@@ -240,7 +284,8 @@ def tile(theme: Theme, target_id: str, text: str, icon: str, action: Action, tex
                        border_width=dp(3), **layout)
     if icon:
         share = icon_share if icon_share is not None else (0.3 if orientation == "horizontal" else 0.55)
-        panel.add_widget(IconView(icon=icon, size_hint=(share, 1) if orientation == "horizontal" else (1, share)))
+        panel.add_widget(IconView(icon=icon, size_hint=(share, 1) if orientation == "horizontal" else (1, share),
+                                  outline=list(c.rgba(fg)), outline_width=dp(theme.icon_outline)))
     panel.add_widget(FitLabel(text=text, color=c.rgba(fg), font_name=FONT_BOLD,
                               base_size=dp(theme.font_size(role, text_scale)),
                               line_height=line_height(theme)))
@@ -280,18 +325,38 @@ class StepDots(Widget):
                     Line(circle=(cx, cy, r), width=max(1.5, r * 0.25))
 
 
-class Keypad(GridLayout):
-    """A big on-screen keypad: digits, delete, OK. Never the system keyboard."""
+class Keypad(BoxLayout):
+    """A big on-screen keypad: digits, delete, OK, and the letter keys its field can take (X on an ID number's, for
+    the last character only: seniormode/core/keypads.py). Never the system keyboard."""
 
     def __init__(self, theme: Theme, action: Action, text_scale: float, ok_text: str, delete_text: str,
-                 **kwargs: Any):
-        super().__init__(cols=3, spacing=dp(theme.gap) / 2, **kwargs)
+                 keypad: KeypadKind = KEYPADS[DEFAULT_KEYPAD], max_length: int = 12, **kwargs: Any):
+        gap = dp(theme.gap) / 2
+        super().__init__(orientation="vertical", spacing=gap, **kwargs)
+        self.kind, self.max_length = keypad, max_length
         # Four rows share the step's height: a thin padding leaves the digit the room to be drawn at its size.
         pad = dp(KEY_PADDING)
-        for key in "123456789":
-            self.add_widget(tile(theme, f"key:{key}", key, "", action, text_scale, role="title", padding=pad))
-        self.add_widget(tile(theme, "key:del", delete_text, theme.icon("keypad_delete"), action, text_scale,
+        rows = [BoxLayout(orientation="horizontal", spacing=gap) for _ in range(4)]
+        for n, key in enumerate("123456789"):
+            rows[n // 3].add_widget(tile(theme, f"key:{key}", key, "", action, text_scale, role="title", padding=pad))
+        last = rows[3]
+        last.add_widget(tile(theme, "key:del", delete_text, theme.icon("keypad_delete"), action, text_scale,
                              orientation="horizontal", role="button_text", padding=pad))
-        self.add_widget(tile(theme, "key:0", "0", "", action, text_scale, role="title", padding=pad))
-        self.add_widget(tile(theme, "key:ok", ok_text, theme.icon("yes"), action, text_scale, primary=True,
+        last.add_widget(tile(theme, "key:0", "0", "", action, text_scale, role="title", padding=pad))
+        self.letters: dict[str, PressPanel] = {}
+        for letter in keypad.last_letters:  # beside 0: the last row takes one more key, the digits stay put
+            self.letters[letter] = tile(theme, f"key:{letter}", letter, "", action, text_scale, role="title",
+                                        padding=pad)
+            last.add_widget(self.letters[letter])
+        last.add_widget(tile(theme, "key:ok", ok_text, theme.icon("yes"), action, text_scale, primary=True,
                              orientation="horizontal", role="button_text", padding=pad))
+        for row in rows:
+            self.add_widget(row)
+        self.typed(0)
+
+    def typed(self, count: int) -> None:
+        """A letter key can be pressed only where the field takes it (X: the last character); faded otherwise."""
+        allowed = self.kind.letters_now(count, self.max_length)
+        for letter, key in self.letters.items():
+            key.enabled = letter in allowed
+            key.opacity = 1.0 if key.enabled else DISABLED_OPACITY

@@ -37,6 +37,7 @@ from ..core.settings import SETTINGS
 from ..core.source import Mapping, Node, Scalar, display_path, load_file
 from ..core.source import Sequence as YSequence
 from ..core.theme import Theme, no_theme_message, read_theme_unchecked, theme_file, theme_names
+from .audit_languages import screen_languages
 
 # Folders of the current one, as every default of the command line (issue 12).
 LOCALES_DIR = Path("locales")
@@ -174,8 +175,9 @@ def _plan(flow_paths: Sequence[str | Path], options: AuditOptions) -> _Plan:
         if theme is None or theme_file is None:
             continue
         scales = tuple(options.scales) if options.scales else theme_scales(theme, flow)
-        languages = tuple(normalise_locale(x) for x in options.languages) if options.languages \
-            else flow.languages.display
+        asked = tuple(normalise_locale(x) for x in options.languages) if options.languages else None
+        languages, notes = screen_languages(flow, theme, options.locales_dir, asked)
+        plan.problems.notes.extend(notes)
         plan.jobs.append((flow, theme, LayoutJob(str(path), str(theme_file), scales, languages)))
     return plan
 
@@ -280,6 +282,11 @@ def _word(node: Node | None) -> str:
 
 # ---- the Kivy half: here or in a worker -----------------------------------------------------------------------
 def _layout(plan: _Plan, options: AuditOptions) -> list[Problem]:
+    from ..extras import needs
+
+    said = needs("kiosk", "the audit lays every screen out in Kivy, so it")
+    if said:  # the headless checks have run: their problems are printed with this
+        raise AuditError(said, plan.problems)
     from ..kivy_ui import runtime
 
     in_process = options.in_process if options.in_process is not None else runtime.has_display()

@@ -31,7 +31,7 @@ EXAMPLE_SUFFIXES = (".yaml", ".po")
 WARNING_CODES = frozenset({"SM112", "SM113", "SM115", "SM118", "SM120", "SM302", "SM303", "SM504", "SM601", "SM602",
                            "SM603", "SM607"})
 # Codes only `seniormode audit` reports (it draws every screen); `seniormode lint` never does.
-AUDIT_CODES = frozenset({"SM506", "SM507", "SM508", "SM510", "SM511", "SM512"})
+AUDIT_CODES = frozenset({"SM506", "SM507", "SM508", "SM510", "SM511", "SM512", "SM513"})
 
 # Audit codes no flow or theme can cause any more: what the check guards, instead of an example.
 WITHOUT_EXAMPLE = {

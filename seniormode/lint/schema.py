@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from ..core.devices import SIGNATURE_LIMITS, TRIES_RANGE
 from ..core.feedback import LEVELS as FEEDBACK_LEVELS
 from ..core.flow import DEFAULT_TRIES, STEP_KINDS, Languages, Timeout
+from ..core.keypads import DEFAULT_KEYPAD, KEYPADS
 from ..core.loader import CARD_FIELDS, CHOICE_KEYS, COMMON_STEP_KEYS, FLOW_KEYS, KIND_KEYS, MAX_STEPS
 from ..core.reader import IDENTIFIER
 from ..core.rules.ruleset import RULE_KEYS
@@ -111,6 +112,8 @@ STEP_WORDS = {
     "valid": "A condition on `value`, the value typed, e.g. value >= 1 and value <= 5.",
     "error": "What is wrong and how to fix it, naming the field; shown when 'valid' is not met.",
     "max_length": "How many characters the keypad takes.",
+    "keypad": "text: which keypad: digits (the default: 0-9) or id_number (0-9, and X for the last character, as a "
+              "Chinese ID number ends in a digit or X).",
     "unit": "The unit shown after the number, e.g. 年 or 元.",
     "show": "The steps whose answers the summary lists, each with a 'change' link.",
     "simulate": "What the simulator pretends the device did, e.g. {ok: true}.",
@@ -221,6 +224,10 @@ THEME_WORDS = {
     "density": "Kivy's density: 1.0 on Linux unless KIVY_METRICS_DENSITY is set.",
     "largest_text_scale": "The largest text scale the rules may ask for.",
     "min_contrast": f"The smallest contrast ratio of text on its background (at least {MIN_CONTRAST_FLOOR:g}).",
+    "icon_outline": "dp of outline around every icon, in the colour of the words beside it, so that its shape "
+                    "stands out from the tile (WCAG 1.4.11, 3:1; the audit measures it, SM513). Default 3; 0: none.",
+    "staff_languages": "Screen languages only staff see, e.g. [en]: the audit does not lay them out (and says "
+                       "so) unless a flow shows them to applicants or --languages asks for them.",
     "icons": "Icons this theme draws differently from themes/icons.yaml (the catalogue every theme shares): "
              "name -> one colour emoji, a single character (no flags, skin tones or ZWJ).",
 }
@@ -449,6 +456,8 @@ def _step_key(kind: str | None, key: str) -> Schema:
         return {"description": words, "type": "array", "minItems": 5, "maxItems": 5, "items": level}
     if key == "max_length":
         return _number(words, *MAX_LENGTH, default=DEFAULT_MAX_LENGTH)
+    if key == "keypad":
+        return {"description": words, **_enum(KEYPADS, (k.words for k in KEYPADS.values())), "default": DEFAULT_KEYPAD}
     if key == "amount":
         return _number(words, *AMOUNT)
     if key in ("show", "hand_over"):
@@ -642,6 +651,9 @@ def theme_schema() -> Schema:
             "properties": {name: emoji(icon[name]) for name in UI_ICONS},
             "additionalProperties": emoji("An icon a flow names for a step or a choice."),
         },
+        "icon_outline": _number(words["icon_outline"], 0, 12, default=theme_default["icon_outline"]),
+        "staff_languages": {"description": words["staff_languages"], "type": "array", "items": _enum(LOCALES),
+                            "uniqueItems": True},
     }
     body = _object(_in_order(THEME_KEYS, properties, "theme keys (theme.THEME_KEYS)"),
                    required=["theme", "colours", "sizes", "line_spacing", "spacing", "min_target_dp", "screen_dpi"])

@@ -16,6 +16,7 @@ from typing import Any
 from ..core.effects import Effect
 from ..core.events import Event
 from ..core.flow import DEVICE_OK_KINDS, Flow, Step
+from ..core.keypads import KEYPADS
 from ..core.session import Session
 from ..journal.record import JournalEvent
 from ..journal.recorder import SessionRecorder
@@ -145,7 +146,7 @@ class _Applicant:
         if step.kind in ("number", "text"):
             if rng.random() < self.p.tremor * 0.4:
                 return Event("enter", "9" * (step.max_length + 1))  # a key held down: too long
-            return Event("enter", "3" if step.kind == "number" else "13800138000")
+            return Event("enter", "3" if step.kind == "number" else KEYPADS[step.keypad].sample)
         return Event("ok")
 
 

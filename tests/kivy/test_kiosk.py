@@ -296,6 +296,7 @@ def test_the_keypad_takes_the_fields_length_and_a_change_starts_empty(kiosk_app:
     session = start(kiosk_app, "home_visit")
     pilot.perform(Event("ok"))
     pilot.perform(Event("choose", "elderly"))
+    pilot.perform(Event("enter", "11010519491231002X"))  # the ID number of the person to visit, then the phone
     for key in "138001380009999":  # 15 presses on an 11-digit field
         pilot.tap(f"key:{key}")
     assert kiosk_app.view.typed == "13800138000"

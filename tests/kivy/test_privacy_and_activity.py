@@ -53,9 +53,12 @@ def leaks(secrets: list[str]) -> dict[str, int]:
     return {secret: n for secret in secrets if (n := sum(secret in t for t in texts))}
 
 
-def home_visit_applicant(app: Any, pilot: Any, phone: str, finish: bool) -> None:
-    for event in (Event("ok"), Event("choose", "elderly"), Event("enter", phone), Event("choose", "weekend")):
+def home_visit_applicant(app: Any, pilot: Any, phone: str, finish: bool, id_number: str = "") -> None:
+    events = [Event("ok"), Event("choose", "elderly"), Event("enter", id_number or "11010519491231002X"),
+              Event("enter", phone), Event("choose", "weekend")]
+    for event in events:
         pilot.perform(event)
+    del events
     assert app.view.current.step == "check" and any(phone in row.answer for row in app.view.current.summary)
     if finish:
         for event in (Event("ok"), Event("device_ok"), Event("ok")):
@@ -72,12 +75,14 @@ def test_no_applicant_data_is_reachable_after_a_reset(kiosk_app: Any, pilot: Any
     # in this test would itself be an object that refers to them.
     rng = random.Random(7)
     phones = [13 * 10**9 + rng.randrange(10**9) for _ in range(6)]
+    ids = [11010519 * 10**9 + rng.randrange(10**9) for _ in range(6)]  # 17 digits; typed with an X at the end
     session = Session(HOME_VISIT, {"age": 76}, clock=CLOCK)
     kiosk_app.load(HOME_VISIT, session)
     pilot.frame(2)
-    for n, phone in enumerate(phones):
-        home_visit_applicant(kiosk_app, pilot, str(phone), finish=n % 2 == 0)
-    found = leaks_of(phones)
+    for n, (phone, id_digits) in enumerate(zip(phones, ids, strict=True)):
+        home_visit_applicant(kiosk_app, pilot, str(phone), finish=n % 2 == 0, id_number=str(id_digits) + "X")
+    found = leaks_of(phones) or leaks([str(i) for i in ids])
+    assert found == {}, found
     assert found == {}, found
     # A renewal applicant whose card gave a name and an ID number, who took the card out half-way.
     kiosk_app.load(RENEWAL, Session(RENEWAL, {}, clock=CLOCK))
@@ -104,6 +109,7 @@ def test_typing_on_the_keypad_keeps_the_time_out_away(kiosk_app: Any, pilot: Any
     pilot.frame(2)
     pilot.perform(Event("ok"))
     pilot.perform(Event("choose", "elderly"))
+    pilot.perform(Event("enter", "11010519491231002X"))  # the ID number of the person to visit; then the phone
     limit = session.step_timeout()
     warnings: list[Any] = []
     kiosk_app.listeners.append(lambda e: warnings.append(e) if isinstance(e, WarnTimeout) else None)
@@ -146,6 +152,7 @@ def test_an_answer_is_checked_off_the_frame(kiosk_app: Any, pilot: Any, monkeypa
     pilot.frame(2)
     pilot.perform(Event("ok"))
     pilot.perform(Event("choose", "elderly"))
+    pilot.perform(Event("enter", "11010519491231002X"))
     checked = session._on_enter  # noqa: SLF001 - slowed down on purpose, as the worst pattern would be
 
     def slow_check(event: Event) -> list[Any]:

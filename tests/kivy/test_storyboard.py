@@ -26,7 +26,7 @@ TILT = "wheelchair"
 # A light grey on the warm off-white background (about 1.3:1) for muted text: the flow's name in the top strip,
 # the names on the summary, "您的号码" on a ticket, "已办好" over what a handed-off applicant had done.
 FADED_GREY = (0xD8, 0xD4, 0xCC)
-MUTED_WORDS = {HOME_VISIT.title.value, "上门对象", "手机号", "上门时间", "您的号码", "已办好"}
+MUTED_WORDS = {HOME_VISIT.title.value, "上门对象", "身份证号", "手机号", "上门时间", "您的号码", "已办好"}
 
 
 @contextmanager
@@ -120,7 +120,7 @@ def test_a_faded_muted_text_colour_is_warned_on_the_screens_that_show_it(kiosk_a
         assert measured <= MUTED_WORDS, f"{shot.file.name}: text in other colours was flagged: {measured}"
         assert all(w.ratio is not None and w.ratio < 1.5 for w in shot.warnings if w.kind == "contrast")
     by_step = {s.step: {w.text for w in s.warnings if w.kind == "contrast"} for s in report.shots if not s.tilted}
-    assert {"上门对象", "手机号", "上门时间"} <= by_step["check"]
+    assert {"上门对象", "身份证号", "手机号", "上门时间"} <= by_step["check"]
     assert "您的号码" in by_step["staff_window"]
     page = report.index.read_text(encoding="utf-8")
     assert page.count('class="warn">⚠') >= len(HOME_VISIT.steps) and "✓ no warnings" not in page

@@ -161,3 +161,19 @@ def test_spaces_before_a_long_number_do_not_shorten_it() -> None:
     assert session.current.id == "years" and "years" not in session.answers  # too long, not "4"
     session.handle(Event("enter", " 4 "))
     assert session.answers["years"] == 4
+
+
+def test_a_keypad_the_kiosk_has_not_is_an_error_with_a_suggestion(tmp_path: Path) -> None:
+    from seniormode.core.loader import load_flow
+
+    path = tmp_path / "f.yaml"
+    path.write_text("flow: f\ntitle: t\ncall_staff: s\nsteps:\n"
+                    "  - {id: idno, kind: text, text: 身份证号, field: 身份证号, keypad: id_numbr, max_length: 18}\n"
+                    "  - {id: n, kind: number, text: 几年, field: 年数, keypad: id_number}\n"
+                    "  - {id: d, kind: end, text: 好了}\n"
+                    "  - {id: s, kind: handoff, text: 人工, window: 1号窗口}\n", encoding="utf-8")
+    flow, problems = load_flow(path)
+    found = [(p.code, p.location.line, p.message, p.hint) for p in problems]
+    assert any(code == "SM108" and line == 5 and "id_numbr" in message and "id_number" in hint
+               for code, line, message, hint in found), found
+    assert any(code == "SM101" and line == 6 and "keypad" in message for code, line, message, _ in found), found

@@ -45,7 +45,7 @@ def answers_for(flow: Flow, session: Session) -> list[Event]:
     elif step.kind == "confirm":
         events += [Event("yes"), Event("no")]
     elif step.kind in ("number", "text"):
-        events += [Event("enter", v) for v in ("1", "3", "4", "5", "13800138000", "12")]
+        events += [Event("enter", v) for v in ("1", "3", "4", "5", "13800138000", "11010519491231002X", "12")]
     elif step.kind == "id_card":
         events += [Event("card", {"age": 9, "first_time": True}), Event("card", {"age": 45}),
                    Event("card", {"age": 85})]

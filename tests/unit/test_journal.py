@@ -230,8 +230,10 @@ def test_back_from_a_mistaken_call_is_not_a_handoff() -> None:
 
 
 def test_no_typed_value_and_nothing_from_the_card_reaches_the_journal(tmp_path: Path) -> None:
-    """A phone number typed (wrong, then right) and a card with a name and an ID number: none of it is stored."""
+    """An ID number and a phone number typed (wrong, then right) and a card with a name and an ID number: none of
+    it is stored."""
     phone_wrong, phone, name, id_number = "1381234567", "13812345678", "王秀英", "440103194805121234"
+    typed_id_wrong, typed_id = "1101051949X231002", "11010519491231002X"
     renewal = load_flow_or_raise(RENEWAL)
     visit = load_flow_or_raise(ROOT / "flows_yaml" / "home_visit.yaml")
     path = tmp_path / "journal.sqlite"
@@ -239,7 +241,8 @@ def test_no_typed_value_and_nothing_from_the_card_reaches_the_journal(tmp_path: 
         session = Session(visit)
         recorder = SessionRecorder(session, writer.write, kiosk="k1", version="v1")
         recorder.started(session.start())
-        for event in (Event("ok"), Event("choose", "elderly"), Event("enter", phone_wrong), Event("enter", phone)):
+        for event in (Event("ok"), Event("choose", "elderly"), Event("enter", typed_id_wrong), Event("enter", typed_id),
+                      Event("enter", phone_wrong), Event("enter", phone)):
             recorder.handled(event, session.handle(event))
         recorder.close()
         session = Session(renewal)
@@ -252,9 +255,10 @@ def test_no_typed_value_and_nothing_from_the_card_reaches_the_journal(tmp_path: 
         writer.flush()
     rows = open_for_reading(path).execute("SELECT * FROM events").fetchall()
     assert any(r[8] == "entry_error" and r[9] == "phone:invalid" for r in rows)
+    assert any(r[8] == "entry_error" and r[9] == "id_number:invalid" for r in rows)
     text = repr(rows)
     data = path.read_bytes() + b"".join(p.read_bytes() for p in tmp_path.iterdir() if p != path)
-    for secret in (phone_wrong, phone, name, id_number, "1948"):
+    for secret in (phone_wrong, phone, name, id_number, "1948", typed_id_wrong, typed_id, "19491231"):
         assert secret not in text
         assert secret.encode("utf-8") not in data
 

@@ -106,6 +106,7 @@ SCHEMA_CANNOT_SEE = {
     "SM510": "where a line breaks depends on the rendered text",
     "SM511": "drawn sizes at two text settings are compared on the screen",
     "SM512": "where an overlay is drawn is layout, not YAML",
+    "SM513": "an icon's outline against its tile is measured on the drawn screen, not in YAML",
     "SM601": "translations are in locales/",
     "SM602": "translations are in locales/",
     "SM603": "translations are in locales/",

@@ -293,3 +293,87 @@ def test_any_touch_is_activity_and_a_touch_during_the_warning_counts_as_more_tim
     effects = s.handle(Event("touch"))
     assert [type(e).__name__ for e in effects] == ["TimeoutCleared"] and s.s.extensions == 1
     assert s.current.id == "read_card"
+
+
+# ---- issue 16: the summary's change link ---------------------------------------------------------------------
+TO_PHOTO = [*TO_CHECK[:-1], Event("choose", "new")]
+
+
+def test_a_photo_is_asked_for_again_when_the_answer_that_needed_it_comes_back(hk_flow: Flow) -> None:
+    s = Session(hk_flow, {"age": 45})
+    assert shows(drive(s, *TO_PHOTO))[-1].step == "take_photo"
+    assert shows(s.handle(Event("device_ok")))[-1].step == "check"
+    # 用上次的照片: the photo just taken is not needed any more, and straight back to the summary.
+    s.handle(Event("change", "photo_source"))
+    assert shows(s.handle(Event("choose", "reuse")))[-1].step == "check"
+    assert "take_photo" not in s.answers
+    # 重新拍照 again: the camera must come back, not count the discarded photo as taken.
+    s.handle(Event("change", "photo_source"))
+    shown = shows(s.handle(Event("choose", "new")))[-1]
+    assert shown.step == "take_photo", s.history
+    assert shows(s.handle(Event("device_ok")))[-1].step == "check"
+
+
+def test_the_same_answer_again_keeps_the_photo_taken(hk_flow: Flow) -> None:
+    s = Session(hk_flow, {"age": 45})
+    drive(s, *TO_PHOTO, Event("device_ok"))
+    s.handle(Event("change", "photo_source"))
+    assert shows(s.handle(Event("choose", "new")))[-1].step == "check"  # nothing changed: the photo stands
+
+
+def test_cancel_change_goes_back_to_the_summary_with_the_old_answer(hk_flow: Flow) -> None:
+    s = Session(hk_flow, {"age": 45})
+    drive(s, *TO_PHOTO, Event("device_ok"))
+    before = (s.answers, s.history)
+    shown = shows(s.handle(Event("change", "destination")))[-1]
+    assert shown.step == "destination" and shown.changing
+    back = s.handle(Event("cancel_change"))
+    shown = shows(back)[-1]
+    assert shown.step == "check" and not shown.changing
+    assert (s.answers, s.history) == before
+    assert {r.step: r.answer for r in shown.summary}["destination"] == "澳门"
+    assert any(isinstance(e, Speak) and e.reason == "prompt" for e in back)  # the summary is spoken again
+
+
+def test_cancel_change_after_a_new_branch_was_started_restores_everything(hk_flow: Flow) -> None:
+    s = Session(hk_flow, {"age": 45})
+    drive(s, *TO_PHOTO[:-1], Event("choose", "reuse"))
+    before = (s.answers, s.history)
+    s.handle(Event("change", "photo_source"))
+    assert shows(s.handle(Event("choose", "new")))[-1].step == "take_photo"  # the new answer's own question
+    assert shows(s.handle(Event("cancel_change")))[-1].step == "check"
+    assert (s.answers, s.history) == before  # 用上次的照片 still, no photo asked for
+
+
+def test_cancel_change_is_offered_only_while_changing(hk_flow: Flow) -> None:
+    s = Session(hk_flow, {"age": 45})
+    drive(s, *TO_PHOTO[:3])
+    [r] = s.handle(Event("cancel_change"))
+    assert isinstance(r, Rejected)
+    assert not shows(s.handle(Event("choose", "macau")))[-1].can_cancel
+
+
+def test_a_question_opened_from_the_change_link_says_how_to_cancel(hk_flow: Flow) -> None:
+    s = Session(hk_flow, {"age": 45})
+    drive(s, *TO_PHOTO, Event("device_ok"))
+    spoken = [e for e in s.handle(Event("change", "destination")) if isinstance(e, Speak)]
+    assert any("取消修改" in e.text for e in spoken), spoken
+
+
+def test_the_terminal_simulator_offers_cancel_change() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    # To the summary (用上次的照片), 修改 照片, 重新拍照: the camera, where 取消修改 goes back with the old answer.
+    keys = "\n\n1\n2\n3\n1\nc4\n2\nu\nq\n"
+    proc = subprocess.run([sys.executable, "-m", "seniormode.cli", "simulate", "flows_yaml/hk_macau_renewal.yaml",
+                           "--input", "age=45"], cwd=root, capture_output=True, text=True, input=keys, timeout=60)
+    assert proc.returncode == 0 and "Traceback" not in proc.stdout + proc.stderr, proc.stderr
+    out = proc.stdout
+    change = out.rindex("[take_photo]")
+    assert "u 取消修改" in out[change:], out[change:]
+    assert "(ignored" not in out and "not a choice here" not in out
+    after = out[out.rindex("[check]"):]
+    assert "照片: 用上次的照片" in after, after  # the summary again, the old answer kept
