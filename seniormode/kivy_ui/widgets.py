@@ -38,7 +38,7 @@ Action = Callable[[str], None]
 
 
 _emoji_textures: dict[str, Any] = {}
-_emoji_masks: dict[str, Any] = {}
+_emoji_outlines: dict[tuple[str, float], tuple[Any, int]] = {}
 OUTLINE_STEPS = 12  # directions the silhouette is drawn in around the emoji: a smooth ring at 3 dp
 _fitted: dict[tuple[Any, ...], float] = {}  # (text, font, base size, box, line height) -> the size that fits
 
@@ -141,27 +141,59 @@ class FitLabel(Label):
         return bool(self.texture_size[1] > self.height + 0.5 or self.texture_size[0] > self.width + 0.5)
 
 
-def emoji_mask(char: str) -> Any:
-    """The emoji's silhouette: white where it is drawn, with its own coverage; tinted by a Color when drawn."""
-    mask = _emoji_masks.get(char)
-    if mask is None:
-        from kivy.graphics.texture import Texture
+def emoji_outline(char: str, reach: float) -> tuple[Any, int]:
+    """The emoji's silhouette grown by `reach` texture pixels, as one white texture tinted by a Color when drawn,
+    and the padding added on each side (texture pixels).
 
-        texture = emoji_texture(char)
-        pixels = bytearray(texture.pixels)
-        white = b"\xff" * (len(pixels) // 4)
-        pixels[0::4], pixels[1::4], pixels[2::4] = white, white, white
-        mask = Texture.create(size=texture.size, colorfmt="rgba")
-        mask.blit_buffer(bytes(pixels), colorfmt="rgba", bufferfmt="ubyte")
-        _emoji_masks[char] = mask
-    return mask
+    The silhouette is laid OUTLINE_STEPS times around the emoji, each copy shifted `reach` in its own direction,
+    and the copies composed as the GL blends them (coverage a over b: 1 - (1-a)(1-b)): the same ring the kiosk
+    drew as OUTLINE_STEPS textured quads an icon, made once per emoji and reach, and drawn as one quad. Under
+    software GL the twelve quads cost every icon twelve times its area in blending."""
+    key = (char, round(reach * 4) / 4)
+    known = _emoji_outlines.get(key)
+    if known is not None:
+        return known
+    from kivy.graphics.texture import Texture
+    from PIL import Image as PILImage
+    from PIL import ImageChops
+
+    texture = emoji_texture(char)
+    w, h = texture.size
+    pad = math.ceil(key[1]) + 1
+    alpha = PILImage.frombytes("L", (w, h), bytes(texture.pixels)[3::4])
+    base = PILImage.new("L", (w + 2 * pad, h + 2 * pad))
+    base.paste(alpha, (pad, pad))
+    ring = PILImage.new("L", base.size)
+    for n in range(OUTLINE_STEPS):
+        angle = 2 * math.pi * n / OUTLINE_STEPS
+        dx, dy = key[1] * math.cos(angle), key[1] * math.sin(angle)  # the directions are symmetric: rows may run
+        # either way up
+        shifted = base.transform(base.size, PILImage.Transform.AFFINE, (1, 0, -dx, 0, 1, -dy),
+                                 resample=PILImage.Resampling.BILINEAR)
+        ring = ImageChops.screen(ring, shifted)
+    white = PILImage.new("L", base.size, 255)
+    mask = Texture.create(size=base.size, colorfmt="rgba")
+    mask.blit_buffer(PILImage.merge("RGBA", (white, white, white, ring)).tobytes(), colorfmt="rgba",
+                     bufferfmt="ubyte")
+    if _flipped(texture):
+        mask.flip_vertical()
+    if len(_emoji_outlines) > 512:
+        _emoji_outlines.clear()
+    _emoji_outlines[key] = (mask, pad)
+    return mask, pad
+
+
+def _flipped(texture: Any) -> bool:
+    """Kivy's text textures hold their rows top first and are drawn flipped (tex_coords v from 1 to 0)."""
+    coords = texture.tex_coords
+    return bool(coords[1] > coords[5])
 
 
 class IconView(Image):
     """A cartoon icon: a colour emoji drawn large, scaled to its box, with an outline of `outline_width` in the
     colour of the words beside it, so that its shape stands out from any tile (WCAG 1.4.11, 3:1; see
-    seniormode/kivy_ui/icon_contrast.py). The outline is the emoji's silhouette drawn around it in OUTLINE_STEPS
-    directions."""
+    seniormode/kivy_ui/icon_contrast.py). The outline is the emoji's silhouette grown around it (emoji_outline),
+    one quad under the icon."""
 
     icon = StringProperty("")
     outline = ListProperty([0.0, 0.0, 0.0, 0.0])  # no outline until a colour is given
@@ -172,7 +204,7 @@ class IconView(Image):
         super().__init__(**kwargs)
         with self.canvas.before:
             self._outline_colour = Color(0, 0, 0, 0)
-            self._rings = [Rectangle() for _ in range(OUTLINE_STEPS)]
+            self._ring = Rectangle(size=(0, 0))
         self.bind(icon=self._draw, outline=self._place, outline_width=self._place, pos=self._place,
                   size=self._place)
         self._draw()
@@ -186,15 +218,17 @@ class IconView(Image):
         on = bool(self.icon) and self.outline_width > 0 and self.outline[3] > 0 and self.texture is not None
         self._outline_colour.rgba = self.outline if on else (0, 0, 0, 0)
         if not on:
+            self._ring.size = (0, 0)  # nothing to blend
             return
-        mask = emoji_mask(self.icon)
         w, h = self.norm_image_size
+        if w <= 0 or h <= 0:
+            return
+        scale = self.texture.size[0] / w  # texture pixels per pixel on the glass
+        mask, pad = emoji_outline(self.icon, self.outline_width * scale)
         x, y = self.center_x - w / 2, self.center_y - h / 2
-        for n, ring in enumerate(self._rings):
-            angle = 2 * math.pi * n / OUTLINE_STEPS
-            ring.texture, ring.tex_coords = mask, self.texture.tex_coords
-            ring.pos = (x + self.outline_width * math.cos(angle), y + self.outline_width * math.sin(angle))
-            ring.size = (w, h)
+        self._ring.texture = mask
+        self._ring.pos = (x - pad / scale, y - pad / scale)
+        self._ring.size = (w + 2 * pad / scale, h + 2 * pad / scale)
 
 
 class Panel(BoxLayout):
