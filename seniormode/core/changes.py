@@ -12,7 +12,7 @@ summary; this module holds what that takes beyond the moving itself:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .flow import Step, Text
@@ -27,31 +27,47 @@ class Before:
     answers: dict[str, Any]
     done: frozenset[str]
     history: tuple[str, ...]
+    tries: dict[str, int] = field(default_factory=dict)  # failed device tries (a faint fingerprint), by step
 
     @classmethod
-    def of(cls, summary: str, answers: dict[str, Any], done: set[str], history: list[str]) -> Before:
-        return cls(summary, dict(answers), frozenset(done), tuple(history))
+    def of(cls, summary: str, answers: dict[str, Any], done: set[str], history: list[str],
+           tries: dict[str, int] | None = None) -> Before:
+        return cls(summary, dict(answers), frozenset(done), tuple(history), dict(tries or {}))
 
-    def restore(self, answers: dict[str, Any], done: set[str], history: list[str]) -> None:
-        """Put the answers, the steps done and the way walked back as they were (in place: the session's own)."""
+    def restore(self, answers: dict[str, Any], done: set[str], history: list[str],
+                tries: dict[str, int] | None = None) -> None:
+        """Put the answers, the steps done, the way walked and the failed tries back as they were (in place: the
+        session's own): two faint prints on a branch the change then cancelled do not count against the next."""
         answers.clear()
         answers.update(self.answers)
         done.clear()
         done.update(self.done)
         history[:] = self.history
+        if tries is not None:
+            tries.clear()
+            tries.update(self.tries)
 
 
-def forget_off_path(answers: dict[str, Any], done: set[str], history: list[str]) -> None:
-    """Forget every answer and every step done that is not on the way walked to the summary now."""
+def forget_off_path(answers: dict[str, Any], done: set[str], history: list[str],
+                    tries: dict[str, int] | None = None) -> None:
+    """Forget every answer, every step done and every failed try that is not on the way walked to the summary."""
     on_path = set(history)
     for sid in [s for s in answers if s not in on_path]:
         del answers[sid]
     done.intersection_update(on_path)
+    if tries is not None:
+        for sid in [s for s in tries if s not in on_path]:
+            del tries[sid]
 
 
-def offers_cancel(step: Step, changing: bool) -> bool:
-    """取消修改 is on every screen of a change but the summary itself (where the change ends)."""
-    return changing and step.kind != "summary"
+# Where a change cannot be cancelled: the summary (where it ends), a hand-off (a ticket is printed or about to be),
+# the end, and the start of another flow.
+NO_CANCEL_KINDS = frozenset({"summary", "handoff", "end", "start_flow"})
+
+
+def offers_cancel(step: Step, changing: bool, active: bool = True) -> bool:
+    """取消修改 is on every question of a change while the session is on; not where the change cannot go back."""
+    return changing and active and step.kind not in NO_CANCEL_KINDS
 
 
 def cancel_hint() -> Text:

@@ -20,7 +20,7 @@ from typing import Any
 from .effects import Effect, Reset, StartFlow, Transition
 from .events import Event
 from .flow import Flow, Step
-from .hand_over import PERSONAL_NAMES
+from .hand_over import PERSONAL_NAMES, is_typed
 from .loader import load_flow
 from .problems import Problems, did_you_mean
 from .session import Session
@@ -136,6 +136,10 @@ def _check_hand_over(flow: Flow, step: Step, target: Flow, problems: Problems) -
         if name in PERSONAL_NAMES:
             problems.error("SM123", f"'{name}' is read from the ID card and never handed over", where,
                            f"the next flow reads the card itself; take '{name}' out of hand_over")
+        elif is_typed(flow, name):
+            problems.error("SM123", f"'{name}' is what the applicant typed (step kind '{flow.step(name).kind}'), "
+                                    "and a typed value is never handed over", where,
+                           f"hand over a choice or a yes/no; flow '{target.id}' asks for its own '{name}'")
         elif here is None:
             problems.error("SM123", f"'{name}' is no value of flow '{flow.id}'", where,
                            did_you_mean(name, flow.symbols.names()) or "hand over a step's answer or an input")

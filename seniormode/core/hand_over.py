@@ -10,19 +10,35 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .effects import Effect, StartFlow
-from .flow import Step
+from .flow import Flow, Step
 
 if TYPE_CHECKING:
     from .session import Session
 
-# Never handed over, whatever a step lists: what the card reader read about the person.
+# Never handed over, whatever a step lists: what the card reader read about the person, and what the applicant
+# typed (an ID or phone number, a number on the keypad): the next flow asks for its own.
 PERSONAL_NAMES = frozenset({"name"})
+TYPED_KINDS = frozenset({"text", "number"})
 
 
-def handed_over(step: Step, values: dict[str, Any]) -> dict[str, Any]:
-    """The values `step.hand_over` names, as they stand now; unknown ones are left out."""
-    return {name: values[name] for name in step.hand_over
-            if name not in PERSONAL_NAMES and values.get(name) is not None}
+def is_typed(flow: Flow, name: str) -> bool:
+    """`name` is the answer of a step where the applicant types (a `text` or `number` step)."""
+    return flow.has_step(name) and flow.step(name).kind in TYPED_KINDS
+
+
+def handed_over(step: Step, values: dict[str, Any], flow: Flow | None = None,
+                walked: list[str] | None = None) -> dict[str, Any]:
+    """The values `step.hand_over` names, as they stand now; unknown ones are left out, and so is a step's answer
+    when that step is not on the way the applicant walked (a branch left with Back or by a change), or typed."""
+    out: dict[str, Any] = {}
+    for name in step.hand_over:
+        if name in PERSONAL_NAMES or values.get(name) is None:
+            continue
+        if flow is not None and flow.has_step(name) and (is_typed(flow, name) or
+                                                         (walked is not None and name not in walked)):
+            continue
+        out[name] = values[name]
+    return out
 
 
 # The big button's default words by step kind (a step's own `button:` comes first).
@@ -33,5 +49,6 @@ def start_next(session: Session, step: Step) -> list[Effect]:
     """Leaving a `start_flow` step (its big button): this flow is finished; the effect names the target, what it
     is handed, and the applicant's own screen choices. FlowChain (and the kiosk) then switch flows."""
     session.s.status = "finished"
-    return [StartFlow(step.target_flow, step.id, handed_over(step, session.values()), dict(session.s.overrides),
+    given = handed_over(step, session.values(), session.flow, session.s.history)
+    return [StartFlow(step.target_flow, step.id, given, dict(session.s.overrides),
                       dict(session.s.adjust))]

@@ -446,7 +446,7 @@ class Session:
         if target not in rows:
             return [Rejected("change", f"'{target}' has no change link here")]
         self.s.changing, self.s.return_to = True, step.id
-        self.s.before_change = Before.of(step.id, self.s.answers, self.s.done, self.s.history)
+        self.s.before_change = Before.of(step.id, self.s.answers, self.s.done, self.s.history, self.s.tries.failed)
         h = self.s.history
         del h[h.index(target) + 1:]
         self._walked(Transition(step.id, target, "change"))
@@ -454,10 +454,10 @@ class Session:
 
     def _on_cancel_change(self, event: Event) -> list[Effect]:
         before = self.s.before_change
-        if before is None or not offers_cancel(self.current, self.s.changing):
+        if before is None or not offers_cancel(self.current, self.s.changing, self.s.status == ACTIVE):
             return [Rejected("cancel_change", "no change to cancel here")]
         source = self.current.id
-        before.restore(self.s.answers, self.s.done, self.s.history)
+        before.restore(self.s.answers, self.s.done, self.s.history, self.s.tries.failed)
         self.s.changing, self.s.return_to, self.s.before_change, self.s.error = False, None, None, None
         self._walked(Transition(source, before.summary, "cancel change"))
         return self._show(reason="prompt")
@@ -692,7 +692,7 @@ class Session:
         step = self.flow.step(target)
         out: list[Effect] = []
         if step.kind == "summary":
-            forget_off_path(self.s.answers, self.s.done, self.s.history)
+            forget_off_path(self.s.answers, self.s.done, self.s.history, self.s.tries.failed)
         if step.kind == "feedback":
             self.s.feedback = FeedbackState()
         if step.kind == "handoff":
@@ -774,7 +774,7 @@ class Session:
             instruction=tr(step.instruction) if step.instruction is not None else "",
             tries_left=self.s.tries.left(step.id, step.tries) if step.kind in TRIES_KINDS else 0,
             signature=step.signature,
-            can_cancel=offers_cancel(step, self.s.changing),
+            can_cancel=offers_cancel(step, self.s.changing, self.s.status == ACTIVE),
         )
         if not speak:
             return [show]

@@ -54,8 +54,9 @@ def test_home_visit_goes_on_in_its_flow_with_only_who_it_is_for(kiosk_app: Any, 
     assert kiosk_app.session.s.applicant == {"visit_for": "ill"}  # only what was handed over
     assert shown(kiosk_app).step == "welcome" and shown(kiosk_app).settings["text_scale"] == 1.2  # 大字 kept
     pilot.tap("primary")
-    assert shown(kiosk_app).step == "phone"  # who it is for was asked at the door, not again
-    kiosk_app.screenshot(tmp_path / "home_visit_phone.png")
+    # who it is for was asked at the door, not again; the ID number of that person still is
+    assert shown(kiosk_app).step == "id_number"
+    kiosk_app.screenshot(tmp_path / "home_visit_id_number.png")
 
     pilot.perform(Event("reset"))  # the next person
     assert kiosk_app.flow is TRIAGE and shown(kiosk_app).step == "came_for"

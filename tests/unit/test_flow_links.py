@@ -141,17 +141,18 @@ def test_the_journal_records_the_switch_and_never_the_values(tmp_path: Path) -> 
     recorder = SessionRecorder(chain, rows.append, kiosk="k", version="v")
     recorder.started(chain.start())
     for event in (Event("choose", "home_visit"), Event("choose", "ill"), Event("ok"), Event("ok"),
-                  Event("enter", "13812345678")):
+                  Event("enter", "11010519491231002X"), Event("enter", "13812345678")):
         recorder.handled(event, chain.handle(event))
     recorder.close()
     kinds = [(r.flow, r.step, r.kind, r.detail) for r in rows]
     assert ("triage", "go_home_visit", "flow_started", "home_visit") in kinds
     assert ("triage", "go_home_visit", "session_end", "completed") in kinds
+    assert ("home_visit", "id_number", "step_shown", "") in kinds  # who it is for was asked; the ID still is
     assert ("home_visit", "phone", "step_shown", "") in kinds
     assert len({r.session for r in rows if r.flow == "triage"}) == 1
     assert {r.session for r in rows if r.flow == "home_visit"}.isdisjoint({r.session for r in rows
                                                                           if r.flow == "triage"})
-    assert "13812345678" not in repr(rows)
+    assert "13812345678" not in repr(rows) and "11010519491231002X" not in repr(rows)
     assert "ill" not in {r.detail for r in rows}  # what was handed over is in no row
 
 
@@ -161,3 +162,73 @@ def test_the_folder_of_a_release_is_where_targets_are_found(tmp_path: Path) -> N
     (tmp_path / "flows_yaml" / "home_visit.yaml").unlink()
     flows, missing = linked_flows(load_flow_or_raise(tmp_path / "flows_yaml" / "triage.yaml"))
     assert missing == ["home_visit"] and "hk_macau_renewal" in flows
+
+
+BRANCHED = """\
+flow: door
+title: 导办
+call_staff: staff_window
+steps:
+  - id: who
+    kind: choice
+    text: 给谁办？
+    icon: family
+    choices:
+      - {id: self, text: 我自己, icon: id_card, next: go_on}
+      - {id: other, text: 家人, icon: family}
+  - id: visit_for
+    kind: choice
+    text: 谁需要上门？
+    icon: family
+    choices:
+      - {id: elderly, text: 高龄老人, icon: elder}
+      - {id: ill, text: 重病卧床, icon: bed}
+  - {id: go_on, kind: start_flow, text: 在这里预约上门, icon: house, flow: target, hand_over: [visit_for]}
+  - {id: staff_window, kind: handoff, text: 请到人工窗口, icon: staff, window: 3号人工窗口}
+"""
+
+
+def test_an_answer_on_a_branch_the_applicant_left_is_not_handed_over(tmp_path: Path) -> None:
+    """家人 -> 重病卧床, Back, Back, 我自己: the abandoned answer stays behind."""
+    (tmp_path / "target.yaml").write_text(TARGET, encoding="utf-8")
+    (tmp_path / "door.yaml").write_text(BRANCHED, encoding="utf-8")
+    chain = FlowChain(Session(load_flow_or_raise(tmp_path / "door.yaml")))
+    chain.start()
+    for event in (Event("choose", "other"), Event("choose", "ill"), Event("back"), Event("back"),
+                  Event("choose", "self")):
+        chain.handle(event)
+    [started] = [e for e in chain.handle(Event("ok")) if isinstance(e, StartFlow)]
+    assert started.inputs == {}
+
+
+TYPED_DOOR = """\
+flow: door
+title: 导办
+call_staff: staff_window
+steps:
+  - id: id_number
+    kind: text
+    text: 请输入身份证号
+    icon: id_card
+    field: 身份证号
+    keypad: id_number
+    max_length: 18
+    valid: value =~ "^[0-9]{17}[0-9X]$"
+    error: 身份证号要 18 位
+  - {id: go_on, kind: start_flow, text: 开始, icon: house, flow: target, hand_over: [id_number]}
+  - {id: staff_window, kind: handoff, text: 请到人工窗口, icon: staff, window: 3号人工窗口}
+"""
+
+
+def test_a_typed_value_is_never_handed_over(tmp_path: Path) -> None:
+    target = TARGET.replace("  helpers: {type: number}", "  id_number: {type: text}")
+    (tmp_path / "target.yaml").write_text(target, encoding="utf-8")
+    (tmp_path / "door.yaml").write_text(TYPED_DOOR, encoding="utf-8")
+    door = load_flow_or_raise(tmp_path / "door.yaml")
+    [problem] = link_problems(door).sorted()
+    assert problem.code == "SM123" and "typed" in problem.message and problem.location.line == 14
+    chain = FlowChain(Session(door))
+    chain.start()
+    chain.handle(Event("enter", "11010519491231002X"))
+    [started] = [e for e in chain.handle(Event("ok")) if isinstance(e, StartFlow)]
+    assert started.inputs == {}

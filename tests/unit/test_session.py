@@ -353,6 +353,55 @@ def test_cancel_change_is_offered_only_while_changing(hk_flow: Flow) -> None:
     assert not shows(s.handle(Event("choose", "macau")))[-1].can_cancel
 
 
+def test_a_change_that_ends_at_a_hand_off_offers_no_cancel(hk_flow: Flow) -> None:
+    """叫工作人员 during a change: the hand-off screen neither shows nor says 取消修改, which could not work there."""
+    s = Session(hk_flow, {"age": 45})
+    drive(s, *TO_PHOTO, Event("device_ok"))
+    s.handle(Event("change", "destination"))
+    out = s.handle(Event("staff"))
+    shown = shows(out)[-1]
+    assert shown.step_kind == "handoff" and not shown.can_cancel
+    assert not any(isinstance(e, Speak) and e.reason == "cancel_change" for e in out)
+
+
+TRIES_FLOW = """\
+flow: tries
+title: 测试
+call_staff: staff_window
+steps:
+  - id: how
+    kind: choice
+    text: 怎么核验？
+    label: 核验
+    icon: question
+    choices:
+      - {id: card, text: 刷卡, icon: id_card, next: check}
+      - {id: finger, text: 指纹, icon: fingerprint}
+  - {id: fingerprint, kind: fingerprint, text: 请按指纹, icon: fingerprint, tries: 3}
+  - {id: check, kind: summary, text: 请核对, icon: check}
+  - {id: done, kind: end, text: 好了, icon: thumbs_up}
+  - {id: staff_window, kind: handoff, text: 工作人员马上来, icon: staff, window: 5号窗口}
+"""
+
+
+def test_failed_tries_on_a_cancelled_change_do_not_count_against_the_next() -> None:
+    from seniormode.core.loader import load_flow_text
+
+    flow, problems = load_flow_text(TRIES_FLOW, "tries.yaml")
+    assert flow is not None, problems
+    s = Session(flow)
+    drive(s, Event("choose", "card"))
+    s.handle(Event("change", "how"))
+    drive(s, Event("choose", "finger"), Event("device_failed"), Event("device_failed"))
+    assert s.s.tries.failed == {"fingerprint": 2}
+    assert shows(s.handle(Event("cancel_change")))[-1].step == "check"
+    assert s.s.tries.failed == {}  # put back as they were when 修改 was pressed
+    s.handle(Event("change", "how"))
+    drive(s, Event("choose", "finger"))
+    shown = shows(s.handle(Event("device_failed")))[-1]
+    assert shown.step == "fingerprint" and shown.tries_left == 2  # the first failed try of this change
+
+
 def test_a_question_opened_from_the_change_link_says_how_to_cancel(hk_flow: Flow) -> None:
     s = Session(hk_flow, {"age": 45})
     drive(s, *TO_PHOTO, Event("device_ok"))
