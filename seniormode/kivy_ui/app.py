@@ -141,7 +141,7 @@ class KioskApp(App):
             self.theme = theme
             register_fonts(theme)
             Window.clearcolor = theme.colours.rgba("background")
-        self.player.stop()
+        self.player.forget()  # silence, and the last applicant's prompts dropped (a summary's says their answers)
         self.spoken.clear()
         self.effects.clear()
         self._checking, self._waiting = None, []
@@ -153,6 +153,7 @@ class KioskApp(App):
         self._applicant += 1  # a slip still with the printer belongs to the session before
         if self.printing is not None:
             self.printing.forget()
+        self.view.forget()  # the screen left behind keeps nothing typed or drawn until it is collected
         self.tilted.remove_widget(self.view)
         self.view = StepView(self.theme, self.press, self.flow.title, self.session.catalogs)
         self.view.real_devices = self._real_devices()
@@ -358,6 +359,16 @@ class KioskApp(App):
         except Exception as exc:  # noqa: BLE001 - a journal never stops a kiosk
             log.error("journal: an event was not recorded (%s)", type(exc).__name__)
 
+    def _forget_applicant(self) -> None:
+        """At every reset, in the kiosk's own flow or one a start_flow began: nothing of this applicant stays."""
+        self._touched = False
+        self.effects.clear()
+        self.spoken.clear()
+        self.player.forget()
+        self._applicant += 1
+        if self.printing is not None:
+            self.printing.forget()
+
     # ---- effects out ------------------------------------------------------------------------------
     def apply(self, effects: list[Effect]) -> None:
         for effect in effects:
@@ -366,19 +377,14 @@ class KioskApp(App):
                     listener(effect)
                 self._go_on(effect)
                 return  # the screens that follow are the next flow's
+            if isinstance(effect, Reset):
+                self._forget_applicant()
             if isinstance(effect, Reset) and self.flow is not self.home:
                 for listener in self.listeners:
                     listener(effect)
+                self.view.forget()  # the started flow's screen: strokes on a signature pad, digits typed
                 self._go_home()
                 return
-            if isinstance(effect, Reset):
-                self._touched = False
-                self.effects.clear()
-                self.spoken.clear()
-                self.player.forget()
-                self._applicant += 1
-                if self.printing is not None:
-                    self.printing.forget()
             self.effects.append(effect)
             for listener in self.listeners:
                 listener(effect)

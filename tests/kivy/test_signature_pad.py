@@ -209,3 +209,28 @@ def test_reset_leaves_no_stroke_in_memory_or_on_disk(kiosk_app: Any, pilot: Any,
     # Logs: nothing of the strokes either.
     assert not any(point.split(",")[0] in line for line in logs for point in captured
                    if len(point.split(",")[0]) > 4)
+
+
+def test_a_reset_in_a_flow_the_triage_started_wipes_the_strokes(kiosk_app: Any, pilot: Any) -> None:
+    """The entrance kiosk sends the applicant on into the one-machine application; she signs, then walks away.
+    The time-out takes the kiosk back to the triage, and the pad's strokes are wiped there too (that reset used
+    to drop the screen without wiping it, leaving the strokes to the garbage collector)."""
+    triage = load_flow_or_raise(ROOT / "flows_yaml" / "triage.yaml")
+    kiosk_app.load(triage, Session(triage, clock=CLOCK))
+    pilot.frame(2)
+    pilot.perform(Event("choose", "apply"))
+    pilot.perform(Event("choose", "self"))
+    pilot.tap("primary")  # 开始: on into the application, on the same machine
+    assert kiosk_app.flow.id == "permit_application"
+    for event in TO_SIGNATURE:
+        pilot.perform(event)
+    assert kiosk_app.view.current.step == "signature"
+    holder, pad = kiosk_app.view.strokes, kiosk_app.view.pad
+    pilot.draw_signature(sample_strokes("ok", SignatureLimits(), *pad.size_mm))
+    assert not holder.empty
+    session = kiosk_app.session
+    pilot.perform(Event("tick", session.step_timeout()))
+    pilot.perform(Event("tick", PERMIT.timeout.warning))
+    assert kiosk_app.flow.id == "triage" and kiosk_app.view.current.step == "came_for"
+    assert holder.empty and holder.strokes == ()  # the screen left behind keeps no stroke
+    assert not [p for p in kiosk_app.player.played if p.speak.text_key.startswith("permit_application/")]
