@@ -63,7 +63,7 @@ def render(effect: Effect) -> list[str]:
             lines.append(f"│   (Enter = simulate the device, f = {fails}{left})")
         if effect.step_kind == "signature":
             lines.append(f"│   [ 签名框 ]  [ {effect.button} ]  (Enter = a good signature, f = too small, "
-                         "s = too short)")
+                         "o = too short)")
         lines.append(f"│ settings: {_settings_line(effect.settings, effect.timeout)}")
         back = "b 返回 · " if effect.can_back else ""
         back += "u 取消修改 · " if effect.can_cancel else ""
@@ -133,7 +133,7 @@ def key_to_event(key: str, shown: ShowStep | None) -> Event | None:
     if kind in (*DEVICE_OK_KINDS, "fingerprint", "live_face"):
         return Event("device_failed") if key == "f" else Event("device_ok")
     if kind == "signature":  # the terminal has no pad: the verdict a pad would give
-        return Event("signed", {"f": "too_small", "s": "too_short"}.get(key, "ok"))
+        return Event("signed", {"f": "too_small", "o": "too_short"}.get(key, "ok"))  # s is 叫工作人员 everywhere
     return Event("ok") if key == "" else None
 
 

@@ -22,7 +22,7 @@ from .record import JournalEvent, age_band, utc_now
 # How an event that moves the applicant to another step left the step before.
 _HOW_LEFT = {"choose": "answer", "enter": "answer", "yes": "answer", "no": "answer", "ok": "answer",
              "device_ok": "answer", "device_failed": "answer", "signed": "answer", "card": "answer", "back": "back",
-             "change": "change", "staff": "call_staff"}
+             "change": "change", "cancel_change": "cancel_change", "staff": "call_staff"}
 _RESET_HOW = {"timeout": "timeout_reset"}
 # Events that are a signal in themselves, recorded whether or not the screen changed.
 _SIGNALS = {"repeat": "repeat", "help": "help", "bigger": "bigger", "smaller": "smaller"}
