@@ -40,10 +40,19 @@ def open_journal(config: KioskConfig, flow: Flow, theme: Any, locales: Path, *, 
         raise UsageProblem(f"cannot record sessions in {exc}") from None
     except OSError as exc:
         raise UsageProblem(f"cannot record sessions in {path.resolve()}: {exc.strerror}") from None
-    version = flow_version(flow, getattr(theme, "file", None), locales)
+    theme_file = getattr(theme, "file", None)
+    version = flow_version(flow, theme_file, locales)
+    known = {(flow.id, flow.file): version}
+
+    def version_of(other: Flow) -> str:  # a flow a start_flow step began is versioned by its own files
+        key = (other.id, other.file)
+        if key not in known:
+            known[key] = flow_version(other, theme_file, locales)
+        return known[key]
+
     print(f"seniormode: sessions recorded in {path.resolve()} (flow version {version})")
     return writer, recorders(writer.write, kiosk=kiosk or config.kiosk_id, version=version, synthetic=synthetic,
-                             count_ticks=scripted), version
+                             count_ticks=scripted, version_of=version_of), version
 
 
 __all__ = ["add_journal_option", "open_journal"]

@@ -15,6 +15,7 @@ from typing import Any
 from ..core.effects import Effect, Finished, Handoff, Reset, ShowStep, StartFlow, WarnTimeout
 from ..core.events import Event
 from ..core.feedback import level_number
+from ..core.flow import Flow
 from ..core.flow_links import FlowChain
 from ..core.session import Session
 from .record import JournalEvent, age_band, utc_now
@@ -228,10 +229,16 @@ class SessionRecorder:
 
 
 def recorders(sink: Callable[[JournalEvent], None], *, kiosk: str, version: str, synthetic: bool = False,
-              count_ticks: bool = False) -> Callable[[Session | FlowChain], SessionRecorder]:
-    """What a kiosk is handed: makes the recorder for each session it runs, all writing to one sink."""
+              count_ticks: bool = False, version_of: Callable[[Flow], str] | None = None) \
+        -> Callable[[Session | FlowChain], SessionRecorder]:
+    """What a kiosk is handed: makes the recorder for each session it runs, all writing to one sink.
+
+    `version_of` gives each session's own flow its version (a flow a triage started is another flow, with files of
+    its own); without it every session carries `version`."""
     def make(session: Session | FlowChain) -> SessionRecorder:
-        return SessionRecorder(session, sink, kiosk=kiosk, version=version, synthetic=synthetic,
+        flow = getattr(session, "flow", None)
+        own = version_of(flow) if version_of is not None and isinstance(flow, Flow) else version
+        return SessionRecorder(session, sink, kiosk=kiosk, version=own, synthetic=synthetic,
                                count_ticks=count_ticks)
     return make
 __all__ = ["SessionRecorder", "error_kind", "recorders"]

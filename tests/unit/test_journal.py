@@ -281,3 +281,22 @@ def test_the_welcome_screens_idle_warnings_are_nobodys() -> None:
     rows, _ = walk([Event("tick", 200), Event("tick", 100), Event("ok")])
     assert kinds(rows)[:2] == [("welcome", "step_shown", ""), ("welcome", "step_left", "answer")]
     assert rows[0].seq == 0 and rows[1].ms == 0 and "timeout_warning" not in [r.kind for r in rows]
+
+
+def test_each_flow_a_kiosk_runs_is_versioned_by_its_own_files() -> None:
+    """The triage and the renewal it starts are recorded with versions of their own files, so an edit to one flow
+    changes its own version only (report --compare, the release manifest)."""
+    from pathlib import Path
+
+    from seniormode.core.loader import load_flow_or_raise
+    from seniormode.core.session import Session
+    from seniormode.journal.recorder import recorders
+    from seniormode.journal.version import flow_version
+
+    root = Path(__file__).resolve().parents[2]
+    triage = load_flow_or_raise(root / "flows_yaml" / "triage.yaml")
+    renewal = load_flow_or_raise(root / "flows_yaml" / "hk_macau_renewal.yaml")
+    make = recorders(lambda row: None, kiosk="k", version="first", version_of=flow_version)
+    assert make(Session(triage)).version == flow_version(triage)
+    assert make(Session(renewal)).version == flow_version(renewal) != flow_version(triage)
+    assert recorders(lambda row: None, kiosk="k", version="first")(Session(renewal)).version == "first"
