@@ -117,6 +117,8 @@ def flow_prompts(flow: Flow) -> list[Prompt]:
         if (key == "help_default" and not needs_help) or (key == "device_failed" and not needs_device):
             continue
         found.append(Prompt(message(key), flow.id, "", key))
+    if any(step.kind == "summary" for step in flow.steps):  # said on every question a 修改 link opens
+        found.append(Prompt(message("change_cancel_say"), flow.id, "", "change_cancel_say"))
     return found
 
 

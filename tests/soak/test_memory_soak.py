@@ -27,8 +27,8 @@ def rss_kib():
 flow = load_flow_or_raise(Path(sys.argv[1]) / "flows_yaml" / "home_visit.yaml")
 session = Session(flow, {"age": 76})
 session.start()
-walk = [Event("ok"), Event("choose", "elderly"), None, Event("choose", "weekend"), Event("ok"),
-        Event("device_ok"), Event("ok")]
+walk = [Event("ok"), Event("choose", "elderly"), Event("enter", "11010519491231002X"), None,
+        Event("choose", "weekend"), Event("ok"), Event("device_ok"), Event("ok")]
 samples = {}
 total = int(sys.argv[2])
 for n in range(1, total + 1):
