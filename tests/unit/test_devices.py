@@ -254,3 +254,17 @@ def test_the_demo_flow_holds_its_order_and_no_biometric_comes_after_paying() -> 
   - {id: done, kind: end, text: 好了, icon: thumbs_up}
 """ + STAFF, "t.yaml")
     assert [(p.code, p.location.line) for p in problems.errors] == [("SM121", 7)]
+
+
+def test_the_terminal_simulator_keeps_s_for_staff_on_a_signature() -> None:
+    """s calls staff on every screen; a signature's 'too short' is o (the screen's own hint says so)."""
+    from seniormode.simulator import key_to_event, render
+
+    flow = load_flow_or_raise(Path(__file__).resolve().parents[2] / "flows_yaml" / "permit_application.yaml")
+    session = Session(flow, {"age": 68})
+    session.start()
+    [shown] = [e for e in session.jump_to("signature") if isinstance(e, ShowStep)][-1:]
+    assert key_to_event("s", shown) == Event("staff")
+    assert key_to_event("o", shown) == Event("signed", "too_short")
+    assert key_to_event("f", shown) == Event("signed", "too_small")
+    assert any("o = too short" in line for line in render(shown))

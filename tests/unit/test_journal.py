@@ -300,3 +300,20 @@ def test_each_flow_a_kiosk_runs_is_versioned_by_its_own_files() -> None:
     assert make(Session(triage)).version == flow_version(triage)
     assert make(Session(renewal)).version == flow_version(renewal) != flow_version(triage)
     assert recorders(lambda row: None, kiosk="k", version="first")(Session(renewal)).version == "first"
+
+
+def test_a_cancelled_change_is_recorded_as_such_not_as_an_answer(hk_flow) -> None:  # type: ignore[no-untyped-def]
+    from seniormode.core.events import Event
+    from seniormode.core.session import Session
+    from seniormode.journal.recorder import SessionRecorder
+
+    rows: list = []  # type: ignore[type-arg]
+    session = Session(hk_flow, {"age": 45})
+    recorder = SessionRecorder(session, rows.append, kiosk="k", version="v")
+    recorder.started(session.start())
+    for event in (Event("ok"), Event("card"), Event("choose", "normal"), Event("choose", "macau"),
+                  Event("choose", "family"), Event("choose", "reuse"), Event("change", "destination"),
+                  Event("cancel_change")):
+        recorder.handled(event, session.handle(event))
+    left = [(r.step, r.detail) for r in rows if r.kind == "step_left"]
+    assert left[-1] == ("destination", "cancel_change"), left
