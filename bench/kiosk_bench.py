@@ -151,6 +151,17 @@ def spawned_at() -> float:
     return float(os.environ.get(SPAWN_ENV, T_TOP))
 
 
+def to_first_frame(app: Any, frames: Frames, marks: dict[str, float]) -> None:
+    """seniormode.kivy_ui.pilot.run_headless() in its two halves, to see the build apart from the first frame:
+    the app prepared (marks 'built'), then Kivy's frames until one is on the glass ('first_frame', 'drawn')."""
+    app._run_prepare()  # noqa: SLF001
+    marks["built"] = time.time()
+    frames.loop.idle()
+    frames.until_flipped(0)
+    marks["first_frame"] = time.time()
+    marks["drawn"] = frames.draw_wall
+
+
 def child_bare(font: str) -> dict[str, Any]:
     marks: dict[str, float] = {"top": T_TOP}
     from seniormode.kivy_ui import runtime
@@ -172,12 +183,7 @@ def child_bare(font: str) -> dict[str, Any]:
     Window.clearcolor = (1, 1, 1, 1)
     app = BareApp()
     marks["loaded"] = time.time()
-    app._run_prepare()  # noqa: SLF001 - then one idle(): what seniormode.kivy_ui.pilot.run_headless does
-    marks["built"] = time.time()
-    frames.loop.idle()
-    frames.until_flipped(0)
-    marks["first_frame"] = time.time()
-    marks["drawn"] = frames.draw_wall
+    to_first_frame(app, frames, marks)
     return finish_cold(marks, frames, max_rss_kib(), Window.size)
 
 
@@ -203,12 +209,7 @@ def child_bare_shaped(shape_file: str) -> dict[str, Any]:
     Window.clearcolor = (1, 1, 1, 1)
     app = BareShapedApp()
     marks["loaded"] = time.time()
-    app._run_prepare()  # noqa: SLF001
-    marks["built"] = time.time()
-    frames.loop.idle()
-    frames.until_flipped(0)
-    marks["first_frame"] = time.time()
-    marks["drawn"] = frames.draw_wall
+    to_first_frame(app, frames, marks)
     return finish_cold(marks, frames, max_rss_kib(), Window.size)
 
 
@@ -232,13 +233,7 @@ def start_kiosk(tick: bool) -> tuple[Any, Frames, dict[str, float]]:
     flow = load_flow_or_raise(ROOT / "flows_yaml" / "hk_macau_renewal.yaml")
     app = KioskApp(flow, load_theme_by_name("senior"), Session(flow, {"age": 76}), tick=tick)
     marks["loaded"] = time.time()
-    # seniormode.kivy_ui.pilot.run_headless() in its two halves, to see the build apart from the first frame
-    app._run_prepare()  # noqa: SLF001
-    marks["built"] = time.time()
-    frames.loop.idle()
-    frames.until_flipped(0)
-    marks["first_frame"] = time.time()
-    marks["drawn"] = frames.draw_wall
+    to_first_frame(app, frames, marks)
     return app, frames, marks
 
 
