@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kiosk_helpers import shown
 from PIL import Image
 
-from seniormode.core.effects import ShowStep
 from seniormode.core.events import Event
 from seniormode.core.i18n import Catalogs
 from seniormode.core.loader import load_flow_or_raise
@@ -30,11 +30,6 @@ def renewal_afterwards(kiosk_app: Any) -> Any:
     yield
     flow = load_flow_or_raise(ROOT / "flows_yaml" / "hk_macau_renewal.yaml")
     kiosk_app.load(flow, Session(flow, clock=CLOCK))
-
-
-def shown(app: Any) -> ShowStep:
-    assert app.view.current is not None
-    return app.view.current
 
 
 def shot_dir(tmp_path: Path) -> Path:

@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kiosk_helpers import shown, words
 
-from seniormode.core.effects import Handoff, ShowStep
+from seniormode.core.effects import Handoff
 from seniormode.core.events import Event
 from seniormode.core.loader import load_flow_or_raise
 from seniormode.core.session import Session
@@ -18,15 +19,6 @@ pytestmark = pytest.mark.kivy
 ROOT = Path(__file__).resolve().parents[2]
 HK = load_flow_or_raise(ROOT / "flows_yaml" / "hk_macau_renewal.yaml")
 CLOCK = lambda: datetime.datetime(2026, 11, 25, 10, 0)  # noqa: E731
-
-
-def shown(app: Any) -> ShowStep:
-    assert app.view.current is not None
-    return app.view.current
-
-
-def words(app: Any) -> str:
-    return "\n".join(label.text for label in app.view.labels())
 
 
 def test_tap_call_staff_see_the_summary_press_back_and_be_where_you_were(kiosk_app: Any, pilot: Any,

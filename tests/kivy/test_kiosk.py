@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kiosk_helpers import shown
 from PIL import Image
 
-from seniormode.core.effects import Handoff, ShowStep, Speak
+from seniormode.core.effects import Handoff, Speak
 from seniormode.core.events import Event
 from seniormode.core.loader import load_flow_or_raise
 from seniormode.core.session import Session
@@ -33,11 +34,6 @@ def start(app: Any, flow: str = "hk_macau_renewal", **inputs: Any) -> Session:
     session = Session(FLOWS[flow], inputs or {"age": 45}, clock=CLOCK)
     app.load(FLOWS[flow], session)
     return session
-
-
-def shown(app: Any) -> ShowStep:
-    assert app.view.current is not None
-    return app.view.current
 
 
 def test_walk_the_renewal_by_tapping(kiosk_app: Any, pilot: Any) -> None:

@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 from cups_helpers import CupsServer, qr_codes, rasterize, start_cups
+from kiosk_helpers import shown
 
-from seniormode.core.effects import PrintSlip, ShowStep
+from seniormode.core.effects import PrintSlip
 from seniormode.core.events import Event
 from seniormode.core.loader import load_flow_or_raise
 from seniormode.core.session import Session
@@ -48,11 +49,6 @@ def with_printer(kiosk_app: Any) -> Iterator[Any]:
     if kiosk_app.printing is not None:
         kiosk_app.printing.close()
     kiosk_app.use_printer(None)  # the other Kivy tests share this window and simulate their printer
-
-
-def shown(app: Any) -> ShowStep:
-    assert app.view.current is not None
-    return app.view.current
 
 
 def wait_until(pilot: Any, done: Any, seconds: float = 40.0) -> None:

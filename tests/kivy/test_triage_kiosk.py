@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kiosk_helpers import shown, words
 
-from seniormode.core.effects import Handoff, ShowStep, StartFlow
+from seniormode.core.effects import Handoff, StartFlow
 from seniormode.core.events import Event
 from seniormode.core.loader import load_flow_or_raise
 from seniormode.core.session import Session
@@ -19,15 +20,6 @@ pytestmark = pytest.mark.kivy
 ROOT = Path(__file__).resolve().parents[2]
 TRIAGE = load_flow_or_raise(ROOT / "flows_yaml" / "triage.yaml")
 CLOCK = lambda: datetime.datetime(2026, 11, 25, 10, 0)  # noqa: E731
-
-
-def shown(app: Any) -> ShowStep:
-    assert app.view.current is not None
-    return app.view.current
-
-
-def words(app: Any) -> str:
-    return "\n".join(label.text for label in app.view.labels())
 
 
 def test_home_visit_goes_on_in_its_flow_with_only_who_it_is_for(kiosk_app: Any, pilot: Any, tmp_path: Path) -> None:
