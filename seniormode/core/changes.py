@@ -12,7 +12,7 @@ summary; this module holds what that takes beyond the moving itself:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .flow import Step, Text
@@ -27,15 +27,14 @@ class Before:
     answers: dict[str, Any]
     done: frozenset[str]
     history: tuple[str, ...]
-    tries: dict[str, int] = field(default_factory=dict)  # failed device tries (a faint fingerprint), by step
+    tries: dict[str, int]  # failed device tries (a faint fingerprint), by step
 
     @classmethod
     def of(cls, summary: str, answers: dict[str, Any], done: set[str], history: list[str],
-           tries: dict[str, int] | None = None) -> Before:
-        return cls(summary, dict(answers), frozenset(done), tuple(history), dict(tries or {}))
+           tries: dict[str, int]) -> Before:
+        return cls(summary, dict(answers), frozenset(done), tuple(history), dict(tries))
 
-    def restore(self, answers: dict[str, Any], done: set[str], history: list[str],
-                tries: dict[str, int] | None = None) -> None:
+    def restore(self, answers: dict[str, Any], done: set[str], history: list[str], tries: dict[str, int]) -> None:
         """Put the answers, the steps done, the way walked and the failed tries back as they were (in place: the
         session's own): two faint prints on a branch the change then cancelled do not count against the next."""
         answers.clear()
@@ -43,21 +42,18 @@ class Before:
         done.clear()
         done.update(self.done)
         history[:] = self.history
-        if tries is not None:
-            tries.clear()
-            tries.update(self.tries)
+        tries.clear()
+        tries.update(self.tries)
 
 
-def forget_off_path(answers: dict[str, Any], done: set[str], history: list[str],
-                    tries: dict[str, int] | None = None) -> None:
+def forget_off_path(answers: dict[str, Any], done: set[str], history: list[str], tries: dict[str, int]) -> None:
     """Forget every answer, every step done and every failed try that is not on the way walked to the summary."""
     on_path = set(history)
     for sid in [s for s in answers if s not in on_path]:
         del answers[sid]
     done.intersection_update(on_path)
-    if tries is not None:
-        for sid in [s for s in tries if s not in on_path]:
-            del tries[sid]
+    for sid in [s for s in tries if s not in on_path]:
+        del tries[sid]
 
 
 # Where a change cannot be cancelled: the summary (where it ends), a hand-off (a ticket is printed or about to be),

@@ -26,16 +26,14 @@ def is_typed(flow: Flow, name: str) -> bool:
     return flow.has_step(name) and flow.step(name).kind in TYPED_KINDS
 
 
-def handed_over(step: Step, values: dict[str, Any], flow: Flow | None = None,
-                walked: list[str] | None = None) -> dict[str, Any]:
+def handed_over(step: Step, values: dict[str, Any], flow: Flow, walked: list[str]) -> dict[str, Any]:
     """The values `step.hand_over` names, as they stand now; unknown ones are left out, and so is a step's answer
     when that step is not on the way the applicant walked (a branch left with Back or by a change), or typed."""
     out: dict[str, Any] = {}
     for name in step.hand_over:
         if name in PERSONAL_NAMES or values.get(name) is None:
             continue
-        if flow is not None and flow.has_step(name) and (is_typed(flow, name) or
-                                                         (walked is not None and name not in walked)):
+        if flow.has_step(name) and (is_typed(flow, name) or name not in walked):
             continue
         out[name] = values[name]
     return out
