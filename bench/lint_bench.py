@@ -5,7 +5,7 @@
 
 1. lint of a generated 500-step flow with 100 rules and three locales (zh_Hans_CN, yue_Hans_CN, en), catalogs
    complete: every check the command runs (loader, graph, rule analysis, icons, glyphs, catalogs), without
-   --audit. The issue's goal is <= 1 s.
+   --audit. Issue 9 asked for <= 1 s; issue 15 for <= 250 ms in process.
 2. the same through the command line, as a new process (Python start-up and imports included).
 3. with --audit: `seniormode audit` of every demo flow, wall clock.
 """
@@ -76,7 +76,7 @@ def main() -> None:
             lint_paths([flow_path, locales], options)
             times.append(time.perf_counter() - t)
         print(f"lint, 500 steps + 100 rules + {len(LOCALES)} locales ({counts}): median "
-              f"{statistics.median(times) * 1e3:.0f} ms, max {max(times) * 1e3:.0f} ms  (goal <= 1000 ms)")
+              f"{statistics.median(times) * 1e3:.0f} ms, max {max(times) * 1e3:.0f} ms  (goal, issue 15: <= 250 ms)")
         walls = []
         for _ in range(3):
             t = time.perf_counter()

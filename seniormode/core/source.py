@@ -24,12 +24,36 @@ try:  # libyaml is much faster and gives the same marks
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
+
+
+class _ResolvingOnceLoader(_Loader):
+    """PyYAML's safe loader, deciding the type of each distinct plain text once per file.
+
+    A flow repeats the same few hundred words (`id`, `next`, `say`, `yes`) thousands of times, and PyYAML tries
+    its regular expressions on every one: composing the 500-step benchmark flow took 25 ms, 19 ms with this.
+    """
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self._tags: dict[tuple[str, Any], str] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
+            return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        key = (value, implicit)
+        tag = self._tags.get(key)
+        if tag is None:
+            tag = self._tags[key] = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        return tag
+
+
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 40
 MAX_NODES = 100_000
 MAX_SCALAR = 20_000
 MAX_INT_DIGITS = 1_000
 _INT_LIMIT = 10**MAX_INT_DIGITS
+_STR_TAG = "tag:yaml.org,2002:str"
 
 PlainValue = Union[str, int, float, bool, None]
 
@@ -201,11 +225,29 @@ class _Builder:
             self.problems.error("SM003", f"a value of {len(node.value)} characters (limit {MAX_SCALAR})", loc,
                                 "screens hold a few short sentences")
             return Scalar(loc, node.value[:80], quoted=node.style in ("'", '"'))
+        if node.tag == _STR_TAG:
+            value: Any = node.value  # what SafeConstructor's construct_yaml_str returns, without its bookkeeping
+        else:
+            value = self._plain(node, self._construct(node, loc), loc)
+        quoted = node.style in ("'", '"')
+        # Columns inside the value are exact only when the source is the value itself, on one line (no folding,
+        # no escapes, no block scalar).
+        span = node.end_mark.index - node.start_mark.index
+        one_line = node.start_mark.line == node.end_mark.line and span == len(node.value) + (2 if quoted else 0)
+        written = None
+        if not one_line and isinstance(value, str):
+            written = self.text[node.start_mark.index:node.end_mark.index] or None
+        return Scalar(loc, value, quoted=quoted, one_line=one_line, source=written)
+
+    def _construct(self, node: yaml.ScalarNode, loc: Location) -> Any:
         try:
-            value = self.constructor.construct_object(node)
+            return self.constructor.construct_object(node)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
             self.problems.error("SM001", f"cannot read this value: {exc}".splitlines()[0], loc)
-            value = node.value
+            return node.value
+
+    def _plain(self, node: yaml.ScalarNode, value: Any, loc: Location) -> Any:
+        """The constructed value kept, or the text written where the value cannot be shown or held."""
         if isinstance(value, (datetime.date, datetime.datetime)):
             value = node.value
         elif isinstance(value, bytes):
@@ -218,15 +260,7 @@ class _Builder:
             self.problems.error("SM108", f"a number of more than {MAX_INT_DIGITS:,} digits", loc,
                                 "numbers in a flow are short: ages, seconds, sizes")
             value = node.value
-        quoted = node.style in ("'", '"')
-        # Columns inside the value are exact only when the source is the value itself, on one line (no folding,
-        # no escapes, no block scalar).
-        span = node.end_mark.index - node.start_mark.index
-        one_line = node.start_mark.line == node.end_mark.line and span == len(node.value) + (2 if quoted else 0)
-        written = None
-        if not one_line and isinstance(value, str):
-            written = self.text[node.start_mark.index:node.end_mark.index] or None
-        return Scalar(loc, value, quoted=quoted, one_line=one_line, source=written)
+        return value
 
     def _mapping(self, node: yaml.MappingNode, loc: Location, depth: int) -> Mapping:
         mapping = Mapping(loc)
@@ -273,7 +307,7 @@ def load_text(text: str, file: str, problems: Problems) -> Node | None:
         problems.error("SM003", f"file is {len(text)} characters (limit {MAX_BYTES})", Location(file))
         return None
     try:
-        composed = yaml.compose(text, Loader=_Loader)
+        composed = yaml.compose(text, Loader=_ResolvingOnceLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark is not None and "end of stream" in str(exc.problem):

@@ -120,9 +120,34 @@ def _read_catalog(path: Path, locale: str | None) -> CatalogRead:
 KEYWORD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(\[\d+\])?)?\s*(?=")')
 
 
+# A quoted line in the usual shape (`msgid "text"`, `"text"`, `#~ msgstr "text"`: one text, no quote inside, not
+# ending in \"): the line-by-line check passes every line this matches. Lines it does not match are checked one
+# by one; those are rare, so a 2,000-entry catalog costs one scan in C rather than a Python loop over its lines.
+# The quantifiers are possessive: a line of a million spaces costs a million steps, not a million squared.
+_UNUSUAL_QUOTED_LINE = re.compile(
+    r'^(?![ \t]*+(?:#~[ \t]*+)?(?:msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)?[ \t]*+"[^"\n]*+(?<!\\)"[ \t]*+$)'
+    r'[^\n]*"[^\n]*$',
+    re.MULTILINE)
+# Where str.splitlines breaks a line and the regular expression's $ does not (\n is the one both know).
+_OTHER_LINE_BREAKS = re.compile("[\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
 def _unterminated_quote(text: str, where: str) -> Problem | None:
     """Babel quietly drops an entry whose quote is not closed; a translator must hear about it instead."""
-    for number, line in enumerate(text.splitlines(), 1):
+    if _OTHER_LINE_BREAKS.search(text) is not None:
+        return _unterminated_quote_by_line(text, where)
+    line, counted = 1, 0
+    for found in _UNUSUAL_QUOTED_LINE.finditer(text):
+        line += text.count("\n", counted, found.start())
+        counted = found.start()
+        problem = _unterminated_quote_by_line(found.group(), where, line)
+        if problem is not None:
+            return problem
+    return None
+
+
+def _unterminated_quote_by_line(text: str, where: str, first_line: int = 1) -> Problem | None:
+    for number, line in enumerate(text.splitlines(), first_line):
         stripped = line.strip()
         if stripped.startswith("#~"):
             stripped = stripped[2:].strip()

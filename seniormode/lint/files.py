@@ -7,8 +7,10 @@ and with only `rules:` a shared rule file.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,10 +98,33 @@ def file_kind(path: Path) -> str:
     return "flow"
 
 
+# Python's collector runs after every 700 new objects and now and then walks the whole heap; a lint of a 500-step
+# flow with its catalogs makes about a million objects, nearly none of them in cycles, and spent a fifth of its
+# time collecting (68 of 317 ms: 255 young, 23 middle and 2 whole-heap collections). With mypy's thresholds, set
+# for the same reason (mypy/build.py), one young collection is left, 5 ms; reference counting still frees all
+# that is not in a cycle, and the thresholds are put back when the lint is done.
+LINT_GC_THRESHOLDS = (200_000, 30, 30)
+
+
+@contextlib.contextmanager
+def fewer_collections(thresholds: tuple[int, int, int] = LINT_GC_THRESHOLDS) -> Iterator[None]:
+    """The collector's thresholds raised for a batch that makes many objects and few cycles, then put back."""
+    before = gc.get_threshold()
+    gc.set_threshold(*(max(new, old) for new, old in zip(thresholds, before, strict=True)))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def lint_paths(paths: Sequence[str | Path], options: LintOptions | None = None) -> LintResult:
     """Every file under `paths`. Flows go first: a rule file a flow includes is checked with that flow's names,
     and a catalog of a flow checked here reports its missing and fuzzy strings at the flow's lines, once."""
-    options = options or LintOptions()
+    with fewer_collections():
+        return _lint_paths(paths, options or LintOptions())
+
+
+def _lint_paths(paths: Sequence[str | Path], options: LintOptions) -> LintResult:
     result = LintResult()
     kinds: dict[str, list[Path]] = {}
     for path in expand(paths):
