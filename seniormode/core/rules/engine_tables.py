@@ -4,18 +4,18 @@ rule-engine builds its parser when it is imported (PLY's LALR tables, about
 a quarter of a second here) and never writes the tables down. PLY itself
 looks for a table module (`rule_engine.parser.parsetab`) first and uses it
 when its grammar signature matches. We keep those tables in the user's cache,
-keyed by the rule-engine version, and register them before rule-engine is
+keyed by the size and time of rule-engine's grammar file, and register them before rule-engine is
 imported. If they are missing, stale or damaged, PLY ignores them and builds
 the tables as usual; the cache is then written again.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import marshal
 import os
 import sys
 import types
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +24,14 @@ MARKER = "_seniormode_cached"
 
 
 def cache_file() -> Path:
+    """Named for the grammar file rule-engine has installed (not its version from importlib.metadata, which
+    costs the kiosk's start 12 ms of imports: email, zipfile, csv). PLY still checks the grammar's signature."""
     try:
-        version = metadata.version("rule-engine")
-    except metadata.PackageNotFoundError:
+        spec = importlib.util.find_spec("rule_engine")  # finds the folder; imports nothing
+        folders = list(spec.submodule_search_locations or []) if spec is not None else []
+        stat = (Path(folders[0]) / "parser" / "base.py").stat()
+        version = f"{stat.st_size}-{stat.st_mtime_ns}"
+    except (OSError, IndexError, ImportError, ValueError):
         version = "unknown"
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return base / "seniormode" / f"rule-engine-{version}-tables.marshal"
