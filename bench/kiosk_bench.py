@@ -5,7 +5,8 @@
                                            # comparison child (2b) under cProfile: top 8 costs, kiosk and bare
     ... bench/kiosk_bench.py --compare-only [--without-lines]   # only 2b; what-if: no border/dot Lines
 
-1. cold start to first screen: fresh interpreters (same environment, a fresh KIVY_HOME each), timed from the
+1. cold start to first screen: fresh interpreters (same environment, a fresh KIVY_HOME each; the kiosk's own caches
+   in ~/.cache/seniormode filled by the warm-up run, as by a kiosk's first start), timed from the
    parent's spawn to the first frame on the glass; a bare Kivy label app (one Chinese label, the same CJK font)
    and the kiosk (first step of hk_macau_renewal, senior theme), alternating. Both pay the interpreter spawn.
 2. step transitions at 1280x800 in one kiosk process: from the touch (or `app.send`) to the next frame flipped
@@ -730,7 +731,8 @@ def parent(profile: bool, compare_only: bool = False, without_lines: bool = Fals
             runs[kind].append(spawn(kind, font, extra=["--shape", shape] if kind == "bare_shaped" else None))
     print()
     print(f"1. cold start to first screen: {COLD_RUNS} fresh processes each, alternating, fresh KIVY_HOME, warm disk "
-          f"cache; from the parent's spawn to the first frame swapped and glFinish'ed")
+          f"cache, the kiosk's caches in ~/.cache/seniormode as its first start left them (fonts cut, rule tables, "
+          f"emoji outlines, voice); from the parent's spawn to the first frame swapped and glFinish'ed")
     print(f"   {'':24}{'median':>9}{'min':>9}{'max':>9}   ms")
     firsts = {kind: [r["first_frame"] for r in rs] for kind, rs in runs.items()}
     shaped = (f"bare kiosk-shaped app: the first screen rebuilt in plain Kivy ({counts['labels']} labels, "

@@ -19,6 +19,7 @@ from kivy.uix.widget import Widget
 from ..core.keypads import DEFAULT_KEYPAD, KEYPADS, KeypadKind
 from ..core.theme import Theme
 from ..core.wording import runs
+from . import outline_cache
 from .fonts import EMOJI_FONT, FONT, FONT_BOLD
 
 EMOJI_STRIKE = 109  # the one bitmap size NotoColorEmoji has; scale the texture, not the font
@@ -197,19 +198,26 @@ def emoji_outline(char: str, reach: float) -> tuple[Any, int]:
     texture = emoji_texture(char)
     w, h = texture.size
     pad = math.ceil(key[1]) + 1
-    alpha = PILImage.frombytes("L", (w, h), bytes(texture.pixels)[3::4])
-    base = PILImage.new("L", (w + 2 * pad, h + 2 * pad))
-    base.paste(alpha, (pad, pad))
-    ring = PILImage.new("L", base.size)
-    for n in range(OUTLINE_STEPS):
-        angle = 2 * math.pi * n / OUTLINE_STEPS
-        dx, dy = key[1] * math.cos(angle), key[1] * math.sin(angle)  # the directions are symmetric: rows may run
-        # either way up
-        shifted = base.transform(base.size, PILImage.Transform.AFFINE, (1, 0, -dx, 0, 1, -dy),
-                                 resample=PILImage.Resampling.BILINEAR)
-        ring = ImageChops.screen(ring, shifted)
-    white = PILImage.new("L", base.size, 255)
-    mask = Texture.create(size=base.size, colorfmt="rgba")
+    silhouette = bytes(texture.pixels)[3::4]
+    size = (w + 2 * pad, h + 2 * pad)
+
+    def compute() -> bytes:
+        base = PILImage.new("L", size)
+        base.paste(PILImage.frombytes("L", (w, h), silhouette), (pad, pad))
+        ring = PILImage.new("L", size)
+        for n in range(OUTLINE_STEPS):
+            angle = 2 * math.pi * n / OUTLINE_STEPS
+            dx, dy = key[1] * math.cos(angle), key[1] * math.sin(angle)  # the directions are symmetric: rows may
+            # run either way up
+            shifted = base.transform(size, PILImage.Transform.AFFINE, (1, 0, -dx, 0, 1, -dy),
+                                     resample=PILImage.Resampling.BILINEAR)
+            ring = ImageChops.screen(ring, shifted)
+        return ring.tobytes()
+
+    ring = PILImage.frombytes("L", size, outline_cache.ring(silhouette, (w, h), key[1], OUTLINE_STEPS,
+                                                            size[0] * size[1], compute))
+    white = PILImage.new("L", size, 255)
+    mask = Texture.create(size=size, colorfmt="rgba")
     mask.blit_buffer(PILImage.merge("RGBA", (white, white, white, ring)).tobytes(), colorfmt="rgba",
                      bufferfmt="ubyte")
     if _flipped(texture):
