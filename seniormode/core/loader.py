@@ -240,7 +240,8 @@ class _FlowBuilder:
         for spec in inputs.values():
             if table.get(spec.name) is not None:
                 self.problems.error("SM114", f"input '{spec.name}' is already a built-in name", spec.location)
-            table.add(Symbol(spec.name, spec.type, spec.description, spec.choices, spec.location))
+            table.add(Symbol(spec.name, spec.type, spec.description, spec.choices, spec.location,
+                             own=spec.type == "text" and not spec.choices))
         answer_steps: set[str] = set()
         for node, kind in heads:
             ident = node.get("id")
@@ -261,7 +262,7 @@ class _FlowBuilder:
                     choices = tuple(str(c.get("id").value) for c in cnode.items  # type: ignore[union-attr]
                                     if isinstance(c, Mapping) and isinstance(c.get("id"), Scalar))
             table.add(Symbol(ident.value, ANSWER_TYPES[kind], f"answer of step {ident.value}", choices,
-                             ident.location))
+                             ident.location, own=kind in ("number", "text")))
         return table
 
     def read_step(self, node: Mapping, kind: str | None, table: SymbolTable) -> Step | None:
@@ -324,7 +325,8 @@ class _FlowBuilder:
             valid = f.scalar("valid")
             if valid is not None:
                 value_type = "number" if kind == "number" else "text"
-                step.valid = compile_condition(valid, table.child(Symbol("value", value_type, "the value typed")), p)
+                typed = Symbol("value", value_type, "the value typed", own=True)
+                step.valid = compile_condition(valid, table.child(typed), p)
                 if step.error is None:
                     p.error("SM103", "a step with 'valid' needs an 'error' message", node.location,
                             "say what is wrong and how to fix it, naming the field")

@@ -52,7 +52,7 @@ class Condition:
     """A compiled, type-checked condition such as `age >= 70 and first_time`."""
 
     def __init__(self, source: str, location: Location, rule: rule_engine.Rule, names: frozenset[str],
-                 literals: Mapping[str, frozenset[Any]] | None = None):
+                 literals: Mapping[str, frozenset[Any]] | None = None, remember: bool = True):
         self.source = source
         self.location = location
         self._rule = rule
@@ -64,10 +64,14 @@ class Condition:
         self.analysable = _analysable(rule.statement)
         self._sorted_names = tuple(sorted(names))
         # The same few values come back on every screen of every applicant (age 76, step 'pay'): rule-engine
-        # takes ~0.1 ms an evaluation, a lookup here a microsecond. Bounded: cleared when full.
-        self._memo: dict[tuple[Any, ...], Evaluation] = {}
+        # takes ~0.1 ms an evaluation, a lookup here a microsecond. Bounded: cleared when full. Not for a condition
+        # over what an applicant typed or the card holds (Symbol.own): every applicant brings a new value, so
+        # the memo would only hold the last 4,096 applicants' answers in memory.
+        self._memo: dict[tuple[Any, ...], Evaluation] | None = {} if remember else None
 
     def evaluate(self, values: Mapping[str, Any]) -> Evaluation:
+        if self._memo is None:
+            return self._evaluate(values)
         key = tuple(values.get(n) for n in self._sorted_names)
         try:
             return self._memo[key]
@@ -292,7 +296,8 @@ def compile_condition(node: Scalar, table: SymbolTable, problems: Problems,
                 ok &= _check_choice_literal(sub.member.name, literal, source, node, table, problems)
     if not ok:
         return None
-    compiled = (rule, frozenset(names), {name: frozenset(values) for name, values in literals.items()})
+    remember = not any(getattr(table.get(name), "own", False) for name in names)
+    compiled = (rule, frozenset(names), {name: frozenset(values) for name, values in literals.items()}, remember)
     if len(problems.items) == before:  # a condition that drew a warning is compiled again, to warn at each place
         table.compiled[key] = compiled
     return Condition(source, node.location, *compiled)

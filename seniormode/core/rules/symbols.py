@@ -17,6 +17,10 @@ class Symbol:
     description: str
     choices: tuple[str, ...] = ()
     location: Location | None = None
+    # What the applicant types or the ID card holds (a name, a phone number, the value of a text or number
+    # step): each applicant's own. A condition over it is never remembered from one applicant to the next
+    # (Condition's memo), which would keep the last few thousand applicants' answers in the kiosk's memory.
+    own: bool = False
 
 
 # What the kiosk knows about every applicant and session, whatever the flow.
@@ -24,7 +28,7 @@ BUILTIN_SYMBOLS: tuple[Symbol, ...] = (
     Symbol("age", "number", "applicant's age in years, from the ID card"),
     Symbol("first_time", "yes_no", "no earlier endorsement on record"),
     Symbol("region", "text", "region of the ID card's issuing office"),
-    Symbol("name", "text", "applicant's name, from the ID card"),
+    Symbol("name", "text", "applicant's name, from the ID card", own=True),
     Symbol("wheelchair", "yes_no", "applicant uses a wheelchair (staff or profile)"),
     Symbol("hour", "number", "hour of the day, 0-23"),
     Symbol("weekday", "number", "day of the week, 1 = Monday"),
