@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, Ellipse, Line, Rectangle, RoundedRectangle
 from kivy.metrics import dp
@@ -77,7 +78,11 @@ class FitLabel(Label):
         kwargs.setdefault("valign", "middle")
         super().__init__(**kwargs)
         self.shown = ""
-        self.bind(size=self._refit, text=self._refit, base_size=self._refit)
+        # Fitted once the layout has settled, before the frame is drawn (as Kivy's own Label renders its texture):
+        # a box laid out in two passes was fitted at its first, passing size too, at twice the cost and with faces
+        # of sizes never drawn.
+        self._refit_soon = Clock.create_trigger(self._refit, -1)
+        self.bind(size=self._refit_soon, text=self._refit_soon, base_size=self._refit_soon)
 
     def _refit(self, *_: Any) -> None:
         if self.width <= 1 or self.height <= 1:
