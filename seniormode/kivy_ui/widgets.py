@@ -82,10 +82,16 @@ class FitLabel(Label):
         # a box laid out in two passes was fitted at its first, passing size too, at twice the cost and with faces
         # of sizes never drawn.
         self._refit_soon = Clock.create_trigger(self._refit, -1)
-        self.bind(size=self._refit_soon, text=self._refit_soon, base_size=self._refit_soon)
+        self.bind(size=self._refit_later, text=self._refit_later, base_size=self._refit_later)
+        self._trigger_texture.cancel()  # Kivy's Label would draw the text with its marks first: _refit draws it
+
+    def _refit_later(self, *_: Any) -> None:
+        self._trigger_texture.cancel()
+        self._refit_soon()
 
     def _refit(self, *_: Any) -> None:
         if self.width <= 1 or self.height <= 1:
+            self._trigger_texture()  # not fitted (no room yet): drawn as Kivy's Label draws it
             return
         width = max(1.0, self.width - dp(8))
         self.text_size = (width, None)
@@ -98,6 +104,9 @@ class FitLabel(Label):
                 _fitted.clear()
             _fitted[key] = known
         broken = not self._try(known, width)[1]
+        # Each size tried (font_size, the text shown) armed Kivy's own texture update, which would draw the same
+        # texture again before the frame: on a screen change, 32 of the 58 label textures drawn.
+        self._trigger_texture.cancel()
         self.overflowed = self._too_big()
         self.broke_word = broken
 
