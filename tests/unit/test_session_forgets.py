@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import types
+import weakref
 from pathlib import Path
 
 import pytest
@@ -19,14 +21,20 @@ def _phone(n: int) -> str:
     return f"13{n:09d}"
 
 
+# Not walked into: code and modules lead to the whole program (every module's names), not to what a session holds;
+# a weak proxy may point at nothing.
+_NOT_HELD = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType, types.MethodType,
+             types.CodeType, types.FrameType, *weakref.ProxyTypes, weakref.ref)
+
+
 def _reachable_strings(*roots: object) -> set[str]:
-    """Every string reachable from the roots, through any object (untracked tuples and dicts included)."""
+    """Every string the roots hold, through containers and objects (untracked tuples and dicts included)."""
     seen: set[int] = set()
     strings: set[str] = set()
     stack = list(roots)
     while stack:
         obj = stack.pop()
-        if id(obj) in seen or isinstance(obj, type):  # classes lead to the whole program, not to what it holds
+        if id(obj) in seen or isinstance(obj, _NOT_HELD):
             continue
         seen.add(id(obj))
         if isinstance(obj, str):
