@@ -31,6 +31,7 @@ from .widgets import (
     Panel,
     PressPanel,
     StepDots,
+    forget_measured,
     line_height,
     tile,
 )
@@ -367,6 +368,7 @@ class StepView(FloatLayout):
         self._keypad = None
         self._overlay_label = None
         self.clear_warning()
+        forget_measured()
 
     def wipe_signature(self) -> None:
         """重签, a new step, a refusal, the next applicant: every point of the strokes forgotten, the pad empty."""

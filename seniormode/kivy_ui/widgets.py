@@ -43,11 +43,18 @@ Action = Callable[[str], None]
 _emoji_textures: dict[str, Any] = {}
 _emoji_outlines: dict[tuple[str, float], tuple[Any, int]] = {}
 OUTLINE_STEPS = 12  # directions the silhouette is drawn in around the emoji: a smooth ring at 3 dp
-_fitted: dict[tuple[Any, ...], float] = {}  # (text, font, base size, box, line height) -> the size that fits
+_fitted: dict[tuple[Any, ...], float] = {}  # (text, font, sizes, box, line height) -> the size that fits
 # (font, bold, italic, outline, size, text) -> the width SDL2 measures. Laying a label out at one size measures each
 # line twice and every prefix of it once, the tiles and bars measure the same words on every screen: 849 calls at
 # a cold start's first screen, 41 ms.
 _widths: dict[tuple[Any, ...], float] = {}
+
+
+def forget_measured() -> None:
+    """Forget every text measured: a label shows what the applicant typed (the keypad's digits, a summary's
+    answers, the card's name), and the caches above are keyed by it. The next applicant's screens measure anew."""
+    _fitted.clear()
+    _widths.clear()
 
 
 def emoji_texture(char: str) -> Any:
@@ -100,8 +107,15 @@ class FitLabel(Label):
         # a box laid out in two passes was fitted at its first, passing size too, at twice the cost and with faces
         # of sizes never drawn.
         self._refit_soon = Clock.create_trigger(self._refit, -1)
-        self.bind(size=self._refit_later, text=self._refit_later, base_size=self._refit_later)
+        # Whatever changes how the text is laid out is fitted again (and the texture trimmed again: Kivy's own update
+        # would draw it at the last fit's trimmed width and shift).
+        self.bind(size=self._refit_later, text=self._refit_later, base_size=self._refit_later,
+                  min_size=self._refit_later, halign=self._refit_later, font_name=self._refit_later,
+                  bold=self._refit_later, italic=self._refit_later, outline_width=self._refit_later,
+                  padding=self._refit_later, line_height=self._refit_later)
         self._trigger_texture.cancel()  # Kivy's Label would draw the text with its marks first: _refit draws it
+        if self.size_hint_x is None and self.size_hint_y is None:
+            self._refit_soon()  # a box of its own fixed size may never be resized: fitted now (a layout sizes the rest)
 
     def _refit_later(self, *_: Any) -> None:
         self._trigger_texture.cancel()
@@ -109,13 +123,15 @@ class FitLabel(Label):
 
     def _refit(self, *_: Any) -> None:
         if self.width <= 1 or self.height <= 1:
+            if self.box_texture_width:  # the last fit's trimmed width: Kivy wraps at the box's again
+                self.text_size = (self.box_texture_width, None)
             self.box_texture_width, self.texture_shift = 0, 0
             self._trigger_texture()  # not fitted (no room yet): drawn as Kivy's Label draws it
             return
         width = max(1.0, self.width - dp(8))
         self.text_size = (width, None)
-        key = (self.text, self.font_name, round(self.base_size), round(self.width), round(self.height),
-               self.line_height)
+        key = (self.text, self.font_name, self.bold, self.italic, self.outline_width, tuple(self.padding),
+               round(self.base_size), round(self.min_size), round(self.width), round(self.height), self.line_height)
         known = _fitted.get(key)
         if known is None:  # the bars and tiles repeat on every screen: measure once
             known = self._largest_fitting(width)
@@ -194,7 +210,7 @@ class FitLabel(Label):
         labels of the same text take 209,000."""
         self.box_texture_width, self.texture_shift = 0, 0
         full = int(width)  # Kivy's texture is int(text_size[0]) wide
-        if self.halign not in ("left", "center", "right"):
+        if self.halign not in ("left", "center", "right") or any(self.padding):  # Kivy clamps lines to padding
             return 0
         self.font_size = float(size)
         lines = _broken_lines(runs(self.text), self._width_of, width)

@@ -15,8 +15,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _box_wide_rows(label: Any) -> tuple[int, list[bytes]]:
     """The texture Kivy's Label draws for this text in a box-wide texture, as rows of RGBA bytes."""
-    core = type(label._label)(**{**label._label.options, "text_size": (label.box_texture_width, None)})
-    core.text = label._label.text
+    from kivy.core.text import Label as CoreLabel
+
+    core = CoreLabel(text=label._label.text, font_name=label.font_name, font_size=label.font_size, bold=label.bold,
+                     italic=label.italic, halign=label.halign, valign=label.valign, line_height=label.line_height,
+                     outline_width=label.outline_width, color=label.color, text_size=(label.box_texture_width, None))
     core.refresh()
     width, height = core.texture.size
     pixels = core.texture.pixels
@@ -87,3 +90,29 @@ def test_lines_kivy_measures_word_by_word_are_never_broken_by_the_trim(kiosk_app
     finally:
         Window.remove_widget(label)
     assert kept_wide < 100  # most are trimmed
+
+
+def test_a_label_changed_after_its_fit_is_fitted_and_trimmed_again(kiosk_app: Any, pilot: Any) -> None:
+    from kivy.core.window import Window
+
+    from seniormode.kivy_ui.widgets import FitLabel
+
+    label = FitLabel(text=ENGLISH, base_size=30, min_size=20, size_hint=(None, None), size=(520, 160))
+    Window.add_widget(label)
+    try:
+        pilot.frame(1)
+        trimmed = 0
+        # Only the alignment, which decides the shift: after a change of font or line height Kivy's core label
+        # went on measuring as before in a try (a fresh label of the same properties laid the text out otherwise,
+        # trimmed or not), and the kiosk sets those once, when it builds a label.
+        for name, value in (("halign", "left"), ("halign", "right"), ("halign", "center"), ("halign", "left"),
+                            ("halign", "center"), ("halign", "right")):
+            setattr(label, name, value)
+            pilot.frame(1)
+            assert label._label.text == label.shown, f"{name}={value}: Kivy drew the text with its marks"
+            if label.box_texture_width:
+                trimmed += 1
+                _same_as_box_wide(label, f"{name}={value}")
+        assert trimmed >= 3, trimmed
+    finally:
+        Window.remove_widget(label)

@@ -29,6 +29,7 @@ def reachable_texts(skip: object) -> list[str]:
     from kivy.core.text import LabelBase
     from kivy.uix.label import Label
 
+    gc.unfreeze()  # what the kiosk froze at its start (KioskApp.build), module caches among it, is not listed else
     gc.collect()
     texts: list[str] = []
     for obj in gc.get_objects():
@@ -42,10 +43,23 @@ def reachable_texts(skip: object) -> list[str]:
                     texts.append(str(core.text))
             elif isinstance(obj, LabelBase):
                 texts.append(str(obj.text))
-            texts.extend(r for r in gc.get_referents(obj) if isinstance(r, str))
+            texts.extend(_strings_in(gc.get_referents(obj)))
         except ReferenceError:  # a weak proxy whose widget is gone
             continue
     return texts
+
+
+def _strings_in(items: list[Any]) -> list[str]:
+    """The strings among `items`, and inside those of them the collector does not track: CPython stops tracking a
+    tuple or a dict of plain values (a cache's keys, the cache itself), so gc.get_objects never lists them."""
+    found, stack = [], list(items)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, (tuple, frozenset, dict)) and not gc.is_tracked(item):
+            stack.extend([*item.keys(), *item.values()] if isinstance(item, dict) else item)
+    return found
 
 
 def leaks(secrets: list[str]) -> dict[str, int]:

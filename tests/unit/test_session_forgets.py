@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from seniormode.core.events import Event
-from seniormode.core.loader import load_flow_or_raise
+from seniormode.core.loader import load_flow_or_raise, load_flow_text
 from seniormode.core.session import Session
 
 pytestmark = pytest.mark.unit
@@ -58,3 +58,37 @@ def test_typed_answers_are_not_remembered_past_the_applicant() -> None:
     assert session.history == ["welcome"], session.history
     kept = _reachable_strings(session, flow) & {_phone(n) for n in range(1, 31)}
     assert kept == set(), f"{len(kept)} applicants' phone numbers are still held, e.g. {sorted(kept)[:3]}"
+
+
+# Rules and a shown-if over what was typed and over the card's name: neither is remembered past the applicant.
+OWN_FLOW = """
+flow: own
+title: 自己的
+call_staff: staff
+rules:
+  - {id: a_phone, when: 'phone == "13800000000"', set: {text_scale: 1.4}}
+  - {id: a_name, when: 'name == "王"', set: {speech_rate: 120}}
+steps:
+  - {id: card, kind: id_card, text: 放身份证}
+  - {id: phone, kind: text, text: 手机号, field: 手机号, error: 请输入手机号, valid: 'value != "0"', max_length: 11,
+     next: note}
+  - {id: note, kind: info, text: 好, show_if: 'phone != "1"', next: done}
+  - {id: done, kind: end, text: 完成}
+  - {id: staff, kind: handoff, text: 人工, window: 1号}
+"""
+
+
+def test_rules_and_conditions_over_typed_answers_and_the_name_forget_them() -> None:
+    flow, problems = load_flow_text(OWN_FLOW, "own.yaml")
+    assert flow is not None, [str(p) for p in problems]
+    session = Session(flow, {"age": 76})
+    session.start()
+    for n in range(1, 21):
+        session.handle(Event("card", {"name": f"王{n:04d}"}))
+        session.handle(Event("enter", _phone(n)))
+        session.settings()  # what the screen asks at every event: the adaptation rules over `phone` and `name`
+        session.handle(Event("card_removed"))  # the applicant goes: the session is wiped
+    assert session.history == ["card"], session.history
+    typed = {_phone(n) for n in range(1, 21)} | {f"王{n:04d}" for n in range(1, 21)}
+    kept = _reachable_strings(session, flow) & typed
+    assert kept == set(), f"{len(kept)} typed answers or names are still held, e.g. {sorted(kept)[:3]}"

@@ -17,9 +17,10 @@ class Symbol:
     description: str
     choices: tuple[str, ...] = ()
     location: Location | None = None
-    # What the applicant types or the ID card holds (a name, a phone number, the value of a text or number
-    # step): each applicant's own. A condition over it is never remembered from one applicant to the next
-    # (Condition's memo), which would keep the last few thousand applicants' answers in the kiosk's memory.
+    # What identifies an applicant: what they type (the answer of a text or number step, the value a `valid:`
+    # checks, a free-text input) and the card's name. A condition over it is never remembered from one applicant
+    # to the next (Condition's memo), which would keep the last few thousand applicants' answers in memory. Age,
+    # region and the like take a few values each and stay remembered.
     own: bool = False
 
 
