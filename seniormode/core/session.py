@@ -122,7 +122,6 @@ class Session:
         self.transitions: dict[Transition, int] = {}
         self.choices_made: set[tuple[str, str]] = set()
         self._settings_memo: dict[tuple[Any, ...], dict[str, Any]] = {}
-        self._settings_own: bool | None = None
         self.s = _State(dict(self.start_inputs))
         self.numbers = _step_numbers(flow)
 
@@ -180,15 +179,12 @@ class Session:
                 values[n] = now.hour if n == "hour" else now.isoweekday()
             else:
                 values[n] = s.answers.get(n) if self.flow.has_step(n) else None
-        if self._settings_own is None:  # rules over what an applicant typed: not remembered past them (privacy)
-            table = self.flow.symbols
-            self._settings_own = any(getattr(table.get(n), "own", False) for n in names)
-        if self._settings_own:
+        if not self.flow.rules.adaptation_remembered:  # rules over what an applicant typed: not kept past them
             return self.flow.rules.adapt(values).settings
         try:
             key = tuple(values[n] for n in names)
             hit = self._settings_memo.get(key)
-        except TypeError:  # an unhashable value (a list), or an applicant's own: no memo
+        except TypeError:  # an unhashable value (a list): no memo
             return self.flow.rules.adapt(values).settings
         if hit is None:
             if len(self._settings_memo) >= 512:

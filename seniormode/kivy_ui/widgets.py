@@ -67,7 +67,7 @@ def emoji_texture(char: str) -> Any:
     return texture
 
 
-# Kivy's Label rule, with the texture placed where a box-wide texture would be (FitLabel._texture_width).
+# Kivy's Label rule, with the texture placed where a box-wide texture would be (FitLabel._texture_lines).
 Builder.load_string("""
 <-FitLabel>:
     canvas:
@@ -213,9 +213,10 @@ class FitLabel(Label):
         if self.halign not in ("left", "center", "right") or any(self.padding):  # Kivy clamps lines to padding
             return 0
         self.font_size = float(size)
-        lines = _broken_lines(runs(self.text), self._width_of, width)
-        widest = max((self._width_of(x) for x in lines), default=0.0)
-        if not widest or widest > width:  # a word split by Kivy: its lines are Kivy's, not these
+        shown, whole = self._lines(width)
+        lines = shown.split("\n")
+        widest = max(self._width_of(x) for x in lines)
+        if not widest or not whole:  # a word split by Kivy: its lines are Kivy's, not these
             return 0
         room = full - math.ceil(widest) - 2  # 2 px to spare
         if self.halign == "center":

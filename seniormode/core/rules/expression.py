@@ -67,6 +67,7 @@ class Condition:
         # takes ~0.1 ms an evaluation, a lookup here a microsecond. Bounded: cleared when full. Not for a condition
         # over what an applicant typed or the card holds (Symbol.own): every applicant brings a new value, so
         # the memo would only hold the last 4,096 applicants' answers in memory.
+        self.remembers = remember
         self._memo: dict[tuple[Any, ...], Evaluation] | None = {} if remember else None
 
     def evaluate(self, values: Mapping[str, Any]) -> Evaluation:

@@ -113,8 +113,8 @@ class RuleSet:
     base: dict[str, Any] = field(default_factory=defaults)
     _order_cache: tuple[Any, list[Rule], list[Rule]] | None = field(default=None, init=False, repr=False,
                                                                      compare=False)
-    _names_cache: tuple[list[Rule], tuple[str, ...]] | None = field(default=None, init=False, repr=False,
-                                                                    compare=False)
+    _names_cache: tuple[list[Rule], tuple[str, ...], bool] | None = field(default=None, init=False, repr=False,
+                                                                          compare=False)
 
     @property
     def routes(self) -> list[Rule]:
@@ -138,12 +138,22 @@ class RuleSet:
     @property
     def adaptation_names(self) -> tuple[str, ...]:
         """Every name an adaptation rule's condition reads, in a fixed order."""
+        return self._adaptation_names()[1]
+
+    @property
+    def adaptation_remembered(self) -> bool:
+        """Whether what the adaptation rules set may be kept per the values they read: not when one of them reads
+        what an applicant typed or the card's name (Condition.remembers, Symbol.own)."""
+        return self._adaptation_names()[2]
+
+    def _adaptation_names(self) -> tuple[list[Rule], tuple[str, ...], bool]:
         order = self._ordered()
         cached = self._names_cache
         if cached is None or cached[0] is not order[1]:
-            names = sorted({n for r in order[1] if r.condition is not None for n in r.condition.names})
-            cached = self._names_cache = (order[1], tuple(names))
-        return cached[1]
+            conditions = [r.condition for r in order[1] if r.condition is not None]
+            names = sorted({n for c in conditions for n in c.names})
+            cached = self._names_cache = (order[1], tuple(names), all(c.remembers for c in conditions))
+        return cached
 
     def adapt(self, values: Mapping[str, Any]) -> Adaptation:
         """Merge every matching adaptation rule: per setting, the highest priority wins (then file order)."""
