@@ -99,30 +99,21 @@ def file_kind(path: Path) -> str:
 
 
 # Python's collector runs after every 700 new objects and now and then walks the whole heap; a lint of a 500-step
-# flow with its catalogs makes about a million objects, nearly none of them in cycles (about a thousand), and spent
-# a fifth of its time collecting: 68 of 317 ms with Python's thresholds; with mypy's (200,000 young objects, set for
-# the same reason in mypy/build.py) still one young collection of 200,000 objects and, once the thresholds were put
-# back, a middle one of all that survived (70-100 and 45-55 ms on a slow day). So the young generation is not
-# collected during a lint, and what it leaves (the flows, the catalogs read) is moved at the end to the oldest
-# generation unwalked (gc.freeze, then gc.unfreeze, which puts every frozen object there), to be walked with the rest
-# of the heap at the next whole-heap collection; reference counting still frees all that is not in a cycle. Not
-# where something else has frozen objects (the kiosk freezes what it built at start-up, and lints a hot-reloaded
-# flow): unfreezing would give those back to the collector, so there the thresholds are only put back.
-LINT_GC_THRESHOLDS = (50_000_000, 30, 30)
+# flow with its catalogs makes about a million objects, nearly none of them in cycles, and spent a fifth of its
+# time collecting (68 of 317 ms: 255 young, 23 middle and 2 whole-heap collections). With mypy's thresholds, set
+# for the same reason (mypy/build.py), one young collection is left, 5 ms; reference counting still frees all
+# that is not in a cycle, and the thresholds are put back when the lint is done.
+LINT_GC_THRESHOLDS = (200_000, 30, 30)
 
 
 @contextlib.contextmanager
 def fewer_collections(thresholds: tuple[int, int, int] = LINT_GC_THRESHOLDS) -> Iterator[None]:
-    """The collector's thresholds raised for a batch that makes many objects and few cycles, then put back, and
-    what the batch left moved to the oldest generation without a walk (unless other objects are frozen)."""
+    """The collector's thresholds raised for a batch that makes many objects and few cycles, then put back."""
     before = gc.get_threshold()
     gc.set_threshold(*(max(new, old) for new, old in zip(thresholds, before, strict=True)))
     try:
         yield
     finally:
-        if gc.get_freeze_count() == 0:
-            gc.freeze()
-            gc.unfreeze()
         gc.set_threshold(*before)
 
 
