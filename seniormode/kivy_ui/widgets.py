@@ -371,14 +371,6 @@ class IconView(Image):
         self._ring.size = (w + 2 * pad / scale, h + 2 * pad / scale)
 
 
-# Triangles per round joint of a border or a step ring (Kivy's default: 10). A rounded rectangle or a circle turns
-# by a few degrees at each point, and Kivy fills the outside of each turn with that many slivers; two reach the same
-# edges and leave out only the sliver between arc and chord, a thousandth of a pixel deep, which no pixel centre
-# falls in: the same pixels, a fifth of the triangles for software GL to set up (issue 15; one would leave the turns
-# open). tests/kivy/test_border_joints.py compares the two upright and in every tilted view.
-JOINT_PRECISION = 2
-
-
 class Panel(BoxLayout):
     """A box with a rounded background and an optional border."""
 
@@ -393,8 +385,7 @@ class Panel(BoxLayout):
             self._bg_color = Color(*self.background)
             self._bg = RoundedRectangle(pos=self.pos, size=self.size, radius=[self.radius])
             self._line_color = Color(*self.border_color)
-            self._line = Line(rounded_rectangle=(*self.pos, *self.size, self.radius), width=1,
-                              joint_precision=JOINT_PRECISION)
+            self._line = Line(rounded_rectangle=(*self.pos, *self.size, self.radius), width=1)
         self.bind(pos=self._redraw, size=self._redraw, background=self._redraw, border_color=self._redraw,
                   border_width=self._redraw)
         self._redraw()
@@ -505,7 +496,7 @@ class StepDots(Widget):
                     Ellipse(pos=(cx - r * 1.4, cy - r * 1.4), size=(2.8 * r, 2.8 * r))
                 else:
                     Color(*self.todo_color)
-                    Line(circle=(cx, cy, r), width=max(1.5, r * 0.25), joint_precision=JOINT_PRECISION)
+                    Line(circle=(cx, cy, r), width=max(1.5, r * 0.25))
 
 
 class Keypad(BoxLayout):
