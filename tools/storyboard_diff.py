@@ -7,7 +7,7 @@ Issue 15 holds a speed-up to "the kiosk's screenshots are unchanged": make a sto
 compared (Pillow's getbbox() on an RGBA difference looks at alpha alone, and two opaque screenshots then always
 look the same). Prints each screen that differs (how many pixels, where, by how much at most, out of 255) and a
 count; exit 0 when every screen is the same, 1 when any differs or a screen is missing on one side, 2 when a
-folder cannot be read.
+folder or a screen cannot be read.
 """
 
 from __future__ import annotations
@@ -74,10 +74,15 @@ def main(argv: list[str] | None = None) -> int:
         if not folder.is_dir() or not any(folder.rglob("*.png")):
             print(f"storyboard_diff: {folder} is not a folder with PNG screens in it", file=sys.stderr)
             return 2
-    compared, lines = compare(args.before, args.after)
+    try:
+        compared, lines = compare(args.before, args.after)
+    except OSError as exc:  # a PNG that cannot be read or decoded (Pillow's UnidentifiedImageError is one)
+        print(f"storyboard_diff: {exc}", file=sys.stderr)
+        return 2
     for line in lines:
         print(line)
-    verdict = f"{len(lines)} differ or are on one side only" if lines else "none differs"
+    verdict = (f"{len(lines)} {'differs or is' if len(lines) == 1 else 'differ or are'} on one side only"
+               if lines else "none differs")
     print(f"{compared} screens compared: {verdict}")
     return 1 if lines else 0
 

@@ -44,7 +44,7 @@ def test_one_level_of_blue_at_one_pixel_is_a_difference(tmp_path: Path, capsys: 
     out = capsys.readouterr().out
     assert "renewal/check__en__x2.0__wheelchair.png: 1 px differ, within x 40-40, y 5-5, by at most 1/255" in out
     assert "purpose" not in out
-    assert out.strip().endswith("2 screens compared: 1 differ or are on one side only")
+    assert out.strip().endswith("2 screens compared: 1 differs or is on one side only")
 
 
 def test_pixels_counted_and_the_largest_change(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -52,6 +52,16 @@ def test_pixels_counted_and_the_largest_change(tmp_path: Path, capsys: pytest.Ca
     after = screens(tmp_path / "b", {(0, 0): (0, 240, 232, 255), (63, 39): (245, 240, 232, 128)})
     assert storyboard_diff.main([str(before), str(after)]) == 1
     assert "2 px differ, within x 0-63, y 0-39, by at most 245/255" in capsys.readouterr().out
+    after = screens(tmp_path / "c", {(12, 7): (30, 30, 31, 255), (20, 33): (0, 0, 0, 255), (15, 30): (1, 1, 1, 255)})
+    assert storyboard_diff.main([str(before), str(after)]) == 1
+    assert "3 px differ, within x 12-20, y 7-33, by at most 245/255" in capsys.readouterr().out
+
+
+def test_a_screen_that_is_not_a_png_is_told(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before, after = screens(tmp_path / "a"), screens(tmp_path / "b")
+    (after / "renewal/purpose__zh_Hans_CN__x1.0.png").write_bytes(b"not a picture")
+    assert storyboard_diff.main([str(before), str(after)]) == 2
+    assert "storyboard_diff: cannot identify image file" in capsys.readouterr().err
 
 
 def test_a_missing_screen_and_another_size(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
