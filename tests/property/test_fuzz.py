@@ -482,6 +482,7 @@ VALUES = st.fixed_dictionaries({}, optional={
 @example('"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!" =~ "(a+)+$"', [], False)
 @example("2 << 9999999999 > 1", [], False)
 @example(" and ".join(["age >= 70"] * 60), [], False)
+@example("0 < nan", [], False)
 def test_conditions_compile_or_give_problems(source: str, value_sets: list[dict[str, Any]], quoted: bool) -> None:
     problems = Problems()
     node = Scalar(Location("fuzz.yaml", 3, 11), source, quoted=quoted)
@@ -995,3 +996,24 @@ def test_a_problem_is_printed_on_one_line(tmp_path: Path, name: str, text: str) 
     # A GitHub annotation or a file:line:col line ends at the first newline; the rest is lost or misread.
     found = lint_text(tmp_path, text, name)
     assert found and all("\n" not in p.format() + p.format_github() for p in found), [p.format() for p in found]
+
+
+@pytest.mark.parametrize("source", ["0 < nan", "0 < -nan", "0 < inf - inf", "age < nan", "nan > age",
+                                    "age + nan > 1", "years >= nan"])
+def test_a_condition_with_nan_is_a_problem_not_a_traceback(source: str) -> None:
+    # Found by the fuzzer (CI, 2026-12-07): rule-engine works out `0 < nan` while parsing and decimal raises
+    # InvalidOperation; `age < nan` parsed, linted clean, and raised in the kiosk on the first applicant.
+    problems = Problems()
+    assert compile_condition(Scalar(Location("fuzz.yaml", 3, 11), source), CONDITION_TABLE, problems) is None
+    assert [p.code for p in problems.items] == ["SM203"] * len(problems.items) and problems.has_errors
+    assert "not a number" in problems.items[0].message
+
+
+def test_a_value_that_is_not_a_number_does_not_meet_a_condition() -> None:
+    # The session never holds nan (typed numbers are checked for plain digits first), but a condition must not
+    # raise on one: Decimal('NaN') >= 70 raises InvalidOperation.
+    condition = compile_condition(Scalar(Location("fuzz.yaml", 3, 11), "age >= 70"), CONDITION_TABLE, Problems())
+    assert condition is not None
+    for value in (float("nan"), float("-nan")):
+        assert condition.evaluate({"age": value}).result is False
+    assert condition.evaluate({"age": float("inf")}).result is True

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..problems import Location, Problems, did_you_mean
@@ -36,6 +36,7 @@ _TYPE_WORDS = {
     rule_engine.DataType.BOOLEAN.name: "yes/no",
 }
 MAX_EXPRESSION = 500
+_NOT_A_NUMBER_HINT = "compare with a number, e.g. 'age >= 70'"
 _MEMO_SIZE = 4096
 
 
@@ -94,8 +95,9 @@ class Condition:
             return Evaluation(False, used, unknown)
         try:
             result = bool(self._rule.evaluate(_engine_values(used)))
-        except rerrors.EngineError:
-            # A comparison with a value not known yet (age before the card is read) is simply not met.
+        except (rerrors.EngineError, ArithmeticError):
+            # A comparison with a value not known yet (age before the card is read) is simply not met, nor one
+            # the decimal arithmetic refuses (a value that is not a number: Decimal('NaN') < 70 raises).
             result = False
         return Evaluation(result, used, unknown)
 
@@ -273,7 +275,11 @@ def compile_condition(node: Scalar, table: SymbolTable, problems: Problems,
         problems.error("SM203", f"type error in condition '{source}': {exc.message}", node.location,
                        "compare numbers with numbers and text with \"quoted text\"")
         return None
-    except (rerrors.EngineError, RecursionError, ValueError, TypeError, OverflowError) as exc:
+    except InvalidOperation:  # rule-engine works out the fixed part: `0 < nan` or `0 < inf - inf` raises there
+        problems.error("SM203", f"condition '{source}' compares with a value that is not a number", node.location,
+                       _NOT_A_NUMBER_HINT)
+        return None
+    except (rerrors.EngineError, RecursionError, ValueError, TypeError, ArithmeticError) as exc:
         problems.error("SM201", f"cannot read condition: {getattr(exc, 'message', exc)}", node.location)
         return None
 
@@ -289,6 +295,11 @@ def compile_condition(node: Scalar, table: SymbolTable, problems: Problems,
         if isinstance(sub, ast.SymbolExpression):
             names.add(sub.name)
         _collect_literals(sub, literals)
+        if isinstance(sub, ast.FloatExpression) and isinstance(sub.value, Decimal) and sub.value.is_nan():
+            # `age < nan` is never met: nan is no number, and no comparison with it is true
+            problems.error("SM203", f"condition '{source}' compares with nan, a value that is not a number",
+                           node.location, _NOT_A_NUMBER_HINT)
+            ok = False
         if isinstance(sub, ast.ComparisonExpression):
             ok &= _check_comparison(sub, source, node, table, problems)
         if isinstance(sub, ast.ContainsExpression) and isinstance(sub.member, ast.SymbolExpression) \
