@@ -504,7 +504,7 @@ def child_compare(profile: bool, without_lines: bool = False) -> dict[str, Any]:
 def collect_now(app: Any) -> None:
     """The kiosk's collection of the screen before, which it makes 0.4 s after a new screen (while the applicant
     reads), made now, and its timer cancelled: left to fire, it fell inside whichever change was timed next, the
-    kiosk's or the bare screen's (as bench/soak_bench.py does)."""
+    kiosk's or the bare screen's (bench/soak_bench.py calls it too)."""
     if app._collect_event is not None:  # noqa: SLF001
         app._collect_event.cancel()  # noqa: SLF001
     app._collect_now(0)  # noqa: SLF001

@@ -86,7 +86,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from kiosk_bench import SIZE, WALK, cpu_model, gl_renderer  # noqa: E402
+from kiosk_bench import SIZE, WALK, collect_now, cpu_model, gl_renderer  # noqa: E402
 
 XVFB = 'xvfb-run -a -s "-screen 0 1280x800x24 +extension GLX" .venv/bin/python bench/soak_bench.py'
 SESSIONS = 300  # 4,500 screen changes: the 2,000 sessions take ~12 min of CPU alone (see the docstring)
@@ -394,9 +394,7 @@ def child_kiosk(sessions: int, draw_every: int, sample_every: int) -> dict[str, 
             not_changed += not shown or shown[-1] == before
             steps[shown[-1] if shown else "?"] += 1
             due = soak.changed()
-            if app._collect_event is not None:  # noqa: SLF001 - its collection 0.4 s later, now (see docstring)
-                app._collect_event.cancel()  # noqa: SLF001
-            app._collect_now(0)  # noqa: SLF001
+            collect_now(app)  # its collection 0.4 s later, now (see docstring)
             if due:
                 soak.sample()
     return {"samples": soak.samples, "census": soak.census, "containers": soak.containers, "caches": kivy_caches(),

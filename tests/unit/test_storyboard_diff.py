@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 from PIL import Image
+from tool_loader import tool
 
 pytestmark = pytest.mark.unit
-ROOT = Path(__file__).resolve().parents[2]
 
-spec = importlib.util.spec_from_file_location("storyboard_diff", ROOT / "tools" / "storyboard_diff.py")
-assert spec is not None and spec.loader is not None
-storyboard_diff = importlib.util.module_from_spec(spec)
-sys.modules["storyboard_diff"] = storyboard_diff
-spec.loader.exec_module(storyboard_diff)
+storyboard_diff = tool("storyboard_diff")
 
 
 def screens(folder: Path, changed: dict[tuple[int, int], tuple[int, int, int, int]] | None = None) -> Path:
