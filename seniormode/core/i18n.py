@@ -16,12 +16,12 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from babel import Locale, UnknownLocaleError
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po
+from typing import TYPE_CHECKING
 
 from .flow import Text
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
 
 SOURCE_LOCALE = "zh_Hans_CN"
 LOCALES = ("zh_Hans_CN", "yue_Hans_CN", "en")
@@ -52,6 +52,9 @@ def normalise_locale(raw: str) -> str:
     text = str(raw).strip().replace("-", "_")
     if text in LOCALES:
         return text
+    from babel import Locale, UnknownLocaleError  # Babel is imported where it is used: a kiosk showing the source
+    # language reads no catalog, and its first screen waited 25 ms for Babel's imports (pickle, zoneinfo, dates)
+
     try:
         locale = Locale.parse(text)
     except (UnknownLocaleError, ValueError, TypeError) as exc:
@@ -234,6 +237,8 @@ def parse_po(data: bytes, locale: str | None = None, domain: str | None = None,
         count = int(match.group(1))
         if count > MAX_PLURALS:
             raise ExcessivePlurals(count, data.count(b"\n", 0, match.start()) + 1)
+    from babel.messages.pofile import read_po
+
     catalog = read_po(data.splitlines(keepends=True), locale=locale, domain=domain, abort_invalid=abort_invalid)
     # The header as Babel read it has the last word: a header laid out in a way header_charset does not follow
     # (a second Content-Type, a msgctxt on it, lines split oddly) must not be decoded as anything but UTF-8.
@@ -264,6 +269,8 @@ def domain_of(text: Text) -> str:
 
 
 def new_catalog(locale: str, domain: str) -> Catalog:
+    from babel.messages.catalog import Catalog
+
     catalog = Catalog(locale=locale, domain=domain, project="seniormode", language_team=LANGUAGE_NAMES.get(locale),
                       charset="utf-8")
     set_plural_forms(catalog, locale)

@@ -121,11 +121,13 @@ class StepView(FloatLayout):
     def _top_bar(self, show: ShowStep, scale: float, target: float) -> BoxLayout:
         theme, c = self.theme, self.theme.colours
         bar = BoxLayout(orientation="horizontal", size_hint_y=None, height=target, spacing=dp(theme.gap))
+        # The flow's and the kiosk's own words: their fitted sizes may be kept on disk (FitLabel.remember_fit).
         bar.add_widget(FitLabel(text=self._tr(self.flow_title), color=c.rgba("muted_text"), size_hint_x=0.17,
-                                base_size=dp(theme.font_size("strip_text", scale)), halign="left"))
+                                base_size=dp(theme.font_size("strip_text", scale)), halign="left", remember_fit=True))
         strip = BoxLayout(orientation="vertical", size_hint_x=0.38)
         strip.add_widget(FitLabel(text=show.strip_label, color=c.rgba("text"),
-                                  font_name=FONT_BOLD, base_size=dp(theme.font_size("strip_text", scale))))
+                                  font_name=FONT_BOLD, base_size=dp(theme.font_size("strip_text", scale)),
+                                  remember_fit=True))
         strip.add_widget(StepDots(position=show.strip.position, total=show.strip.total,
                                   done_color=list(c.rgba("strip_done")), todo_color=list(c.rgba("strip_todo")),
                                   focus_color=list(c.rgba("focus")), size_hint_y=0.45))
@@ -151,7 +153,7 @@ class StepView(FloatLayout):
         words = BoxLayout(orientation="vertical", spacing=dp(theme.gap) / 2)
         words.add_widget(FitLabel(text=show.text, color=c.rgba("text"), font_name=FONT_BOLD,
                                   base_size=dp(theme.font_size("title", scale)), halign="left",
-                                  line_height=line_height(theme)))
+                                  line_height=line_height(theme), remember_fit=True))  # the step's prompt
         if error_here:
             words.add_widget(self._error(show.error, scale))
         header.add_widget(words)

@@ -21,7 +21,7 @@ from kivy.uix.widget import Widget
 from ..core.keypads import DEFAULT_KEYPAD, KEYPADS, KeypadKind
 from ..core.theme import Theme
 from ..core.wording import runs
-from . import outline_cache
+from . import fit_cache, outline_cache
 from .fonts import EMOJI_FONT, FONT, FONT_BOLD
 
 EMOJI_STRIKE = 109  # the one bitmap size NotoColorEmoji has; scale the texture, not the font
@@ -81,6 +81,17 @@ Builder.load_string("""
 """)
 
 
+# The Label properties that change how Kivy lays text out and measures it (Kivy 2.3).
+_LAID_BY = ("bold", "italic", "outline_width", "padding", "line_height", "halign", "valign", "markup", "strip",
+            "font_hinting", "font_kerning", "font_blended", "font_features", "font_context", "font_family",
+            "font_direction", "font_script_name", "text_language", "base_direction", "max_lines", "shorten",
+            "shorten_from", "split_str", "unicode_errors", "limit_render_to_text_bbox")
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, (list, tuple)) else value
+
+
 class FitLabel(Label):
     """Wraps to its width at word boundaries and shrinks until it fits its box; never clips.
 
@@ -96,6 +107,9 @@ class FitLabel(Label):
     texture_shift = NumericProperty(0)
     overflowed = BooleanProperty(False)
     broke_word = BooleanProperty(False)
+    # The size found may be kept on disk for the next start (fit_cache.py): only for the flow's and the kiosk's
+    # own words, never for what an applicant typed or a card said.
+    remember_fit = BooleanProperty(False)
 
     def __init__(self, **kwargs: Any):
         kwargs.setdefault("font_name", FONT)
@@ -106,7 +120,11 @@ class FitLabel(Label):
         # Fitted once the layout has settled, before the frame is drawn (as Kivy's own Label renders its texture):
         # a box laid out in two passes was fitted at its first, passing size too, at twice the cost and with faces
         # of sizes never drawn.
-        self._refit_soon = Clock.create_trigger(self._refit, -1)
+        # Two hops, as IconView's rings: the label's trigger is armed when it is made, before its parent's layout
+        # trigger, and ran first, fitting the text in the box's default or passing size (3 of the 16 searches a cold
+        # kiosk made for its first screen); the second hop goes behind the layouts pending by then.
+        self._refit_after_layout = Clock.create_trigger(self._refit, -1)
+        self._refit_soon = Clock.create_trigger(self._second_hop, -1)
         # Whatever changes how the text is laid out is fitted again (and the texture trimmed again: Kivy's own update
         # would draw it at the last fit's trimmed width and shift).
         self.bind(size=self._refit_later, text=self._refit_later, base_size=self._refit_later,
@@ -116,6 +134,9 @@ class FitLabel(Label):
         self._trigger_texture.cancel()  # Kivy's Label would draw the text with its marks first: _refit draws it
         if self.size_hint_x is None and self.size_hint_y is None:
             self._refit_soon()  # a box of its own fixed size may never be resized: fitted now (a layout sizes the rest)
+
+    def _second_hop(self, *_: Any) -> None:
+        self._refit_after_layout()
 
     def _refit_later(self, *_: Any) -> None:
         self._trigger_texture.cancel()
@@ -134,7 +155,12 @@ class FitLabel(Label):
                round(self.base_size), round(self.min_size), round(self.width), round(self.height), self.line_height)
         known = _fitted.get(key)
         if known is None:  # the bars and tiles repeat on every screen: measure once
-            known = self._largest_fitting(width)
+            on_disk = self._fit_key() if self.remember_fit else ""
+            known = fit_cache.recall(on_disk) if on_disk else None
+            if known is None:
+                known = self._largest_fitting(width)
+                if on_disk:
+                    fit_cache.remember(on_disk, known)
             if len(_fitted) > 4096:
                 _fitted.clear()
             _fitted[key] = known
@@ -150,6 +176,11 @@ class FitLabel(Label):
         self._trigger_texture.cancel()
         self.overflowed = self._too_big()
         self.broke_word = broken
+
+    def _fit_key(self) -> str:
+        """Everything the size found depends on, exactly (the key above rounds the box, for one process only)."""
+        return fit_cache.key_of([self.text, fit_cache.faces_of(self.font_name), self.width, self.height,
+                                 self.base_size, self.min_size, *(_plain(getattr(self, name)) for name in _LAID_BY)])
 
     def _largest_fitting(self, width: float) -> float:
         """The largest whole-pixel size from the base down to the minimum at which the text fits unbroken.
@@ -345,14 +376,23 @@ class IconView(Image):
         with self.canvas.before:
             self._outline_colour = Color(0, 0, 0, 0)
             self._ring = Rectangle(size=(0, 0))
-        self.bind(icon=self._draw, outline=self._place, outline_width=self._place, pos=self._place,
-                  size=self._place)
+        # Placed once the layout has settled, before the frame is drawn: placed at every move, an icon made the
+        # rings of the sizes a layout passes through on its way, 25 rings for a cold kiosk's first screen where 13
+        # are drawn. Two hops: the icon's trigger was armed when it was made, before its parent's layout trigger,
+        # and runs first; its second hop goes behind the layouts pending by then.
+        self._place_after_layout = Clock.create_trigger(self._place, -1)
+        self._place_soon = Clock.create_trigger(self._second_hop, -1)
+        self.bind(icon=self._draw, outline=self._place_soon, outline_width=self._place_soon, pos=self._place_soon,
+                  size=self._place_soon)
         self._draw()
+
+    def _second_hop(self, *_: Any) -> None:
+        self._place_after_layout()
 
     def _draw(self, *_: Any) -> None:
         if self.icon:
             self.texture = emoji_texture(self.icon)
-        self._place()
+        self._place_soon()
 
     def _place(self, *_: Any) -> None:
         on = bool(self.icon) and self.outline_width > 0 and self.outline[3] > 0 and self.texture is not None
@@ -445,7 +485,10 @@ class PressPanel(ButtonBehavior, Panel):
 def tile(theme: Theme, target_id: str, text: str, icon: str, action: Action, text_scale: float,
          primary: bool = False, danger: bool = False, orientation: str = "vertical",
          role: str = "tile_text", icon_share: float | None = None, **layout: Any) -> PressPanel:
-    """A large touch target: icon and word (never colour alone), a visible border."""
+    """A large touch target: icon and word (never colour alone), a visible border.
+
+    A tile's words are the flow's or the kiosk's (a choice, a button, a key), never an applicant's answer: their
+    fitted size may be kept on disk (FitLabel.remember_fit)."""
     c = theme.colours
     bg, fg = ("accent", "accent_text") if primary else ("danger", "danger_text") if danger else ("surface", "text")
     background = list(c.rgba(bg))
@@ -462,7 +505,7 @@ def tile(theme: Theme, target_id: str, text: str, icon: str, action: Action, tex
                                   outline=list(c.rgba(fg)), outline_width=dp(theme.icon_outline)))
     panel.add_widget(FitLabel(text=text, color=c.rgba(fg), font_name=FONT_BOLD,
                               base_size=dp(theme.font_size(role, text_scale)),
-                              line_height=line_height(theme)))
+                              line_height=line_height(theme), remember_fit=True))
     return panel
 
 

@@ -187,3 +187,33 @@ def test_an_answer_is_checked_off_the_frame(kiosk_app: Any, pilot: Any, monkeypa
     pilot.frame(2)
     assert kiosk_app.view.current.step == "time_slot"
     assert kiosk_app.spoken[-1].reason == "repeat"  # the waiting event came after the answer, on the new step
+
+
+def test_what_an_applicant_typed_or_a_card_said_never_reaches_the_disk_caches(
+        kiosk_app: Any, pilot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fitted sizes (and the emoji outlines) kept for the next start hold the flow's and the kiosk's words,
+    never an answer: the keypad's digits, the summary, a card's name and number."""
+    from seniormode.kivy_ui import fit_cache
+    from seniormode.kivy_ui.widgets import forget_measured
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    fit_cache.forget_read()
+    forget_measured()
+    try:
+        kiosk_app.load(HOME_VISIT, Session(HOME_VISIT, {"age": 76}, clock=CLOCK))
+        pilot.frame(2)
+        home_visit_applicant(kiosk_app, pilot, "13722334455", finish=True, id_number="11010519390511771X")
+        kiosk_app.load(RENEWAL, Session(RENEWAL, {}, clock=CLOCK))
+        pilot.frame(2)
+        pilot.perform(Event("ok"))
+        pilot.perform(Event("card", {"age": 81, "name": "陈大伯", "id_number": "44010219450317661X",
+                                     "province": "广东"}))
+        pilot.frame(2)
+        kept = b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
+        fits = [p for p in tmp_path.rglob("*.jsonl")]
+        assert fits and "港澳签注".encode() in kept, "nothing was kept: this test would prove nothing"
+        for secret in ("13722334455", "722334455", "11010519390511771X", "陈大伯", "44010219450317661X"):
+            assert secret.encode() not in kept, secret
+    finally:
+        fit_cache.forget_read()
+        forget_measured()
