@@ -144,7 +144,7 @@ class Session:
 
     def values(self) -> dict[str, Any]:
         now = self.clock()
-        values: dict[str, Any] = {name: None for name in _BUILTIN_NAMES}
+        values: dict[str, Any] = dict.fromkeys(_BUILTIN_NAMES)
         values.update(hour=now.hour, weekday=now.isoweekday())
         values.update(self.s.applicant)
         values.update(step=self.s.history[-1] if self.s.history else None, errors=self.s.errors,

@@ -74,7 +74,7 @@ class Condition:
     def evaluate(self, values: Mapping[str, Any]) -> Evaluation:
         if self._memo is None:
             return self._evaluate(values)
-        key = tuple(values.get(n) for n in self._sorted_names)
+        key = tuple(map(values.get, self._sorted_names))
         try:
             return self._memo[key]
         except KeyError:

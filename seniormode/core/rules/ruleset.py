@@ -158,11 +158,15 @@ class RuleSet:
     def adapt(self, values: Mapping[str, Any]) -> Adaptation:
         """Merge every matching adaptation rule: per setting, the highest priority wins (then file order)."""
         checked = tuple(RuleMatch(r, r.check(values)) for r in self.adaptations)
-        matched = [m for m in checked if m.evaluation.result]
+        by_setting: dict[str, list[RuleMatch]] = {}  # the matching rules that set each setting, in priority order
+        for m in checked:
+            if m.evaluation.result:
+                for name in m.rule.settings:
+                    by_setting.setdefault(name, []).append(m)
         settings = dict(self.base)
         decisions: dict[str, SettingDecision] = {}
         for name in settings:
-            setters = [m for m in matched if name in m.rule.settings]
+            setters = by_setting.get(name)
             if setters:
                 settings[name] = setters[0].rule.settings[name]
                 decisions[name] = SettingDecision(name, settings[name], setters[0], tuple(setters[1:]))
