@@ -4,25 +4,29 @@ FitLabel searches the largest size at which its words fit their box (widgets.py,
 it tries, SDL2 opens the font face at that size and measures the words: 48-55 ms of a cold kiosk's first screen on
 the 2026-12-08 VM, for sizes never drawn. The size found depends only on the words, the font files, the box and
 the label's settings, and on the code that searches (widgets.py, core/wording.py) and measures (Kivy's version,
-which pins the SDL2_ttf it bundles); so a size found once is kept, one JSON line an entry, in a file named by a
-hash of that code, and each entry keyed by the rest, the font files by path, size and modification time.
+which pins the SDL2_ttf it bundles); so a size found once is kept, one line an entry, in a file named by a
+hash of that code and Kivy's text provider, each entry keyed by a hash of the rest (the font files by path, size
+and modification time): a line of 32 hex digits and a size.
 
 Only the flow's and the kiosk's own words are kept (FitLabel.remember_fit, set where a label shows them): never a
 label that shows what an applicant typed or read from a card. Reading is best effort like the emoji outlines'
-cache (outline_cache.py): a line that does not parse is skipped, a home that cannot be written is left alone, and
-what was not kept is searched again.
+cache (outline_cache.py): a line that does not read back is skipped (and the file written anew), a home that
+cannot be written is left alone, and what was not kept is searched again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any
 
 MAX_ENTRIES = 4096  # a file that grew past this (many flows, many text sizes) is started anew
 _known: dict[str, float] | None = None
+_lines = 0  # lines in the file, as this process read and wrote it
+_damaged = False  # a line of the file did not read back: written anew at the next size kept
 _faces: dict[str, list[Any]] = {}
 _file: list[Path] = []  # named once a process: the code it hashes does not change under a running kiosk
 
@@ -34,8 +38,11 @@ def cache_dir() -> Path:
 
 def _code_digest() -> str:
     import kivy
+    from kivy.core.text import Label as CoreLabel
 
-    digest = hashlib.sha256(f"kivy {kivy.__version__}".encode())
+    # Kivy's version pins the SDL2_ttf and FreeType its wheel bundles; the provider is the one that measures.
+    provider = f"{CoreLabel.__module__}.{CoreLabel.__name__}"
+    digest = hashlib.sha256(f"kivy {kivy.__version__} {provider}".encode())
     here = Path(__file__).resolve().parent
     for source in (here / "widgets.py", here.parent / "core" / "wording.py"):
         digest.update(source.read_bytes())
@@ -44,7 +51,7 @@ def _code_digest() -> str:
 
 def cache_file() -> Path:
     if not _file:
-        _file.append(cache_dir() / f"{_code_digest()}.jsonl")
+        _file.append(cache_dir() / f"{_code_digest()}.fits")
     return _file[0]
 
 
@@ -72,27 +79,44 @@ def faces_of(font_name: str) -> list[Any]:
 
 
 def key_of(parts: list[Any]) -> str:
-    return json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
+    """What a size is kept under: a hash of everything it depends on (short lines, quick to read back; the words
+    themselves are not written down)."""
+    text = json.dumps(parts, ensure_ascii=False, separators=(",", ":"), default=repr)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _entry(line: bytes) -> tuple[str, float] | None:
+    """A line's key and size, or None when it is not a whole line of ours (cut short by a kiosk killed
+    mid-write, damaged on the disk, or written by something else)."""
+    parts = line.split()
+    if len(parts) != 2 or len(parts[0]) != 32:
+        return None
+    try:
+        key, size = parts[0].decode("ascii"), float(parts[1])
+        int(key, 16)
+    except (UnicodeDecodeError, ValueError, OverflowError):
+        return None
+    return (key, size) if math.isfinite(size) and 0 < size < 10_000 else None
 
 
 def _load() -> dict[str, float]:
-    global _known
+    global _known, _lines, _damaged
     if _known is None:
-        _known = {}
+        _known, _lines, _damaged = {}, 0, False
         try:
-            lines = cache_file().read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
+            lines = cache_file().read_bytes().splitlines()
+        except OSError:
             lines = []
         if len(lines) > MAX_ENTRIES:
             _forget_file()
             lines = []
         for line in lines:
-            try:
-                key, size = json.loads(line)
-            except (ValueError, TypeError):
-                continue  # a line cut short by a kiosk killed mid-write, or not ours
-            if isinstance(key, str) and isinstance(size, (int, float)) and not isinstance(size, bool):
-                _known[key] = float(size)
+            found = _entry(line)
+            if found is None:
+                _damaged = True  # written anew at the next size kept
+            else:
+                _known[found[0]] = found[1]
+        _lines = len(lines)
     return _known
 
 
@@ -101,18 +125,39 @@ def recall(key: str) -> float | None:
 
 
 def remember(key: str, size: float) -> None:
-    """Keep a size found (best effort: a home that cannot be written keeps nothing)."""
+    """Keep a size found (best effort: a home that cannot be written keeps nothing).
+
+    Appended as one short line; a file past MAX_ENTRIES or with a damaged line is written anew (to a temporary
+    file, then renamed), and the files of other versions of the code are removed then."""
+    global _known, _lines, _damaged
     known = _load()
-    if key in known:
+    if key in known or not (math.isfinite(size) and 0 < size < 10_000):
         return
+    if _lines >= MAX_ENTRIES:
+        known.clear()
+        _damaged = True
     known[key] = size
     try:
         path = cache_file()
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as fh:  # one short append: whole lines or a cut last one
-            fh.write(json.dumps([key, size], ensure_ascii=False) + "\n")
+        if _damaged or _lines == 0:
+            _write_anew(path, known)
+            _lines, _damaged = len(known), False
+        else:
+            with path.open("ab") as fh:
+                fh.write(f"{key} {size!r}\n".encode("ascii"))
+            _lines += 1
     except OSError:
         pass
+
+
+def _write_anew(path: Path, known: dict[str, float]) -> None:
+    for other in path.parent.glob("*.fits"):
+        if other != path:
+            other.unlink(missing_ok=True)  # another version's sizes: that code is gone
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes("".join(f"{k} {v!r}\n" for k, v in known.items()).encode("ascii"))
+    tmp.replace(path)
 
 
 def _forget_file() -> None:

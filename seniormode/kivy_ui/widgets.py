@@ -155,7 +155,7 @@ class FitLabel(Label):
                round(self.base_size), round(self.min_size), round(self.width), round(self.height), self.line_height)
         known = _fitted.get(key)
         if known is None:  # the bars and tiles repeat on every screen: measure once
-            on_disk = self._fit_key() if self.remember_fit else ""
+            on_disk = self._fit_key(width) if self.remember_fit else ""
             known = fit_cache.recall(on_disk) if on_disk else None
             if known is None:
                 known = self._largest_fitting(width)
@@ -177,9 +177,9 @@ class FitLabel(Label):
         self.overflowed = self._too_big()
         self.broke_word = broken
 
-    def _fit_key(self) -> str:
+    def _fit_key(self, width: float) -> str:
         """Everything the size found depends on, exactly (the key above rounds the box, for one process only)."""
-        return fit_cache.key_of([self.text, fit_cache.faces_of(self.font_name), self.width, self.height,
+        return fit_cache.key_of([self.text, fit_cache.faces_of(self.font_name), width, self.width, self.height,
                                  self.base_size, self.min_size, *(_plain(getattr(self, name)) for name in _LAID_BY)])
 
     def _largest_fitting(self, width: float) -> float:

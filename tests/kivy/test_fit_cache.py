@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,15 +44,16 @@ def searches(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     return found
 
 
-def fitted(pilot: Any, remember: bool = True, text: str = WORDS, size: tuple[int, int] = (420, 150)) -> Any:
+def fitted(pilot: Any, remember: bool = True, text: str = WORDS, size: tuple[int, int] = (420, 150),
+           **settings: Any) -> Any:
     """A label of `text` in a box of `size` on the window, fitted and drawn: (font size, texture pixels)."""
     from kivy.core.window import Window
 
     from seniormode.kivy_ui.fonts import FONT_BOLD
     from seniormode.kivy_ui.widgets import FitLabel
 
-    label = FitLabel(text=text, base_size=64, min_size=18, font_name=FONT_BOLD, line_height=1.1,
-                     size_hint=(None, None), size=size, remember_fit=remember)
+    settings = {"base_size": 64, "min_size": 18, "font_name": FONT_BOLD, "line_height": 1.1, **settings}
+    label = FitLabel(text=text, size_hint=(None, None), size=size, remember_fit=remember, **settings)
     Window.add_widget(label)
     try:
         pilot.frame(2)
@@ -71,8 +71,11 @@ def next_start() -> None:
     forget_measured()
 
 
-def entries(cache: Path) -> list[Any]:
-    return [json.loads(line) for path in cache.glob("*.jsonl") for line in path.read_text("utf-8").splitlines()]
+def entries(cache: Path) -> list[tuple[str, float]]:
+    """The file's lines: a key (32 hex digits) and a size."""
+    lines = [line.split() for path in cache.glob("*.fits") for line in path.read_text("ascii").splitlines()]
+    assert all(len(key) == 32 and int(key, 16) >= 0 for key, _ in lines), lines
+    return [(key, float(size)) for key, size in lines]
 
 
 def test_a_size_found_is_read_back_at_the_next_start_and_draws_the_same(pilot: Any, cache: Path,
@@ -93,31 +96,57 @@ def test_a_label_not_marked_keeps_nothing_on_disk(pilot: Any, cache: Path, searc
     assert not cache.exists() or entries(cache) == []
 
 
-def test_lines_cut_short_or_not_ours_are_skipped(pilot: Any, cache: Path, searches: list[float]) -> None:
+# Lines a cache file must survive: cut short, damaged, written by something else, or made to break a reader.
+BAD_LINES = [b"0123456789abcdef0123456789abcdef", b"0123456789abcdef0123456789abcdef 1" + b"0" * 400,
+             b"0123456789abcdef0123456789abcdef nan", b"0123456789abcdef0123456789abcdef 1e400",
+             b"0123456789abcdef0123456789abcdef -3", b"0123456789abcdef0123456789abcdeg 30",
+             b"\xe6\xac\xa2 30", b"[" * 100_000, b'["key", 30]', b"", b"\x00" * 40]
+
+
+def test_lines_cut_short_damaged_or_not_ours_are_skipped_and_written_anew(pilot: Any, cache: Path,
+                                                                       searches: list[float]) -> None:
     size, _ = fitted(pilot)
-    path = next(cache.glob("*.jsonl"))
-    good = path.read_text("utf-8")
-    path.write_text('["cut short", 3\n{"not": "ours"}\n[1, 2]\n["a key", true]\n' + good + '["half a li',
-                    encoding="utf-8")
+    path = next(cache.glob("*.fits"))
+    good = path.read_bytes()
+    path.write_bytes(b"\n".join(BAD_LINES) + b"\n" + good + good[:20])  # the last one cut short by a kill
     next_start()
     assert fitted(pilot)[0] == size and searches == [size]
+    other = fitted(pilot, size=(300, 150))[0]
+    assert sorted(found for _, found in entries(cache)) == sorted([size, other])  # the damage is gone
 
 
-def test_a_font_file_replaced_is_searched_again(pilot: Any, cache: Path, searches: list[float]) -> None:
+def test_every_setting_the_size_depends_on_is_in_its_key(pilot: Any, cache: Path, searches: list[float]) -> None:
+    from seniormode.kivy_ui.fonts import FONT
+
+    fitted(pilot)
+    changes: list[dict[str, Any]] = [{"base_size": 60}, {"min_size": 20}, {"line_height": 1.3}, {"halign": "left"},
+                                     {"font_name": FONT}, {"bold": True}, {"padding": [4, 0, 4, 0]},
+                                     {"outline_width": 2}]
+    for n, change in enumerate(changes, start=2):
+        next_start()
+        fitted(pilot, **change)
+        assert len(searches) == n, f"{change}: the size kept for other settings was used"
+
+
+def test_a_font_file_replaced_is_searched_again(pilot: Any, cache: Path, searches: list[float],
+                                                tmp_path: Path) -> None:
+    import shutil
+
     from kivy.core.text import LabelBase
 
     from seniormode.kivy_ui.fonts import FONT_BOLD
 
-    size, _ = fitted(pilot)
-    font = LabelBase._fonts[FONT_BOLD][0]
+    font = tmp_path / "replaced.otf"
+    shutil.copyfile(LabelBase._fonts[FONT_BOLD][0], font)
+    LabelBase.register("FitCacheTestFace", str(font))
+    size, _ = fitted(pilot, font_name="FitCacheTestFace")
+    next_start()
+    assert fitted(pilot, font_name="FitCacheTestFace")[0] == size and searches == [size]
     stat = os.stat(font)
-    try:
-        os.utime(font, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
-        next_start()
-        assert fitted(pilot)[0] == size
-        assert searches == [size, size], "a replaced font file was trusted"
-    finally:
-        os.utime(font, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    os.utime(font, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    next_start()
+    assert fitted(pilot, font_name="FitCacheTestFace")[0] == size
+    assert searches == [size, size], "a replaced font file was trusted"
 
 
 def test_a_cache_that_cannot_be_written_still_fits(pilot: Any, tmp_path: Path, cache: Path,
@@ -132,15 +161,29 @@ def test_a_cache_that_cannot_be_written_still_fits(pilot: Any, tmp_path: Path, c
     assert fitted(pilot)[0] == size and searches == [size, size]
 
 
-def test_a_file_grown_past_its_limit_is_started_anew(pilot: Any, cache: Path, searches: list[float],
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_grown_past_its_limit_is_started_anew(pilot: Any, cache: Path, searches: list[float]) -> None:
     from seniormode.kivy_ui import fit_cache
 
     size, _ = fitted(pilot)
-    path = next(cache.glob("*.jsonl"))
-    with path.open("a", encoding="utf-8") as fh:
+    path = next(cache.glob("*.fits"))
+    with path.open("a", encoding="ascii") as fh:
         for n in range(fit_cache.MAX_ENTRIES):
-            fh.write(json.dumps([f"key {n}", 20.0]) + "\n")
+            fh.write(f"{n:032x} 20.0\n")
     next_start()
     assert fitted(pilot)[0] == size and searches == [size, size]  # the old file was dropped, not trusted
     assert [found for _, found in entries(cache)] == [size]
+
+
+def test_a_kiosk_that_runs_long_keeps_its_file_within_the_limit(pilot: Any, cache: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from seniormode.kivy_ui import fit_cache
+
+    monkeypatch.setattr(fit_cache, "MAX_ENTRIES", 5)
+    for width in range(300, 312):
+        fitted(pilot, size=(width, 150))
+    assert 1 <= len(entries(cache)) <= 5
+    (cache / "an older version's.fits").write_text("0" * 32 + " 30.0\n", encoding="ascii")
+    for width in range(312, 320):
+        fitted(pilot, size=(width, 150))
+    assert [p.name for p in cache.iterdir()] == [fit_cache.cache_file().name]  # the older version's removed
+    assert 1 <= len(entries(cache)) <= 5
