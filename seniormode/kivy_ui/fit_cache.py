@@ -104,9 +104,13 @@ def _load() -> dict[str, float]:
     if _known is None:
         _known, _lines, _damaged = {}, 0, False
         try:
-            lines = cache_file().read_bytes().splitlines()
+            data = cache_file().read_bytes()
         except OSError:
-            lines = []
+            data = b""
+        lines = data.splitlines()
+        if data and not data.endswith(b"\n"):  # the last line was cut short (a power cut, a full disk): its size
+            lines.pop()  # may be cut too ('4' of '44.0'), so it is not read
+            _damaged = True
         if len(lines) > MAX_ENTRIES:
             _forget_file()
             lines = []
@@ -152,12 +156,19 @@ def remember(key: str, size: float) -> None:
 
 
 def _write_anew(path: Path, known: dict[str, float]) -> None:
-    for other in path.parent.glob("*.fits"):
-        if other != path:
-            other.unlink(missing_ok=True)  # another version's sizes: that code is gone
+    for pattern in ("*.fits", "*.jsonl", "*.tmp"):  # other versions' sizes (that code is gone), and what a kiosk
+        for other in path.parent.glob(pattern):  # stopped mid-write left
+            if other != path:
+                try:
+                    other.unlink()
+                except OSError:
+                    pass
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes("".join(f"{k} {v!r}\n" for k, v in known.items()).encode("ascii"))
-    tmp.replace(path)
+    try:
+        tmp.write_bytes("".join(f"{k} {v!r}\n" for k, v in known.items()).encode("ascii"))
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _forget_file() -> None:

@@ -85,7 +85,8 @@ Builder.load_string("""
 _LAID_BY = ("bold", "italic", "outline_width", "padding", "line_height", "halign", "valign", "markup", "strip",
             "font_hinting", "font_kerning", "font_blended", "font_features", "font_context", "font_family",
             "font_direction", "font_script_name", "text_language", "base_direction", "max_lines", "shorten",
-            "shorten_from", "split_str", "unicode_errors", "limit_render_to_text_bbox")
+            "shorten_from", "split_str", "unicode_errors", "limit_render_to_text_bbox", "underline", "strikethrough",
+            "ellipsis_options")
 
 
 def _plain(value: Any) -> Any:
@@ -157,6 +158,9 @@ class FitLabel(Label):
         if known is None:  # the bars and tiles repeat on every screen: measure once
             on_disk = self._fit_key(width) if self.remember_fit else ""
             known = fit_cache.recall(on_disk) if on_disk else None
+            top, low = round(self.base_size), round(self.min_size)
+            if known is not None and not min(top, low) <= known <= top:
+                known = None  # not a size the search can find (a damaged file): searched again
             if known is None:
                 known = self._largest_fitting(width)
                 if on_disk:

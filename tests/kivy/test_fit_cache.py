@@ -118,6 +118,18 @@ def test_lines_cut_short_damaged_or_not_ours_are_skipped_and_written_anew(pilot:
     assert sorted(found for _, found in entries(cache)) == sorted([size, other])  # the damage is gone
 
 
+@pytest.mark.parametrize("damage", ["cut in its size", "a size the search cannot find"])
+def test_a_kept_size_that_cannot_be_right_is_searched_again(pilot: Any, cache: Path, searches: list[float],
+                                                           damage: str) -> None:
+    size, _ = fitted(pilot)
+    path = next(cache.glob("*.fits"))
+    key = entries(cache)[0][0]
+    # '37.0' cut to '3' by a power cut (no line end after it), or a whole line below the label's min_size (18)
+    path.write_bytes(f"{key} {str(size)[:1]}".encode() if damage == "cut in its size" else f"{key} 5.0\n".encode())
+    next_start()
+    assert fitted(pilot)[0] == size and searches == [size, size]
+
+
 def test_every_setting_the_size_depends_on_is_in_its_key(pilot: Any, cache: Path, searches: list[float]) -> None:
     from seniormode.kivy_ui.fonts import FONT
 
