@@ -34,40 +34,33 @@ def cache(kiosk_app: Any, pilot: Any, tmp_path: Path, monkeypatch: pytest.Monkey
     forget_measured()
 
 
-@pytest.fixture
-def searches(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Every size search a FitLabel makes (FitLabel._largest_fitting), by the size it found."""
+def answers_of_the_test_labels(monkeypatch: pytest.MonkeyPatch, method: str) -> list[Any]:
+    """What FitLabel.`method` answers for the test's own labels (the kiosk's screen behind them is left out)."""
     from seniormode.kivy_ui.widgets import FitLabel
 
-    found: list[float] = []
-    search = FitLabel._largest_fitting
+    answers: list[Any] = []
+    real = getattr(FitLabel, method)
 
-    def counted(self: Any, width: float) -> float:
-        size = search(self, width)
-        if getattr(self, "under_test", False):  # not the kiosk's own screen, which a test before may have left
-            found.append(size)  # refitting (a count-down's seconds)
-        return size
+    def recorded(self: Any, width: float) -> Any:
+        answer = real(self, width)
+        if getattr(self, "under_test", False):
+            answers.append(answer)
+        return answer
 
-    monkeypatch.setattr(FitLabel, "_largest_fitting", counted)
-    return found
+    monkeypatch.setattr(FitLabel, method, recorded)
+    return answers
+
+
+@pytest.fixture
+def searches(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Every size search the test's labels make (FitLabel._largest_fitting), by the size it found."""
+    return answers_of_the_test_labels(monkeypatch, "_largest_fitting")
 
 
 @pytest.fixture
 def ours(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The keys the test's own labels are kept under (FitLabel._fit_key), in the order they were made."""
-    from seniormode.kivy_ui.widgets import FitLabel
-
-    keys: list[str] = []
-    key_of = FitLabel._fit_key
-
-    def recorded(self: Any, width: float) -> str:
-        key = key_of(self, width)
-        if getattr(self, "under_test", False):
-            keys.append(key)
-        return key
-
-    monkeypatch.setattr(FitLabel, "_fit_key", recorded)
-    return keys
+    return answers_of_the_test_labels(monkeypatch, "_fit_key")
 
 
 def fitted(pilot: Any, remember: bool = True, text: str = WORDS, size: tuple[int, int] = (420, 150),
